@@ -1,0 +1,88 @@
+/**
+ * What every sync statechart shares: the request being served, the follow-up that coalesces
+ * while it runs, attempts and the retry deadline, the last failure and the last cycle.
+ * Pure reducers over that context; each machine wires them into its own `setup()`.
+ */
+import {
+  backoffDelay,
+  defaultRetryPolicy,
+  type FailureReason,
+  type RetryPolicy,
+  retryableKinds,
+} from "./outcomes.js";
+import { mergeRequests, type SyncRequest } from "./requests.js";
+
+export interface CycleState {
+  retry: RetryPolicy;
+  /** The request the running (or retrying, or failed) cycle serves. */
+  current: SyncRequest | null;
+  /** Requests that arrived while a cycle ran: they run once, together, after it. */
+  pending: SyncRequest | null;
+  /** Tries of the current cycle so far (1 = the first). */
+  attempt: number;
+  /** When `recovering` tries again (epoch ms), from the time of the failure event. */
+  retryAt: number | null;
+  lastError: FailureReason | null;
+  /** When the cycle in progress started (epoch ms). */
+  startedAt: number | null;
+  totals: { cycles: number; failures: number };
+}
+
+export const initialCycleState: CycleState = {
+  retry: defaultRetryPolicy,
+  current: null,
+  pending: null,
+  attempt: 0,
+  retryAt: null,
+  lastError: null,
+  startedAt: null,
+  totals: { cycles: 0, failures: 0 },
+};
+
+/** A cycle starts for `request` (from idle or failed): a fresh first attempt. */
+export function beginCycle(_state: CycleState, request: SyncRequest, at: number): Partial<CycleState> {
+  return { current: request, pending: null, attempt: 1, retryAt: null, startedAt: at };
+}
+
+/** A request arrived while busy: remember it (merged), to run once afterwards. */
+export function queueRequest(state: CycleState, request: SyncRequest): Partial<CycleState> {
+  return { pending: mergeRequests(state.pending, request) };
+}
+
+/** Retrying: the cycle serves whatever was asked meanwhile too. */
+export function beginRetry(state: CycleState, at: number): Partial<CycleState> {
+  const current = state.pending === null ? state.current : mergeRequests(state.current, state.pending);
+  return { current, pending: null, attempt: state.attempt + 1, retryAt: null, startedAt: at };
+}
+
+/** After a cycle: the coalesced follow-up becomes the current request. */
+export function startPending(state: CycleState, at: number): Partial<CycleState> {
+  return { current: state.pending, pending: null, attempt: 1, retryAt: null, startedAt: at };
+}
+
+export function canRetry(state: CycleState, error: FailureReason): boolean {
+  return retryableKinds.includes(error.kind) && state.attempt < state.retry.attempts;
+}
+
+export function recordFailure(state: CycleState, error: FailureReason): Partial<CycleState> {
+  return { lastError: error, totals: { ...state.totals, failures: state.totals.failures + 1 } };
+}
+
+export function scheduleRetry(state: CycleState, at: number): Partial<CycleState> {
+  return { retryAt: at + backoffDelay(state.retry, state.attempt) };
+}
+
+export function cycleSucceeded(state: CycleState): Partial<CycleState> {
+  return {
+    current: null,
+    attempt: 0,
+    retryAt: null,
+    lastError: null,
+    startedAt: null,
+    totals: { ...state.totals, cycles: state.totals.cycles + 1 },
+  };
+}
+
+export function requestIdsOf(request: SyncRequest | null): string[] {
+  return request?.requestIds ?? [];
+}

@@ -1,0 +1,89 @@
+/**
+ * Typed outcomes shared by every statechart. Pure data and pure functions only:
+ * nothing here may touch the clock, the file system or a process.
+ */
+
+/** Why an effect failed, in a small set a person (and the retry policy) can act on. */
+export type ErrorKind =
+  /** Worth trying again later: network trouble, rclone exit 5, an uncategorised exit 2. */
+  | "retryable"
+  /** The operation ran past its `timeout`; its process tree was killed. */
+  | "timeout"
+  /** Someone else holds the lock (another host, or a live rclone). */
+  | "lock-held"
+  /** bisync lost or broke its listings: only a person's `sync --resync` helps. */
+  | "needs-resync"
+  /** A folder or file the operation needs is missing (rclone exit 3 or 4). */
+  | "not-found"
+  /** The remote refused the credentials. */
+  | "auth"
+  /** Anything a retry will not fix: bad flags, rclone missing, a refused path. */
+  | "fatal";
+
+export const errorKinds: readonly ErrorKind[] = [
+  "retryable",
+  "timeout",
+  "lock-held",
+  "needs-resync",
+  "not-found",
+  "auth",
+  "fatal",
+];
+
+/** Kinds that a retry with backoff may fix. The others go straight to `failed`. */
+export const retryableKinds: readonly ErrorKind[] = ["retryable", "timeout", "lock-held", "not-found"];
+
+export interface FailureReason {
+  kind: ErrorKind;
+  /** One line a person can act on. Never holds a secret. */
+  message: string;
+  /** The command that failed, secrets removed (for example `rclone sync ... cloud:openclaw-share`). */
+  command?: string;
+  exitCode?: number;
+  /** What to do about it, when we know. */
+  hint?: string;
+}
+
+/** rclone's final `stats` line, reduced to what people read. */
+export interface TransferStats {
+  bytes: number;
+  transfers: number;
+  deletes: number;
+  checks: number;
+  renames: number;
+  errors: number;
+  elapsedSeconds: number;
+}
+
+export const emptyStats: TransferStats = {
+  bytes: 0,
+  transfers: 0,
+  deletes: 0,
+  checks: 0,
+  renames: 0,
+  errors: 0,
+  elapsedSeconds: 0,
+};
+
+/** What a single file did during an operation, from rclone's JSON log. */
+export interface FileChange {
+  path: string;
+  action: "copied" | "updated" | "deleted" | "moved" | "renamed";
+}
+
+export interface RetryPolicy {
+  /** Attempts in one cycle before `failed` (the first try counts). */
+  attempts: number;
+  /** Delay before the first retry, in milliseconds; doubles on each retry. */
+  baseDelayMs: number;
+  /** Upper bound of one delay, in milliseconds. */
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 5, baseDelayMs: 10_000, maxDelayMs: 300_000 };
+
+/** Delay before retry number `retry` (1 = first retry): exponential, capped. */
+export function backoffDelay(policy: RetryPolicy, retry: number): number {
+  const exponent = Math.max(0, retry - 1);
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
+}

@@ -1,0 +1,55 @@
+import { defineCommand } from "citty";
+import { rcloneConfigPath } from "../../paths.js";
+import { providerFor } from "../../providers/index.js";
+import { findRclone } from "../../rclone/binary.js";
+import { writeRcloneConfig } from "../../rclone/config-file.js";
+import { remoteSpec } from "../../rclone/remote.js";
+import { runRclone } from "../../rclone/run.js";
+import { createRedactor } from "../../util/errors.js";
+import { commonArgs, resolveContext } from "../context.js";
+import { CliError } from "../errors.js";
+import { bytes, failureLine } from "../format.js";
+import { createOutput } from "../output.js";
+
+interface ListedFile {
+  Path: string;
+  Size: number;
+  ModTime: string;
+  IsDir: boolean;
+}
+
+export const listCommand = defineCommand({
+  meta: { name: "list", description: "List the files on the remote" },
+  args: {
+    ...commonArgs,
+    long: { type: "boolean", description: "with sizes and times" },
+    json: { type: "boolean", description: "print as JSON" },
+  },
+  async run({ args }) {
+    const out = createOutput();
+    const { loaded, stateDir } = await resolveContext(args, out);
+    const sync = loaded.sync;
+    const remote = providerFor(sync).remote({ config: sync, stateDir });
+    const configPath = rcloneConfigPath(stateDir);
+    await remote.prepare?.();
+    await writeRcloneConfig(configPath, { [sync.remoteName]: remote.section });
+    const result = await runRclone({
+      binary: await findRclone(),
+      args: ["lsjson", "-R", "--files-only", remoteSpec(sync.remoteName, sync.remotePath)],
+      configPath,
+      timeoutMs: sync.timeout * 1000,
+      redact: createRedactor(remote.secrets),
+      stdout: "text",
+    });
+    if (!result.ok) throw new CliError(`list failed: ${failureLine(result.failure)}`);
+    const files = (JSON.parse(result.stdout || "[]") as ListedFile[]).sort((a, b) =>
+      a.Path.localeCompare(b.Path),
+    );
+    if (args.json) {
+      out.json(files.map((f) => ({ path: f.Path, size: f.Size, modTime: f.ModTime })));
+      return;
+    }
+    for (const f of files)
+      out.line(args.long ? `${bytes(f.Size).padStart(10)}  ${f.ModTime}  ${f.Path}` : f.Path);
+  },
+});

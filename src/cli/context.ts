@@ -1,0 +1,103 @@
+/**
+ * What every command needs: the config, the workspace and the state directory, resolved the same
+ * way for all; and `withHost`, a one-shot host that owns the state directory while a command runs.
+ */
+import { ConfigError, type LoadedConfig, loadConfigFile } from "../config/load.js";
+import { startWorkspace, UnsupportedModeError, type WorkspaceHandle } from "../host/workspace.js";
+import { acquireStateDirLock, StateDirBusyError } from "../log/state-dir-lock.js";
+import { configFileOf, stateDirOf, workspaceOf } from "../paths.js";
+import { ProviderOffError } from "../providers/index.js";
+import { findRclone, RcloneNotFoundError } from "../rclone/binary.js";
+import { CliError, ExitCode } from "./errors.js";
+import type { Output } from "./output.js";
+
+export const commonArgs = {
+  config: {
+    type: "string",
+    description: "plugin config (JSON), or an openclaw.json holding it",
+    valueHint: "FILE",
+  },
+  workspace: { type: "string", description: "the agent workspace (default: OpenClaw's)", valueHint: "DIR" },
+  "state-dir": {
+    type: "string",
+    description: "state directory (default: $OPENCLAW_STATE_DIR/workspace-sync)",
+    valueHint: "DIR",
+  },
+} as const;
+
+export interface CommonArgs {
+  config?: string | undefined;
+  workspace?: string | undefined;
+  "state-dir"?: string | undefined;
+}
+
+export interface Resolved {
+  loaded: LoadedConfig;
+  stateDir: string;
+  workspace: string;
+}
+
+export async function resolveContext(args: CommonArgs, out: Output, env = process.env): Promise<Resolved> {
+  const inputs = { env, config: args.config, workspace: args.workspace, stateDir: args["state-dir"] };
+  let loaded: LoadedConfig;
+  try {
+    loaded = await loadConfigFile(configFileOf(inputs), env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, ExitCode.usage);
+    throw error;
+  }
+  for (const warning of loaded.warnings) out.warn(warning);
+  return { loaded, stateDir: stateDirOf(inputs), workspace: workspaceOf(inputs) };
+}
+
+/** Run `body` with this process as the host: the state directory is ours until it returns. */
+export async function withHost<T>(
+  resolved: Resolved,
+  out: Output,
+  body: (handle: WorkspaceHandle) => Promise<T>,
+  env = process.env,
+): Promise<T> {
+  let rcloneBinary: string;
+  try {
+    rcloneBinary = await findRclone({ env });
+  } catch (error) {
+    if (error instanceof RcloneNotFoundError) throw new CliError(error.message, ExitCode.failed);
+    throw error;
+  }
+  let lock: Awaited<ReturnType<typeof acquireStateDirLock>>;
+  try {
+    lock = await acquireStateDirLock(resolved.stateDir, { command: process.argv.slice(1).join(" ") });
+  } catch (error) {
+    if (error instanceof StateDirBusyError) throw new CliError(error.message, ExitCode.busy);
+    throw error;
+  }
+  let handle: WorkspaceHandle | undefined;
+  const stop = async () => {
+    await handle?.stop();
+    await lock.release();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    out.warn(`${signal}: stopping; the cycle in progress resumes on the next run`);
+    void stop().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  try {
+    handle = await startWorkspace({
+      config: resolved.loaded.sync,
+      stateDir: resolved.stateDir,
+      workspace: resolved.workspace,
+      env,
+      rcloneBinary,
+      onWarning: (message) => out.warn(message),
+    });
+    return await body(handle);
+  } catch (error) {
+    if (error instanceof ProviderOffError || error instanceof UnsupportedModeError) {
+      throw new CliError(error.message, ExitCode.usage);
+    }
+    throw error;
+  } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+    await stop();
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/** `workspace-sync`: the standalone CLI. Every command exits 0, or non-zero with a one-line reason. */
+import { readFileSync } from "node:fs";
+import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { consola } from "consola";
+import { messageOf } from "../util/errors.js";
+import { listCommand } from "./commands/list.js";
+import { logCommand } from "./commands/log.js";
+import { statusCommand } from "./commands/status.js";
+import { syncCommand } from "./commands/sync.js";
+import { CliError, ExitCode } from "./errors.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+const subCommands: Record<string, CommandDef> = {
+  sync: syncCommand as CommandDef,
+  status: statusCommand as CommandDef,
+  log: logCommand as CommandDef,
+  list: listCommand as CommandDef,
+};
+
+export const mainCommand = defineCommand({
+  meta: {
+    name: "workspace-sync",
+    version: pkg.version,
+    description: "Sync an agent workspace with the cloud through rclone",
+  },
+  subCommands,
+});
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
+    const sub = argv.find((a) => !a.startsWith("-"));
+    const chosen = sub === undefined ? undefined : subCommands[sub];
+    await showUsage(chosen ?? mainCommand, chosen ? mainCommand : undefined);
+    return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
+  }
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    process.stdout.write(`${pkg.version}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    await runCommand(mainCommand, { rawArgs: argv });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CliError) {
+      consola.error(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof Error && error.name === "CLIError") {
+      consola.error(`${error.message} (see workspace-sync --help)`);
+      return ExitCode.usage;
+    }
+    consola.error(messageOf(error));
+    return ExitCode.failed;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

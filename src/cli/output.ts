@@ -1,0 +1,29 @@
+/** Human output through consola; machine output as plain JSON on stdout (never mixed). */
+import { createConsola } from "consola";
+
+export interface Output {
+  info(message: string): void;
+  success(message: string): void;
+  warn(message: string): void;
+  json(value: unknown): void;
+  line(text: string): void;
+}
+
+export function createOutput(): Output {
+  const consola = createConsola({
+    stderr: process.stderr,
+    stdout: process.stdout,
+    formatOptions: { date: false },
+  });
+  return {
+    info: (message) => consola.info(message),
+    success: (message) => consola.success(message),
+    warn: (message) => consola.warn(message),
+    json: (value) => {
+      process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+    line: (text) => {
+      process.stdout.write(`${text}\n`);
+    },
+  };
+}

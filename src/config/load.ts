@@ -1,0 +1,165 @@
+/**
+ * Reading the plugin config: from a file given with --config (the plugin entry itself, or a whole
+ * openclaw.json), or from OpenClaw's own config. Flat and nested `{sync, backup}` forms are both valid.
+ */
+import { readFile } from "node:fs/promises";
+import { knownSyncKeys, reservedKeys, type SyncConfig, supportedProviders, syncSchema } from "./schema.js";
+
+export const pluginId = "openclaw-workspace-sync";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    message: string,
+    readonly source: string,
+  ) {
+    super(`${source}: ${message}`);
+  }
+}
+
+export interface LoadedConfig {
+  sync: SyncConfig;
+  /** The raw `backup` block, validated by the backup part when it runs. */
+  backup: Record<string, unknown> | null;
+  source: string;
+  warnings: string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `${NAME}` in any string becomes the variable's value; a missing variable is an error naming it. */
+export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, key = ""): unknown {
+  if (typeof value === "string") {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
+      const found = env[name];
+      if (found === undefined) {
+        throw new Error(
+          `\`${key || "(value)"}\` uses \${${name}}, but the environment variable ${name} is not set`,
+        );
+      }
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => expandEnv(item, env, `${key}[${i}]`));
+  if (isRecord(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, key === "" ? k : `${key}.${k}`)]),
+    );
+  }
+  return value;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const saved = row[j] ?? 0;
+      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + cost);
+      previous = saved;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+export function nearestKey(key: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = distance(key, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
+}
+
+function unknownKeyWarnings(raw: Record<string, unknown>, prefix: string): string[] {
+  const known = [...knownSyncKeys, ...reservedKeys];
+  return Object.keys(raw)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const near = nearestKey(key, known);
+      return `unknown key \`${prefix}${key}\` is ignored${near ? ` (did you mean \`${prefix}${near}\`?)` : ""}`;
+    });
+}
+
+/** Validate a plugin config object (flat or nested). Throws ConfigError naming the key. */
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
+  if (!isRecord(raw)) throw new ConfigError("the plugin config must be a JSON object", source);
+  const nested = isRecord(raw.sync);
+  const syncRaw = nested ? (raw.sync as Record<string, unknown>) : raw;
+  const backupRaw = isRecord(raw.backup) ? raw.backup : null;
+  let expanded: unknown;
+  try {
+    expanded = expandEnv(syncRaw, env, nested ? "sync" : "");
+  } catch (error) {
+    throw new ConfigError((error as Error).message, source);
+  }
+  const result = syncSchema.safeParse(expanded);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join(".") : "(config)";
+      return issue.message.includes("`") ? issue.message : `\`${where}\`: ${issue.message}`;
+    });
+    throw new ConfigError(lines.join("; "), source);
+  }
+  const warnings = unknownKeyWarnings(syncRaw, nested ? "sync." : "");
+  const sync = result.data;
+  if (!(supportedProviders as readonly string[]).includes(sync.provider)) {
+    throw new ConfigError(
+      `\`provider\`: "${sync.provider}" is not supported by this version yet; supported: ${supportedProviders.join(", ")}`,
+      source,
+    );
+  }
+  return { sync, backup: backupRaw, source, warnings };
+}
+
+/** Pick the plugin entry out of a whole openclaw.json, or take the file as the entry itself. */
+export function pluginEntryOf(json: unknown): { found: boolean; config: unknown } {
+  if (isRecord(json) && isRecord(json.plugins) && isRecord(json.plugins.entries)) {
+    const entry = json.plugins.entries[pluginId];
+    if (!isRecord(entry)) return { found: false, config: undefined };
+    return { found: true, config: entry.config ?? {} };
+  }
+  return { found: true, config: json };
+}
+
+export async function loadConfigFile(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === "ENOENT" ? "file not found" : `cannot read: ${(error as Error).message}`,
+      path,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`not valid JSON: ${(error as Error).message}`, path);
+  }
+  const entry = pluginEntryOf(json);
+  if (!entry.found) {
+    throw new ConfigError(
+      `no \`plugins.entries.${pluginId}.config\` entry; add one or pass --config with the plugin config`,
+      path,
+    );
+  }
+  return parseConfig(entry.config, path, env);
+}

@@ -1,0 +1,138 @@
+/**
+ * The plugin's configuration, one zod schema. Keys and defaults follow the existing plugin, so an
+ * existing `plugins.entries.openclaw-workspace-sync.config` keeps working, flat or nested `{sync, backup}`.
+ */
+import { z } from "zod";
+
+const modes = ["mailbox", "mirror", "bisync"] as const;
+export const supportedProviders = ["off", "local"] as const;
+
+function isInside(relative: string): boolean {
+  const parts = relative.split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
+  let depth = 0;
+  for (const part of parts) {
+    depth += part === ".." ? -1 : 1;
+    if (depth < 0) return false;
+  }
+  return true;
+}
+
+const localPath = z
+  .string({ error: '`localPath` must be a string: a folder inside the workspace ("" = the workspace root)' })
+  .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
+    error: "`localPath` must be relative to the workspace, not an absolute path",
+  })
+  .refine(isInside, { error: "`localPath` must stay inside the workspace (no `..` escape)" })
+  .refine((p) => !p.split(/[\\/]+/).includes(".workspace-sync"), {
+    error: "`localPath` must not be inside `.workspace-sync` (the tool's own folder)",
+  });
+
+const remotePath = z
+  .string({ error: '`remotePath` must be a string: a folder on the remote, such as "openclaw-share"' })
+  .refine((p) => p.replace(/^\/+|\/+$/g, "") !== "", {
+    error: "`remotePath` must name a folder: syncing to the remote's root could delete unrelated files",
+  })
+  .refine((p) => !p.split("/").includes(".."), { error: "`remotePath` must not contain `..`" })
+  .refine((p) => !/[\r\n\0]/.test(p), { error: "`remotePath` must not contain control characters" })
+  .transform((p) => p.replace(/^\/+|\/+$/g, ""));
+
+const seconds = (key: string, min: number, fallback: number) =>
+  z
+    .number({ error: `\`${key}\` must be a number of seconds (at least ${min})` })
+    .int({ error: `\`${key}\` must be a whole number of seconds` })
+    .min(min, { error: `\`${key}\` must be at least ${min} seconds` })
+    .default(fallback);
+
+export const syncSchema = z.object({
+  provider: z
+    .enum([...supportedProviders, "dropbox", "gdrive", "onedrive", "s3", "custom"], {
+      error: "`provider` must be one of: off, local, dropbox, gdrive, onedrive, s3, custom",
+    })
+    .default("off"),
+  mode: z.enum(modes, {
+    error: (issue) =>
+      issue.input === undefined
+        ? "`mode` is required: one of mailbox (safest), mirror, bisync"
+        : "`mode` must be one of: mailbox (safest), mirror, bisync",
+  }),
+  remotePath: remotePath.default("openclaw-share"),
+  localPath: localPath.default("shared"),
+  remoteName: z
+    .string({ error: "`remoteName` must be a string" })
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, {
+      error: "`remoteName` may hold letters, digits, `_`, `-` and `.` (up to 64), like an rclone remote name",
+    })
+    .default("cloud"),
+  exclude: z
+    .array(
+      z.string().refine((p) => !/[\r\n\0]/.test(p), { error: "`exclude` patterns must be one line each" }),
+      {
+        error: "`exclude` must be a list of rclone filter patterns",
+      },
+    )
+    .default(["**/.DS_Store"]),
+  timeout: seconds("timeout", 60, 1800),
+  interval: z
+    .number({ error: "`interval` must be a number of seconds (0 = no timer)" })
+    .int({ error: "`interval` must be a whole number of seconds" })
+    .min(0, { error: "`interval` must be 0 (no timer) or a number of seconds" })
+    .default(0),
+  onSessionStart: z.boolean({ error: "`onSessionStart` must be true or false" }).default(false),
+  onSessionEnd: z.boolean({ error: "`onSessionEnd` must be true or false" }).default(false),
+  notifyOnInbox: z.boolean({ error: "`notifyOnInbox` must be true or false" }).default(false),
+  ingest: z.boolean({ error: "`ingest` must be true or false" }).default(false),
+  ingestPath: localPath.default("inbox"),
+  conflictResolve: z
+    .enum(["newer", "local", "remote"], { error: "`conflictResolve` must be one of: newer, local, remote" })
+    .default("newer"),
+  copySymlinks: z.boolean({ error: "`copySymlinks` must be true or false" }).default(false),
+  local: z
+    .object(
+      {
+        path: z
+          .string({ error: "`local.path` must be a string: an absolute folder that acts as the cloud" })
+          .refine((p) => p.startsWith("/"), { error: "`local.path` must be an absolute path" })
+          .optional(),
+      },
+      { error: '`local` must be an object such as { "path": "/srv/cloud" }' },
+    )
+    .default({}),
+  retry: z
+    .object(
+      {
+        attempts: z
+          .number({ error: "`retry.attempts` must be a number" })
+          .int()
+          .min(1, { error: "`retry.attempts` must be between 1 and 20" })
+          .max(20, { error: "`retry.attempts` must be between 1 and 20" })
+          .default(5),
+        delay: z
+          .number({ error: "`retry.delay` must be a number of seconds" })
+          .min(0.1, { error: "`retry.delay` must be at least 0.1 seconds" })
+          .default(10),
+        maxDelay: z
+          .number({ error: "`retry.maxDelay` must be a number of seconds" })
+          .min(0.1, { error: "`retry.maxDelay` must be at least 0.1 seconds" })
+          .default(300),
+      },
+      { error: '`retry` must be an object such as { "attempts": 5, "delay": 10 }' },
+    )
+    .default({ attempts: 5, delay: 10, maxDelay: 300 }),
+});
+
+export type SyncConfig = z.infer<typeof syncSchema>;
+export type SyncConfigInput = z.input<typeof syncSchema>;
+
+/** Every key the schema knows at the top level, for "did you mean" warnings. */
+export const knownSyncKeys: readonly string[] = Object.keys(syncSchema.shape);
+/** Provider blocks and the backup block belong to other parts; they are known, not warned about. */
+export const reservedKeys: readonly string[] = [
+  "dropbox",
+  "gdrive",
+  "onedrive",
+  "s3",
+  "custom",
+  "configPath",
+  "backup",
+  "sync",
+];

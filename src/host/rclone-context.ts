@@ -1,0 +1,44 @@
+/**
+ * One workspace's way of running rclone: the binary found once, the project's own config file,
+ * the `timeout` bound, redaction of secrets, and every child recorded in the cycle lock.
+ */
+import type { RcloneResult, RcloneRunOptions } from "../rclone/run.js";
+import { runRclone } from "../rclone/run.js";
+import type { Redact } from "../util/errors.js";
+import type { CycleLock } from "../workspace/cycle-lock.js";
+
+export interface RcloneContext {
+  binary: string;
+  configPath: string;
+  timeoutMs: number;
+  redact: Redact;
+  env: NodeJS.ProcessEnv;
+}
+
+export type RcloneRun = (
+  args: string[],
+  signal: AbortSignal,
+  options?: Pick<RcloneRunOptions, "stdout" | "onLine">,
+) => Promise<RcloneResult>;
+
+export function rcloneRunner(context: RcloneContext, lock?: CycleLock): RcloneRun {
+  return async (args, signal, options = {}) => {
+    const spawned: number[] = [];
+    const result = await runRclone({
+      binary: context.binary,
+      args,
+      configPath: context.configPath,
+      env: context.env,
+      timeoutMs: context.timeoutMs,
+      signal,
+      redact: context.redact,
+      onSpawn: (pid) => {
+        spawned.push(pid);
+        void lock?.recordChild(pid);
+      },
+      ...options,
+    });
+    for (const pid of spawned) await lock?.forgetChild(pid);
+    return result;
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The mailbox's effects, provided to the pure machine at run time:
+ * bootstrap (remote `_outbox`, local `_inbox`), push (`rclone sync` up), drain (`rclone move` of the
+ * remote `_outbox` into a staging folder, then a no-overwrite delivery into `_inbox`), and the cycle lock.
+ * Each is safe to run again after a crash.
+ */
+import { mkdir } from "node:fs/promises";
+import type { MailboxEvent, mailboxMachine } from "../../machines/mailbox.js";
+import type { FailureReason, FileChange } from "../../machines/outcomes.js";
+import { deadlineActor, effectActor, type InFlight, resourceActor } from "../host/effect.js";
+import type { RcloneRun } from "../host/rclone-context.js";
+import type { WorkspacePaths } from "../paths.js";
+import type { CycleLock } from "../workspace/cycle-lock.js";
+import { deliverStaged, planDelivery } from "./deliver.js";
+
+/** How many changes an outcome event carries (the count is always exact). */
+export const changePreviewLimit = 200;
+
+export interface MailboxRuntime {
+  paths: WorkspacePaths;
+  /** `remote:<remotePath>`, e.g. `cloud:openclaw-share`. */
+  remoteRoot: string;
+  /** The user's `exclude` patterns. */
+  exclude: readonly string[];
+  /** True when `localPath` is "" and the tool's own folder sits inside the synced tree. */
+  syncsWorkspaceRoot: boolean;
+  lock: CycleLock;
+  rclone: RcloneRun;
+  now: () => number;
+  inFlight: InFlight;
+}
+
+export function pushArgs(runtime: MailboxRuntime, dryRun: boolean): string[] {
+  const args = [
+    "sync",
+    runtime.paths.localDir,
+    runtime.remoteRoot,
+    "--exclude",
+    "_inbox/**",
+    "--exclude",
+    "_outbox/**",
+  ];
+  if (runtime.syncsWorkspaceRoot) args.push("--exclude", "/.workspace-sync/**");
+  for (const pattern of runtime.exclude) args.push("--exclude", pattern);
+  if (dryRun) args.push("--dry-run");
+  return args;
+}
+
+export function drainArgs(runtime: MailboxRuntime): string[] {
+  return ["move", `${runtime.remoteRoot}/_outbox`, runtime.paths.stagingDir, "--delete-empty-src-dirs"];
+}
+
+function failure(error: unknown): FailureReason {
+  return { kind: "fatal", message: error instanceof Error ? error.message : String(error) };
+}
+
+function preview(changes: readonly FileChange[]): FileChange[] {
+  return changes.slice(0, changePreviewLimit);
+}
+
+export function mailboxEffects(runtime: MailboxRuntime) {
+  const { paths, rclone, now, inFlight } = runtime;
+
+  const bootstrap = async (_input: undefined, signal: AbortSignal): Promise<MailboxEvent> => {
+    try {
+      await mkdir(paths.inboxDir, { recursive: true });
+    } catch (error) {
+      return { type: "bootstrapFailed", at: now(), error: failure(error) };
+    }
+    const made = await rclone(["mkdir", `${runtime.remoteRoot}/_outbox`], signal);
+    if (!made.ok) return { type: "bootstrapFailed", at: now(), error: made.failure };
+    return { type: "bootstrapDone", at: now() };
+  };
+
+  const push = async ({ dryRun }: { dryRun: boolean }, signal: AbortSignal): Promise<MailboxEvent> => {
+    const result = await rclone(pushArgs(runtime, dryRun), signal);
+    if (!result.ok) return { type: "pushFailed", at: now(), error: result.failure };
+    return {
+      type: "pushDone",
+      at: now(),
+      stats: result.stats,
+      changes: preview(result.changes),
+      changeCount: result.changes.length,
+    };
+  };
+
+  const drain = async ({ dryRun }: { dryRun: boolean }, signal: AbortSignal): Promise<MailboxEvent> => {
+    if (dryRun) {
+      const listed = await rclone(["lsf", "-R", "--files-only", `${runtime.remoteRoot}/_outbox`], signal, {
+        stdout: "text",
+      });
+      if (!listed.ok) return { type: "drainFailed", at: now(), error: listed.failure };
+      const names = listed.stdout.split("\n").filter((line) => line !== "");
+      const plan = await planDelivery(names, paths.inboxDir);
+      return {
+        type: "drainDone",
+        at: now(),
+        arrivals: plan.map((d) => d.to),
+        renamed: plan.filter((d) => d.from !== d.to),
+        stats: listed.stats,
+      };
+    }
+    try {
+      await mkdir(paths.stagingDir, { recursive: true, mode: 0o700 });
+      // Files a crashed drain left in staging are delivered first: they were never in `_inbox`.
+      const leftovers = await deliverStaged(paths.stagingDir, paths.inboxDir);
+      const moved = await rclone(drainArgs(runtime), signal);
+      const delivered = [...leftovers, ...(await deliverStaged(paths.stagingDir, paths.inboxDir))];
+      if (!moved.ok) return { type: "drainFailed", at: now(), error: moved.failure };
+      return {
+        type: "drainDone",
+        at: now(),
+        arrivals: delivered.map((d) => d.to),
+        renamed: delivered.filter((d) => d.from !== d.to),
+        stats: moved.stats,
+      };
+    } catch (error) {
+      return { type: "drainFailed", at: now(), error: failure(error) };
+    }
+  };
+
+  const holdLock = async (): Promise<MailboxEvent> => {
+    const result = await runtime.lock.acquire();
+    if (result.acquired) return { type: "lockAcquired", at: now() };
+    return {
+      type: "lockHeld",
+      at: now(),
+      error: { kind: "lock-held", message: result.description, hint: "wait for that cycle to end" },
+    };
+  };
+
+  return {
+    holdLock: resourceActor<void, MailboxEvent>(
+      holdLock,
+      () => runtime.lock.release(),
+      (error) => ({ type: "lockHeld", at: now(), error }),
+      inFlight,
+    ),
+    bootstrap: effectActor<void, MailboxEvent>(
+      bootstrap,
+      (error) => ({ type: "bootstrapFailed", at: now(), error }),
+      inFlight,
+    ),
+    push: effectActor(push, (error) => ({ type: "pushFailed", at: now(), error }), inFlight),
+    drain: effectActor(drain, (error) => ({ type: "drainFailed", at: now(), error }), inFlight),
+    waitUntil: deadlineActor<MailboxEvent>((at) => ({ type: "retryDue", at }), now),
+  } satisfies Partial<Parameters<typeof mailboxMachine.provide>[0]["actors"]>;
+}

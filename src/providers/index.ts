@@ -1,0 +1,22 @@
+/** The providers this version can write a remote for. One folder per backend. */
+import type { SyncConfig } from "../config/schema.js";
+import { localProvider } from "./local/index.js";
+import type { Provider } from "./types.js";
+
+export type { Provider, RemoteDefinition } from "./types.js";
+
+const providers: Readonly<Record<string, Provider>> = { local: localProvider };
+
+export class ProviderOffError extends Error {
+  override readonly name = "ProviderOffError";
+  constructor() {
+    super('sync is off (`provider` is "off"): set `provider` to a cloud, or `local` to try it on a folder');
+  }
+}
+
+export function providerFor(config: SyncConfig): Provider {
+  if (config.provider === "off") throw new ProviderOffError();
+  const provider = providers[config.provider];
+  if (!provider) throw new Error(`\`provider\`: "${config.provider}" is not supported by this version yet`);
+  return provider;
+}

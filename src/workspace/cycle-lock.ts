@@ -1,0 +1,168 @@
+/**
+ * The cycle lock: at most one sync cycle touches a workspace at a time, even across hosts with
+ * different state directories. A file in `<workspace>/.workspace-sync/` created with O_EXCL, holding
+ * who owns it and which rclone processes it started, so a lock left by a killed host can be told
+ * stale with certainty, and that host's orphaned rclone can be stopped before anyone else starts.
+ */
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { bootId, commandLineOf, isAlive, sleep, thisHost } from "../util/process.js";
+
+export interface CycleLockHolder {
+  pid: number;
+  hostname: string;
+  bootId: string | null;
+  stateDir: string;
+  startedAt: string;
+  /** rclone processes (group leaders) this holder started and has not seen end. */
+  children: number[];
+}
+
+export type AcquireResult =
+  | { acquired: true }
+  | { acquired: false; holder: CycleLockHolder; description: string };
+
+async function readHolder(path: string): Promise<CycleLockHolder | null> {
+  try {
+    const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<CycleLockHolder>;
+    if (typeof parsed.pid !== "number") return null;
+    return {
+      pid: parsed.pid,
+      hostname: String(parsed.hostname ?? ""),
+      bootId: typeof parsed.bootId === "string" ? parsed.bootId : null,
+      stateDir: String(parsed.stateDir ?? ""),
+      startedAt: String(parsed.startedAt ?? ""),
+      children: Array.isArray(parsed.children) ? parsed.children.filter((n) => typeof n === "number") : [],
+    };
+  } catch {
+    return null;
+  }
+}
+
+async function isStale(holder: CycleLockHolder | null): Promise<boolean> {
+  if (holder === null) return true;
+  if (holder.hostname !== thisHost()) return false; // another machine's lock (a shared folder): never ours to judge
+  const ours = await bootId();
+  if (holder.bootId !== null && ours !== null && holder.bootId !== ours) return true;
+  return !isAlive(holder.pid);
+}
+
+/** Stop the rclone processes a dead holder left running, so two cycles never overlap. */
+async function stopOrphans(children: readonly number[]): Promise<void> {
+  const live: number[] = [];
+  for (const pid of children) {
+    const argv = await commandLineOf(pid);
+    if (argv?.some((part) => /(^|\/)rclone$/.test(part))) live.push(pid);
+  }
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    for (const pid of live) {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    for (let i = 0; i < 50 && live.some(isAlive); i++) await sleep(100);
+    if (!live.some(isAlive)) return;
+  }
+}
+
+export class CycleLock {
+  private holder: CycleLockHolder | null = null;
+  /** Every operation runs in call order: a release queued by a leaving state ends before the next acquire. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly path: string,
+    private readonly stateDir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  acquire(): Promise<AcquireResult> {
+    return this.serial(() => this.tryAcquire());
+  }
+
+  private async tryAcquire(): Promise<AcquireResult> {
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    for (let tries = 0; tries < 3; tries++) {
+      const holder: CycleLockHolder = {
+        pid: process.pid,
+        hostname: thisHost(),
+        bootId: await bootId(),
+        stateDir: this.stateDir,
+        startedAt: this.now().toISOString(),
+        children: [],
+      };
+      try {
+        const file = await open(this.path, "wx", 0o600);
+        try {
+          await file.writeFile(JSON.stringify(holder));
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+        this.holder = holder;
+        return { acquired: true };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      const existing = await readHolder(this.path);
+      if (existing !== null && existing.pid === process.pid && existing.hostname === thisHost()) {
+        // Our own process held it (an actor restarted in place): take it back.
+        await rm(this.path, { force: true });
+        continue;
+      }
+      if (!(await isStale(existing))) {
+        const who = existing as CycleLockHolder;
+        return {
+          acquired: false,
+          holder: who,
+          description: `workspace is being synced by pid ${who.pid} on ${who.hostname} (state ${who.stateDir}, since ${who.startedAt})`,
+        };
+      }
+      await stopOrphans(existing?.children ?? []);
+      await rm(this.path, { force: true });
+    }
+    throw new Error(`could not take the cycle lock ${this.path}: it keeps changing hands`);
+  }
+
+  /** Record an rclone process we started (its group is stopped if we die and someone takes over). */
+  recordChild(pid: number): Promise<void> {
+    return this.update((holder) => ({ ...holder, children: [...holder.children, pid] }));
+  }
+
+  forgetChild(pid: number): Promise<void> {
+    return this.update((holder) => ({ ...holder, children: holder.children.filter((c) => c !== pid) }));
+  }
+
+  release(): Promise<void> {
+    return this.serial(async () => {
+      if (this.holder === null) return;
+      this.holder = null;
+      const existing = await readHolder(this.path);
+      if (existing !== null && existing.pid === process.pid) await rm(this.path, { force: true });
+    });
+  }
+
+  private serial<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(operation, operation);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private update(change: (holder: CycleLockHolder) => CycleLockHolder): Promise<void> {
+    return this.serial(async () => {
+      if (this.holder === null) return;
+      this.holder = change(this.holder);
+      const temp = `${this.path}.${process.pid}.tmp`;
+      const file = await open(temp, "w", 0o600);
+      try {
+        await file.writeFile(JSON.stringify(this.holder));
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, this.path);
+    });
+  }
+}
