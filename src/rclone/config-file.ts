@@ -1,0 +1,140 @@
+import { randomBytes } from "node:crypto";
+import { chmod, open, readFile, rename, unlink } from "node:fs/promises";
+import path from "node:path";
+import { hasControlChar, remoteNamePattern } from "./remote.js";
+
+/** remote name → option → value, as in rclone's INI config file. */
+export type RcloneRemotes = Record<string, Record<string, string>>;
+
+export class RcloneConfigValueError extends Error {
+  override readonly name = "RcloneConfigValueError";
+  readonly remote: string;
+  readonly key: string | undefined;
+  constructor(remote: string, key: string | undefined, problem: string) {
+    const where = key === undefined ? `remote ${JSON.stringify(remote)}` : `${remote}.${key}`;
+    super(`Refusing rclone config ${where}: ${problem}`);
+    this.remote = remote;
+    this.key = key;
+  }
+}
+
+export class RcloneConfigParseError extends Error {
+  override readonly name = "RcloneConfigParseError";
+}
+
+const optionKeyPattern = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+
+/** rclone's INI reader trims values and strips `"""..."""` and backquotes: quote whatever it would change. */
+function renderValue(value: string): string {
+  const needsQuotes =
+    value !== value.trim() || value.startsWith("`") || value.startsWith('"') || /[=:]/.test(value);
+  return needsQuotes ? `\`${value}\`` : value;
+}
+
+function checkRemote(name: string, options: Record<string, string>): void {
+  if (hasControlChar(name)) throw new RcloneConfigValueError(name, undefined, "control character in name");
+  if (/[[\]]/.test(name)) throw new RcloneConfigValueError(name, undefined, "'[' or ']' in name");
+  if (!remoteNamePattern.test(name) || name.endsWith(" ")) {
+    throw new RcloneConfigValueError(name, undefined, "not a valid remote name");
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (hasControlChar(key) || !optionKeyPattern.test(key)) {
+      throw new RcloneConfigValueError(name, key, "not a valid option name");
+    }
+    if (typeof value !== "string") throw new RcloneConfigValueError(name, key, "value is not a string");
+    if (/[\r\n]/.test(value)) throw new RcloneConfigValueError(name, key, "newline in value");
+    if (hasControlChar(value)) throw new RcloneConfigValueError(name, key, "control character in value");
+  }
+}
+
+/** Renders remotes as rclone's INI text, after checking every name, key and value. */
+export function renderRcloneConfig(remotes: RcloneRemotes): string {
+  const sections: string[] = [];
+  for (const [name, options] of Object.entries(remotes)) {
+    checkRemote(name, options);
+    const lines = [`[${name}]`];
+    for (const [key, value] of Object.entries(options)) lines.push(`${key} = ${renderValue(value)}`);
+    sections.push(`${lines.join("\n")}\n`);
+  }
+  return sections.join("\n");
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some file systems refuse fsync on a folder; the rename is still done.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EINVAL" && code !== "EISDIR" && code !== "EPERM") throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes an rclone config file atomically: a unique temp file (mode 0600) in the same folder, fsync,
+ * rename over the target, fsync the folder. Throws {@link RcloneConfigValueError} before touching disk
+ * when a name, key or value could break the INI format.
+ */
+export async function writeRcloneConfig(file: string, remotes: RcloneRemotes): Promise<void> {
+  const text = renderRcloneConfig(remotes);
+  const dir = path.dirname(path.resolve(file));
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await open(temp, "wx", 0o600);
+  let renamed = false;
+  try {
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.chmod(0o600);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+    renamed = true;
+    await chmod(file, 0o600);
+    await fsyncDir(dir);
+  } finally {
+    if (!renamed) await unlink(temp).catch(() => undefined);
+  }
+}
+
+function unquote(text: string): string {
+  for (const quote of ['"""', "`"]) {
+    if (text.length >= quote.length * 2 && text.startsWith(quote)) {
+      const close = text.lastIndexOf(quote);
+      if (close >= quote.length) return text.slice(quote.length, close);
+    }
+  }
+  return text;
+}
+
+/** Parses rclone's INI config text the way rclone reads it. Encrypted configs are refused. */
+export function parseRcloneConfig(text: string): RcloneRemotes {
+  const remotes: RcloneRemotes = {};
+  let current: Record<string, string> | undefined;
+  for (const raw of text.replace(/^\uFEFF/, "").split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    if (line.startsWith("RCLONE_ENCRYPT_V0:"))
+      throw new RcloneConfigParseError("The rclone config is encrypted");
+    if (line.startsWith("[") && line.endsWith("]")) {
+      const name = line.slice(1, -1).trim();
+      current = remotes[name] ?? {};
+      remotes[name] = current;
+      continue;
+    }
+    const split = line.search(/[=:]/);
+    if (current === undefined || split <= 0) {
+      throw new RcloneConfigParseError(`Cannot parse rclone config line: ${line.slice(0, 60)}`);
+    }
+    current[unquote(line.slice(0, split).trim())] = unquote(line.slice(split + 1).trim());
+  }
+  return remotes;
+}
+
+/** Reads an rclone config file back (for tests, and to keep a token rclone refreshed in place). */
+export async function readRcloneConfig(file: string): Promise<RcloneRemotes> {
+  return parseRcloneConfig(await readFile(file, "utf8"));
+}

@@ -1,0 +1,272 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { ErrorKind } from "../../machines/outcomes.js";
+import { type ClassifyInput, classifyFailure, oneLine } from "../../src/rclone/classify.js";
+import { parseRcloneLog } from "../../src/rclone/json-log.js";
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`./fixtures/${name}.log`, import.meta.url), "utf8");
+
+function fromFixture(name: string, exitCode: number): ClassifyInput {
+  const summary = parseRcloneLog(fixture(name));
+  return {
+    exitCode,
+    errorMessages: summary.errorMessages,
+    stderrText: summary.textLines,
+    lastError: summary.lastError,
+  };
+}
+
+/** One captured stderr line (JSON `object: msg` or plain text) with the exit code rclone 1.60.1 gave. */
+interface Row {
+  name: string;
+  exitCode: number | null;
+  error?: string;
+  text?: string;
+  kind: ErrorKind;
+  message?: string;
+}
+
+const rows: Row[] = [
+  // Captured from rclone 1.60.1 on this machine.
+  {
+    name: "webdav wrong password",
+    exitCode: 1,
+    error: "error listing: couldn't list files: Unauthorized: 401 Unauthorized",
+    text: "2026/11/21 09:23:03 Failed to lsf with 2 errors: last error was: error in ListJSON: couldn't list files: Unauthorized: 401 Unauthorized",
+    kind: "auth",
+    message: "error listing: couldn't list files: Unauthorized: 401 Unauthorized",
+  },
+  {
+    name: "sftp wrong password",
+    exitCode: 1,
+    text: '2026/11/21 09:23:03 Failed to create file system for "cloud:": NewFs: couldn\'t connect SSH: ssh: handshake failed: ssh: unable to authenticate, attempted methods [none password], no supported methods remain',
+    kind: "auth",
+  },
+  {
+    name: "webdav connection refused (exit 5)",
+    exitCode: 5,
+    error:
+      'error listing: couldn\'t list files: Propfind "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused',
+    kind: "retryable",
+  },
+  {
+    name: "sftp connection refused (exit 1)",
+    exitCode: 1,
+    text: '2026/11/21 09:23:03 Failed to create file system for "cloud:": NewFs: couldn\'t connect SSH: dial tcp 127.0.0.1:1: connect: connection refused',
+    kind: "retryable",
+    message:
+      'Failed to create file system for "cloud:": NewFs: couldn\'t connect SSH: dial tcp 127.0.0.1:1: connect: connection refused',
+  },
+  {
+    name: "unknown host (exit 1)",
+    exitCode: 1,
+    error:
+      'error listing: couldn\'t list files: Propfind "http://nosuchhost.invalid/": dial tcp: lookup nosuchhost.invalid on 10.255.255.53:53: no such host',
+    kind: "retryable",
+  },
+  {
+    name: "s3 connection refused, multi-line",
+    exitCode: 1,
+    error:
+      'error listing: RequestError: send request failed\ncaused by: Get "http://127.0.0.1:1/bucket?delimiter=%2F&max-keys=1000&prefix=": dial tcp 127.0.0.1:1: connect: connection refused',
+    kind: "retryable",
+    message:
+      'error listing: RequestError: send request failed caused by: Get "http://127.0.0.1:1/bucket?delimiter=%2F&max-keys=1000&prefix=": dial tcp 127.0.0.1:1: connect: connection refused',
+  },
+  {
+    name: "AWS_CA_BUNDLE on 1.60 s3",
+    exitCode: 1,
+    text: '2026/11/21 09:23:03 Failed to create file system for ":s3:bucket": LoadCustomCABundleError: unable to load custom CA bundle, HTTPClient\'s transport unsupported type',
+    kind: "fatal",
+  },
+  {
+    name: "unknown remote",
+    exitCode: 1,
+    text: '2026/11/21 09:22:55 Failed to create file system for "nosuch:foo": didn\'t find section in config file',
+    kind: "fatal",
+  },
+  {
+    name: "unknown command",
+    exitCode: 1,
+    text: '2026/11/21 09:22:55 Fatal error: unknown command "frobnicate" for "rclone"',
+    kind: "fatal",
+    message: 'unknown command "frobnicate" for "rclone"',
+  },
+  {
+    name: "bisync too many deletes",
+    exitCode: 1,
+    error:
+      'Safety abort: too many deletes (>50%, 6 of 10) on Path1 "/tmp/rc/b1/". Run with --force if desired.',
+    text: "2026/11/21 09:23:10 Failed to bisync: too many deletes",
+    kind: "fatal",
+  },
+  {
+    name: "bisync resync with missing Path2 (exit 3)",
+    exitCode: 3,
+    error: "error listing: directory not found",
+    text: "2026/11/21 09:23:07 Failed to bisync with 2 errors: last error was: directory not found",
+    kind: "not-found",
+    message: "error listing: directory not found",
+  },
+  {
+    name: "http URL given https",
+    exitCode: 1,
+    error:
+      'error listing: couldn\'t list files: Propfind "https://127.0.0.1:38181/": http: server gave HTTP response to HTTPS client',
+    kind: "fatal",
+  },
+  // Typical rclone messages from other backends (not reproducible offline here).
+  {
+    name: "oauth invalid_grant",
+    exitCode: 1,
+    text: 'Failed to create file system for "gdrive:": couldn\'t fetch token: invalid_grant: maybe token expired? - try refreshing with "rclone config reconnect gdrive:"',
+    kind: "auth",
+  },
+  {
+    name: "dropbox expired token",
+    exitCode: 1,
+    error: "error listing: expired_access_token/",
+    kind: "auth",
+  },
+  {
+    name: "s3 AccessDenied",
+    exitCode: 1,
+    error: "error listing: AccessDenied: Access Denied\n\tstatus code: 403, request id: 7QY, host id: abc",
+    kind: "auth",
+    message: "error listing: AccessDenied: Access Denied status code: 403, request id: 7QY, host id: abc",
+  },
+  {
+    name: "s3 SignatureDoesNotMatch",
+    exitCode: 1,
+    error:
+      "SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided.",
+    kind: "auth",
+  },
+  {
+    name: "s3 InvalidAccessKeyId",
+    exitCode: 1,
+    error: "InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.",
+    kind: "auth",
+  },
+  {
+    name: "local permission denied is not auth",
+    exitCode: 1,
+    error: "a.txt: Failed to copy: open /tmp/x/a.txt: permission denied",
+    kind: "fatal",
+  },
+  {
+    name: "i/o timeout",
+    exitCode: 1,
+    error: "Failed to copy: read tcp 1.2.3.4:443: i/o timeout",
+    kind: "retryable",
+  },
+  { name: "unexpected EOF", exitCode: 2, error: "x: Failed to copy: unexpected EOF", kind: "retryable" },
+  { name: "TLS", exitCode: 1, error: "net/http: TLS handshake timeout", kind: "retryable" },
+  { name: "object not found", exitCode: 4, error: "x: object not found", kind: "not-found" },
+  // Exit codes alone.
+  { name: "exit 2 uncategorised", exitCode: 2, error: "something odd", kind: "retryable" },
+  { name: "exit 5 temporary", exitCode: 5, kind: "retryable" },
+  { name: "exit 3 directory not found", exitCode: 3, kind: "not-found" },
+  { name: "exit 4 file not found", exitCode: 4, kind: "not-found" },
+  { name: "exit 6 no-retry", exitCode: 6, kind: "fatal" },
+  { name: "exit 7 fatal", exitCode: 7, error: "--max-delete threshold reached", kind: "fatal" },
+  { name: "exit 8 transfer limit", exitCode: 8, kind: "fatal" },
+  {
+    name: "exit 1 unclassified",
+    exitCode: 1,
+    text: "2026/11/21 09:00:00 Failed to sync: weird",
+    kind: "fatal",
+  },
+];
+
+describe("classifyFailure: captured lines", () => {
+  it.each(rows)("$name → $kind", (row) => {
+    const result = classifyFailure({
+      exitCode: row.exitCode,
+      errorMessages: row.error === undefined ? [] : [row.error],
+      stderrText: row.text ?? "",
+    });
+    expect(result.kind).toBe(row.kind);
+    expect(result.message).not.toMatch(/\n/);
+    expect(result.message.length).toBeGreaterThan(0);
+    if (row.message !== undefined) expect(result.message).toBe(row.message);
+  });
+});
+
+describe("classifyFailure: whole captured runs", () => {
+  it("missing source → not-found naming the folder", () => {
+    expect(classifyFailure(fromFixture("missing-source", 3))).toEqual({
+      kind: "not-found",
+      message: "Local file system at /tmp/ws/nope: error reading source root directory: directory not found",
+      hint: expect.stringContaining("rclone mkdir"),
+    });
+  });
+
+  it("unknown flag on 1.60 → fatal", () => {
+    const result = classifyFailure(fromFixture("unknown-flag", 1));
+    expect(result.kind).toBe("fatal");
+    expect(result.message).toBe("unknown flag: --resilient");
+    expect(result.hint).toMatch(/upgrade rclone/);
+  });
+
+  it("bisync without listings → needs-resync", () => {
+    const result = classifyFailure(fromFixture("bisync-no-listings", 2));
+    expect(result.kind).toBe("needs-resync");
+    expect(result.message).toMatch(/^Bisync critical error: cannot find prior Path1 or Path2 listings/);
+  });
+
+  it("bisync lock → lock-held, message names the lock file", () => {
+    const result = classifyFailure(fromFixture("bisync-lock", 1));
+    expect(result.kind).toBe("lock-held");
+    expect(result.message).toBe(
+      "Failed to bisync: prior lock file found: /tmp/ws/wd/tmp_ws_b1..tmp_ws_b2.lck",
+    );
+  });
+
+  it("bisync safety abort → fatal (and not needs-resync: 'Bisync aborted. Please try again.')", () => {
+    const result = classifyFailure(fromFixture("bisync-safety", 1));
+    expect(result.kind).toBe("fatal");
+    expect(result.message).toMatch(/^Safety abort: all files were changed on Path1/);
+  });
+});
+
+describe("classifyFailure: how it ended", () => {
+  const base = { errorMessages: [], stderrText: "" };
+  it("timeout wins over the exit status", () => {
+    expect(classifyFailure({ ...base, exitCode: null, timedOut: true, timeoutMs: 1500 })).toMatchObject({
+      kind: "timeout",
+      message: "rclone did not finish within 1.5 s and was stopped",
+    });
+  });
+  it("an abort is retryable and says it was stopped", () => {
+    const result = classifyFailure({ ...base, exitCode: null, aborted: true });
+    expect(result.kind).toBe("retryable");
+    expect(result.message).toMatch(/stopped/);
+  });
+  it("a spawn error is fatal with install help", () => {
+    const result = classifyFailure({
+      ...base,
+      exitCode: null,
+      spawnError: new Error("spawn /x/rclone ENOENT"),
+    });
+    expect(result).toMatchObject({
+      kind: "fatal",
+      message: "could not start rclone: spawn /x/rclone ENOENT",
+    });
+    expect(result.hint).toMatch(/apt-get install rclone/);
+  });
+  it("killed by a signal from elsewhere is retryable", () => {
+    expect(classifyFailure({ ...base, exitCode: null, signal: "SIGKILL" })).toEqual({
+      kind: "retryable",
+      message: "rclone was killed by SIGKILL",
+    });
+  });
+});
+
+describe("oneLine", () => {
+  it("collapses whitespace, drops Error: prefixes and caps the length", () => {
+    expect(oneLine("  Error: a\n\tb  ")).toBe("a b");
+    expect(oneLine("x".repeat(500))).toHaveLength(300);
+  });
+});
