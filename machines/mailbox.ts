@@ -113,8 +113,8 @@ export const mailboxMachine = setup({
     events: {} as MailboxEvent,
   },
   actors: {
-    holdLock: inert<void>(),
-    bootstrap: inert<void>(),
+    holdLock: inert<undefined>(),
+    bootstrap: inert<undefined>(),
     push: inert<DryRunInput>(),
     drain: inert<DryRunInput>(),
     waitUntil: inert<DeadlineInput>(),

@@ -130,13 +130,13 @@ export function mailboxEffects(runtime: MailboxRuntime) {
   };
 
   return {
-    holdLock: resourceActor<void, MailboxEvent>(
+    holdLock: resourceActor<undefined, MailboxEvent>(
       holdLock,
       () => runtime.lock.release(),
       (error) => ({ type: "lockHeld", at: now(), error }),
       inFlight,
     ),
-    bootstrap: effectActor<void, MailboxEvent>(
+    bootstrap: effectActor<undefined, MailboxEvent>(
       bootstrap,
       (error) => ({ type: "bootstrapFailed", at: now(), error }),
       inFlight,

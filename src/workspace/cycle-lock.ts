@@ -6,12 +6,14 @@
  */
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { bootId, commandLineOf, isAlive, sleep, thisHost } from "../util/process.js";
+import { bootId, commandLineOf, isAlive, processStartTicks, sleep, thisHost } from "../util/process.js";
 
 export interface CycleLockHolder {
   pid: number;
   hostname: string;
   bootId: string | null;
+  /** When the holder process started (clock ticks since boot): tells a reused pid from the holder. */
+  startTicks: number | null;
   stateDir: string;
   startedAt: string;
   /** rclone processes (group leaders) this holder started and has not seen end. */
@@ -30,6 +32,7 @@ async function readHolder(path: string): Promise<CycleLockHolder | null> {
       pid: parsed.pid,
       hostname: String(parsed.hostname ?? ""),
       bootId: typeof parsed.bootId === "string" ? parsed.bootId : null,
+      startTicks: typeof parsed.startTicks === "number" ? parsed.startTicks : null,
       stateDir: String(parsed.stateDir ?? ""),
       startedAt: String(parsed.startedAt ?? ""),
       children: Array.isArray(parsed.children) ? parsed.children.filter((n) => typeof n === "number") : [],
@@ -44,7 +47,9 @@ async function isStale(holder: CycleLockHolder | null): Promise<boolean> {
   if (holder.hostname !== thisHost()) return false; // another machine's lock (a shared folder): never ours to judge
   const ours = await bootId();
   if (holder.bootId !== null && ours !== null && holder.bootId !== ours) return true;
-  return !isAlive(holder.pid);
+  if (!isAlive(holder.pid)) return true;
+  const ticks = await processStartTicks(holder.pid);
+  return holder.startTicks !== null && ticks !== null && ticks !== holder.startTicks;
 }
 
 /** Stop the rclone processes a dead holder left running, so two cycles never overlap. */
@@ -89,6 +94,7 @@ export class CycleLock {
         pid: process.pid,
         hostname: thisHost(),
         bootId: await bootId(),
+        startTicks: await processStartTicks(process.pid),
         stateDir: this.stateDir,
         startedAt: this.now().toISOString(),
         children: [],

@@ -83,7 +83,8 @@ describe("mailbox statechart coverage", () => {
     const taken = new Set<string>();
     for (const entry of Object.values(adjacency)) {
       const from = entry.state as AnyMachineSnapshot;
-      for (const { event, state } of Object.values(entry.transitions)) {
+      const edges = Object.values(entry.transitions) as { event: MailboxEvent; state: AnyMachineSnapshot }[];
+      for (const { event, state } of edges) {
         const to = state as AnyMachineSnapshot;
         for (const t of mailboxMachine.getTransitionData(from, event) as TransitionLike[])
           taken.add(transitionKey(t));

@@ -1,0 +1,115 @@
+/**
+ * (a) A full mailbox cycle on a 10k-file workspace against a `local` remote, versus the same two rclone
+ * commands (`pushArgs`, then `drainArgs`) run directly on an identical second fixture with an equal
+ * rclone config. Ours is the real CLI process (spawn included); in-process cycles are measured apart.
+ */
+import { loadConfigFile } from "../../src/config/load.js";
+import { providerFor } from "../../src/providers/index.js";
+import { findRclone } from "../../src/rclone/binary.js";
+import { writeRcloneConfig } from "../../src/rclone/config-file.js";
+import {
+  cliArm,
+  coldHostArm,
+  type HostSettings,
+  nodeArm,
+  rawArm,
+  rawCommands,
+  runningHostArm,
+  startHost,
+} from "./cycle-sides.js";
+import { changeFiles, cliPath, ensureCycleFixtures, FILE_COUNT } from "./fixtures.js";
+import { interleave, median, type Row, renderTable, type Samples } from "./measure.js";
+
+export interface CycleBenchOptions {
+  warmup: number;
+  reps: number;
+  /** Files changed before each pair in the "changed" cases. */
+  changed: number;
+  log: (line: string) => void;
+}
+
+const pick = (samples: Samples, name: string): number[] => samples[name] ?? [];
+const plus = (a: readonly number[], b: readonly number[]) => a.map((x, i) => x + (b[i] ?? Number.NaN));
+const extra = (s: Samples) =>
+  `${median(pick(s, "ours").map((x, i) => x - (pick(s, "raw")[i] ?? Number.NaN))).toFixed(0)} ms`;
+
+export async function cycleBench(options: CycleBenchOptions): Promise<string> {
+  const { log, changed, reps } = options;
+  const fixtures = await ensureCycleFixtures(log);
+  const { ours, raw } = fixtures;
+  const config = (await loadConfigFile(ours.configFile)).sync;
+  const rawConfig = (await loadConfigFile(raw.configFile)).sync;
+  // The raw side's rclone config: written by the product's own writer from the same provider section.
+  const section = providerFor(rawConfig).remote({ config: rawConfig, stateDir: raw.stateDir }).section;
+  await writeRcloneConfig(raw.rcloneConfig, { [rawConfig.remoteName]: section });
+  const binary = await findRclone();
+  const commands = rawCommands(raw, rawConfig);
+  log(`raw side: ${commands.map((args) => `rclone ${args.join(" ")}`).join("  &&  ")}`);
+
+  // A new fixture's first cycle uploads every file: one more warm-up pair absorbs it.
+  const warmup = options.warmup + (fixtures.created ? 1 : 0);
+  const change = async () => changeFiles([ours, raw], changed);
+  const transfers: number[] = [];
+  const rawSide = rawArm(binary, commands);
+  const cli = cliArm(ours, transfers);
+
+  log("(a) CLI process, unchanged workspace ...");
+  const nodeOnly = nodeArm("node", ["-e", "0"]);
+  const version = nodeArm("version", [cliPath, "--version"]);
+  const idle = await interleave([cli, rawSide, nodeOnly, version], { warmup, reps });
+  const idleTransfers = transfers.splice(0).slice(-reps);
+  log(`(a) CLI process, ${changed} files changed ...`);
+  const busy = await interleave([cli, rawSide], { warmup: 1, reps, before: change });
+  const busyTransfers = transfers.splice(0).slice(-reps);
+
+  log("(a) in-process cycles on a running host ...");
+  const settings: HostSettings = { config, fixture: ours, binary };
+  const handle = await startHost(settings);
+  let steadyIdle: Samples;
+  let steadyBusy: Samples;
+  try {
+    steadyIdle = await interleave([runningHostArm(handle), rawSide], { warmup: 1, reps });
+    steadyBusy = await interleave([runningHostArm(handle), rawSide], { warmup: 1, reps, before: change });
+  } finally {
+    await handle.stop();
+  }
+  log("(a) in-process start + cycle + stop ...");
+  const cold = await interleave([coldHostArm(settings), rawSide], { warmup: 1, reps });
+
+  const row = (name: string, s: Samples, target: number | null = 1.1): Row => ({
+    name,
+    a: pick(s, "ours"),
+    b: pick(s, "raw"),
+    target,
+  });
+  const rows: Row[] = [
+    row("CLI process, unchanged workspace", idle),
+    row(`CLI process, ${changed} files changed`, busy),
+    {
+      name: "floor: raw + `node -e 0`",
+      a: plus(pick(idle, "node"), pick(idle, "raw")),
+      b: pick(idle, "raw"),
+      target: null,
+    },
+    {
+      name: "floor: raw + CLI `--version`",
+      a: plus(pick(idle, "version"), pick(idle, "raw")),
+      b: pick(idle, "raw"),
+      target: null,
+    },
+    row("in-process: running host, unchanged", steadyIdle),
+    row(`in-process: running host, ${changed} changed`, steadyBusy),
+    row("in-process: start + cycle + stop, unchanged", cold),
+  ];
+  const notes = [
+    `A = ours, B = raw \`rclone sync\` + \`rclone move\` (2 processes, same args); ${reps} interleaved pairs per row, order rotated.`,
+    "CLI rows: the whole `node dist/src/cli/main.js sync --json` process (spawn, Node start-up, module load, host, rclone).",
+    "floor rows: the same raw pair plus a bare Node start-up / our CLI's module graph (`--version`), from the same pairs.",
+    "in-process rows (our own cost without process start-up): `startWorkspace(...).requestSync(...)` in the bench process.",
+    `node -e 0: ${median(pick(idle, "node")).toFixed(0)} ms; CLI --version (all modules loaded): ${median(pick(idle, "version")).toFixed(0)} ms.`,
+    `median extra per cycle (A − B): CLI unchanged ${extra(idle)}, CLI changed ${extra(busy)}, running host unchanged ${extra(steadyIdle)}, running host changed ${extra(steadyBusy)}, start+cycle+stop ${extra(cold)}.`,
+    `files our push transferred (from --json), per measured pair: unchanged [${idleTransfers.join(", ")}], changed [${busyTransfers.join(", ")}].`,
+  ];
+  const title = `(a) mailbox cycle, ${FILE_COUNT / 1000}k files (1–4 KB, nested), provider local`;
+  return `${renderTable(title, { a: "ours", b: "raw" }, rows)}\n${notes.map((n) => `  ${n}`).join("\n")}`;
+}
