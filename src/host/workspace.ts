@@ -4,20 +4,18 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AnyMachineSnapshot } from "xstate";
-import { type MailboxContext, mailboxMachine } from "../../machines/mailbox.js";
+import { type MailboxContext, type MailboxCycleRecord, mailboxMachine } from "../../machines/mailbox.js";
 import type { SyncRequestInput } from "../../machines/requests.js";
 import type { SyncConfig } from "../config/schema.js";
 import { EventLog } from "../log/event-log.js";
 import { mailboxEffects } from "../mailbox/effects.js";
-import { rcloneConfigPath, type WorkspacePaths, workspacePaths } from "../paths.js";
-import { providerFor } from "../providers/index.js";
-import { writeRcloneConfig } from "../rclone/config-file.js";
-import { remoteSpec } from "../rclone/remote.js";
-import { createRedactor, type Redact } from "../util/errors.js";
+import { type WorkspacePaths, workspacePaths } from "../paths.js";
+import type { Redact } from "../util/errors.js";
 import { CycleLock } from "../workspace/cycle-lock.js";
 import { ActorHost } from "./actor-host.js";
 import { InFlight } from "./effect.js";
 import { rcloneRunner } from "./rclone-context.js";
+import { prepareRemote } from "./remote.js";
 
 export interface WorkspaceOptions {
   config: SyncConfig;
@@ -37,28 +35,36 @@ export interface WorkspaceHandle {
   remoteRoot: string;
   redact: Redact;
   /** Send a sync request and resolve when the cycle serving it has ended (or is waiting to retry). */
-  requestSync(
-    input: Omit<SyncRequestInput, "requestId">,
-  ): Promise<{ verdict: CycleVerdict; snapshot: AnyMachineSnapshot }>;
+  requestSync(input: Omit<SyncRequestInput, "requestId">): Promise<SyncAnswer>;
   stop(): Promise<void>;
+}
+
+export interface SyncAnswer {
+  verdict: CycleVerdict;
+  snapshot: AnyMachineSnapshot;
+  /** The cycle that served the request (a dry run merged into a real request is served by a real cycle). */
+  cycle: MailboxCycleRecord | null;
 }
 
 export class UnsupportedModeError extends Error {
   override readonly name = "UnsupportedModeError";
 }
 
-/** Where the cycle serving `requestId` stands in this snapshot, or null while it is still to come. */
+/**
+ * Where the cycle serving `requestId` stands in this snapshot, or null while it is still to come.
+ * A served request is recognised even when a coalesced follow-up cycle already runs.
+ */
 export function verdictFor(snapshot: AnyMachineSnapshot, requestId: string): CycleVerdict | null {
   const context = snapshot.context as MailboxContext;
-  if (snapshot.matches("running") || context.pending?.requestIds.includes(requestId)) return null;
-  const served = [context.lastCycle, context.lastDryRun].some((c) =>
-    c?.request.requestIds.includes(requestId),
-  );
-  if (snapshot.matches("idle") && served) return "done";
+  if (context.pending?.requestIds.includes(requestId)) return null;
   if (context.current?.requestIds.includes(requestId)) {
     if (snapshot.matches("failed")) return "failed";
     if (snapshot.matches("recovering")) return "retrying";
+    return null;
   }
+  const served = [context.lastCycle, context.lastDryRun].some((c) =>
+    c?.request.requestIds.includes(requestId),
+  );
   return served ? "done" : null;
 }
 
@@ -70,13 +76,8 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
       `\`mode\`: "${config.mode}" is not available in this version yet; use "mailbox"`,
     );
   }
-  const provider = providerFor(config);
-  const remote = provider.remote({ config, stateDir });
-  const redact = createRedactor(remote.secrets);
+  const { configPath, remoteRoot, redact } = await prepareRemote(config, stateDir);
   const paths = workspacePaths(stateDir, workspace, config.localPath);
-  const configPath = rcloneConfigPath(stateDir);
-  await remote.prepare?.();
-  await writeRcloneConfig(configPath, { [config.remoteName]: remote.section });
 
   const lock = new CycleLock(paths.cycleLock, stateDir);
   const inFlight = new InFlight();
@@ -84,7 +85,6 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
     { binary: options.rcloneBinary, configPath, timeoutMs: config.timeout * 1000, redact, env },
     lock,
   );
-  const remoteRoot = remoteSpec(config.remoteName, config.remotePath);
   const effects = mailboxEffects({
     paths,
     remoteRoot,
@@ -126,7 +126,11 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
       const requestId = randomUUID();
       host.send({ type: "syncRequested", at: now(), requestId, ...input });
       const snapshot = await host.until((s) => verdictFor(s, requestId) !== null);
-      return { verdict: verdictFor(snapshot, requestId) ?? "failed", snapshot };
+      const context = snapshot.context as MailboxContext;
+      const cycle =
+        [context.lastCycle, context.lastDryRun].find((c) => c?.request.requestIds.includes(requestId)) ??
+        null;
+      return { verdict: verdictFor(snapshot, requestId) ?? "failed", snapshot, cycle };
     },
     async stop() {
       await host.stop({ type: "hostStopped", at: now(), pid: process.pid });

@@ -1,13 +1,10 @@
 import { defineCommand } from "citty";
-import { rcloneConfigPath } from "../../paths.js";
-import { providerFor } from "../../providers/index.js";
+import { prepareRemote } from "../../host/remote.js";
+import { ProviderOffError } from "../../providers/index.js";
 import { findRclone } from "../../rclone/binary.js";
-import { writeRcloneConfig } from "../../rclone/config-file.js";
-import { remoteSpec } from "../../rclone/remote.js";
 import { runRclone } from "../../rclone/run.js";
-import { createRedactor } from "../../util/errors.js";
 import { commonArgs, resolveContext } from "../context.js";
-import { CliError } from "../errors.js";
+import { CliError, ExitCode } from "../errors.js";
 import { bytes, failureLine } from "../format.js";
 import { createOutput } from "../output.js";
 
@@ -28,17 +25,16 @@ export const listCommand = defineCommand({
   async run({ args }) {
     const out = createOutput();
     const { loaded, stateDir } = await resolveContext(args, out);
-    const sync = loaded.sync;
-    const remote = providerFor(sync).remote({ config: sync, stateDir });
-    const configPath = rcloneConfigPath(stateDir);
-    await remote.prepare?.();
-    await writeRcloneConfig(configPath, { [sync.remoteName]: remote.section });
+    const remote = await prepareRemote(loaded.sync, stateDir).catch((error: unknown) => {
+      if (error instanceof ProviderOffError) throw new CliError(error.message, ExitCode.usage);
+      throw error;
+    });
     const result = await runRclone({
       binary: await findRclone(),
-      args: ["lsjson", "-R", "--files-only", remoteSpec(sync.remoteName, sync.remotePath)],
-      configPath,
-      timeoutMs: sync.timeout * 1000,
-      redact: createRedactor(remote.secrets),
+      args: ["lsjson", "-R", "--files-only", remote.remoteRoot],
+      configPath: remote.configPath,
+      timeoutMs: loaded.sync.timeout * 1000,
+      redact: remote.redact,
       stdout: "text",
     });
     if (!result.ok) throw new CliError(`list failed: ${failureLine(result.failure)}`);

@@ -34,9 +34,8 @@ export const syncCommand = defineCommand({
     const resolved = await resolveContext(args, out);
     await withHost(resolved, out, async (handle) => {
       const dryRun = args["dry-run"] === true;
-      const { verdict, snapshot } = await handle.requestSync({ source: "cli", direction, dryRun });
+      const { verdict, snapshot, cycle } = await handle.requestSync({ source: "cli", direction, dryRun });
       const context = snapshot.context as MailboxContext;
-      const cycle = dryRun ? (context.lastDryRun ?? context.lastCycle) : context.lastCycle;
       if (args.json) {
         out.json({
           verdict,

@@ -1,0 +1,82 @@
+/** Bad input through the real CLI: a one-line reason naming the key or argument, exit 2, nothing written. */
+import { access, rm, writeFile } from "node:fs/promises";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { acquireStateDirLock } from "../../src/log/state-dir-lock.js";
+import { createSandbox, filesIn, type Sandbox } from "../support/sandbox.js";
+
+let box: Sandbox;
+beforeEach(async () => {
+  box = await createSandbox();
+});
+afterEach(async () => {
+  await box.cleanup();
+});
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+async function writeConfig(config: Record<string, unknown>): Promise<void> {
+  await writeFile(box.configPath, JSON.stringify(config));
+}
+
+describe("refusals", () => {
+  it.each([
+    [{ provider: "local" }, "`mode` is required: one of mailbox (safest), mirror, bisync"],
+    [{ mode: "mailbox", provider: "local", localPath: "/srv/agent" }, "`localPath` must be relative"],
+    [
+      { mode: "mailbox", provider: "local", localPath: "../../etc" },
+      "`localPath` must stay inside the workspace",
+    ],
+  ])("config %j is refused before anything runs", async (config, message) => {
+    await writeConfig(config);
+    for (const command of ["sync", "status", "log", "list"]) {
+      const result = await box.cli(command);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(await exists(box.stateDir)).toBe(false);
+    expect(await exists(box.cloud)).toBe(false);
+    expect(await filesIn(box.workspace)).toEqual([]);
+  });
+
+  it("a missing config file, bad JSON, and bad arguments are named", async () => {
+    await rm(box.configPath);
+    const missing = await box.cli("sync");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${box.configPath}: file not found`);
+    await writeFile(box.configPath, "{ not json");
+    expect((await box.cli("status")).stderr).toContain("not valid JSON");
+    await writeConfig({ mode: "mailbox", provider: "local" });
+    const limit = await box.cli("log", "--limit", "0");
+    expect(limit.code).toBe(2);
+    expect(limit.stderr).toContain("--limit must be a whole number >= 1");
+    const unknown = await box.cli("teleport");
+    expect(unknown.code).toBe(2);
+    expect(await exists(box.stateDir)).toBe(false);
+  });
+
+  it("provider off: sync says so and does nothing", async () => {
+    await writeConfig({ mode: "mailbox", provider: "off" });
+    const result = await box.cli("sync");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("sync is off");
+  });
+
+  it("a second host on the same state directory is refused with who holds it", async () => {
+    const lock = await acquireStateDirLock(box.stateDir);
+    try {
+      const result = await box.cli("sync");
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`pid ${process.pid}`);
+      expect(result.stderr).toContain(box.stateDir);
+      // Reading stays possible while a host runs.
+      expect((await box.cli("status", "--json")).code).toBe(0);
+    } finally {
+      await lock.release();
+    }
+  });
+});
