@@ -106,7 +106,11 @@ export async function cycleBench(options: CycleBenchOptions): Promise<string> {
     "CLI rows: the whole `node dist/src/cli/main.js sync --json` process (spawn, Node start-up, module load, host, rclone).",
     "floor rows: the same raw pair plus a bare Node start-up / our CLI's module graph (`--version`), from the same pairs.",
     "in-process rows (our own cost without process start-up): `startWorkspace(...).requestSync(...)` in the bench process.",
-    `node -e 0: ${median(pick(idle, "node")).toFixed(0)} ms; CLI --version (all modules loaded): ${median(pick(idle, "version")).toFixed(0)} ms.`,
+    `node -e 0: ${median(pick(idle, "node")).toFixed(0)} ms; CLI --version (all modules loaded): ${median(pick(idle, "version")).toFixed(0)} ms${
+      process.env.NODE_EXTRA_CA_CERTS
+        ? " (NODE_EXTRA_CA_CERTS is set: Node 20 loads it at every start-up)"
+        : ""
+    }.`,
     `median extra per cycle (A − B): CLI unchanged ${extra(idle)}, CLI changed ${extra(busy)}, running host unchanged ${extra(steadyIdle)}, running host changed ${extra(steadyBusy)}, start+cycle+stop ${extra(cold)}.`,
     `files our push transferred (from --json), per measured pair: unchanged [${idleTransfers.join(", ")}], changed [${busyTransfers.join(", ")}].`,
   ];
