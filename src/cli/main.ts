@@ -1,18 +1,15 @@
-#!/usr/bin/env node
 /** `workspace-sync`: the standalone CLI. Every command exits 0, or non-zero with a one-line reason. */
-import { readFileSync } from "node:fs";
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { consola } from "consola";
 import { messageOf } from "../util/errors.js";
+import { toolVersion } from "../version.js";
 import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
 import { statusCommand } from "./commands/status.js";
 import { syncCommand } from "./commands/sync.js";
 import { CliError, ExitCode } from "./errors.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-  version: string;
-};
+const pkg = { version: toolVersion() };
 
 const subCommands: Record<string, CommandDef> = {
   sync: syncCommand as CommandDef,

@@ -34,11 +34,12 @@ export function rcloneRunner(context: RcloneContext, lock?: CycleLock): RcloneRu
       redact: context.redact,
       onSpawn: (pid) => {
         spawned.push(pid);
-        void lock?.recordChild(pid);
+        void lock?.recordChild(pid).catch(() => undefined);
       },
       ...options,
     });
-    for (const pid of spawned) await lock?.forgetChild(pid);
+    // Off the critical path: the lock orders its own writes, and a release waits for them.
+    for (const pid of spawned) void lock?.forgetChild(pid).catch(() => undefined);
     return result;
   };
 }

@@ -101,6 +101,8 @@ export function mailboxEffects(runtime: MailboxRuntime) {
       };
     }
     try {
+      // The staging folder must exist before the move: into a missing destination, rclone 1.60 moves
+      // the remote `_outbox` folder itself away instead of the files in it.
       await mkdir(paths.stagingDir, { recursive: true, mode: 0o700 });
       // Files a crashed drain left in staging are delivered first: they were never in `_inbox`.
       const leftovers = await deliverStaged(paths.stagingDir, paths.inboxDir);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, open, readFile, rename, unlink } from "node:fs/promises";
+import { chmod, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { hasControlChar, remoteNamePattern } from "./remote.js";
 
@@ -79,6 +79,7 @@ async function fsyncDir(dir: string): Promise<void> {
  */
 export async function writeRcloneConfig(file: string, remotes: RcloneRemotes): Promise<void> {
   const text = renderRcloneConfig(remotes);
+  if (await holds(file, text)) return;
   const dir = path.dirname(path.resolve(file));
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(temp, "wx", 0o600);
@@ -111,6 +112,16 @@ function unquote(text: string): string {
 }
 
 /** Parses rclone's INI config text the way rclone reads it. Encrypted configs are refused. */
+/** The file already has exactly this text and mode 0600: no write (and no fsync) needed. */
+async function holds(file: string, text: string): Promise<boolean> {
+  try {
+    const [current, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
+    return current === text && (info.mode & 0o777) === 0o600;
+  } catch {
+    return false;
+  }
+}
+
 export function parseRcloneConfig(text: string): RcloneRemotes {
   const remotes: RcloneRemotes = {};
   let current: Record<string, string> | undefined;

@@ -3,8 +3,11 @@
  * different state directories. A file in `<workspace>/.workspace-sync/` created with O_EXCL, holding
  * who owns it and which rclone processes it started, so a lock left by a killed host can be told
  * stale with certainty, and that host's orphaned rclone can be stopped before anyone else starts.
+ *
+ * The file is not fsynced: it only has to outlive a crashed process (the page cache does that); after a
+ * power loss its children are gone too, and a new boot id or an unreadable file marks it stale.
  */
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { bootId, commandLineOf, isAlive, processStartTicks, sleep, thisHost } from "../util/process.js";
 
@@ -103,7 +106,6 @@ export class CycleLock {
         const file = await open(this.path, "wx", 0o600);
         try {
           await file.writeFile(JSON.stringify(holder));
-          await file.sync();
         } finally {
           await file.close();
         }
@@ -161,13 +163,7 @@ export class CycleLock {
       if (this.holder === null) return;
       this.holder = change(this.holder);
       const temp = `${this.path}.${process.pid}.tmp`;
-      const file = await open(temp, "w", 0o600);
-      try {
-        await file.writeFile(JSON.stringify(this.holder));
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+      await writeFile(temp, JSON.stringify(this.holder), { mode: 0o600 });
       await rename(temp, this.path);
     });
   }

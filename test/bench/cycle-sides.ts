@@ -51,7 +51,7 @@ async function run(file: string, args: readonly string[], env?: Record<string, s
   return String(result.stdout);
 }
 
-/** `node dist/src/cli/main.js sync ... --json`; records how many files each push transferred. */
+/** `node dist/workspace-sync.mjs sync ... --json`; records how many files each push transferred. */
 export function cliArm(fixture: SideFixture, transfers: number[]): Arm {
   const args = [cliPath, "sync", "--config", fixture.configFile, "--workspace", fixture.workspace];
   args.push("--state-dir", fixture.stateDir, "--json");

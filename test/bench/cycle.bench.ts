@@ -103,7 +103,7 @@ export async function cycleBench(options: CycleBenchOptions): Promise<string> {
   ];
   const notes = [
     `A = ours, B = raw \`rclone sync\` + \`rclone move\` (2 processes, same args); ${reps} interleaved pairs per row, order rotated.`,
-    "CLI rows: the whole `node dist/src/cli/main.js sync --json` process (spawn, Node start-up, module load, host, rclone).",
+    "CLI rows: the whole `node dist/workspace-sync.mjs sync --json` process (spawn, Node start-up, module load, host, rclone).",
     "floor rows: the same raw pair plus a bare Node start-up / our CLI's module graph (`--version`), from the same pairs.",
     "in-process rows (our own cost without process start-up): `startWorkspace(...).requestSync(...)` in the bench process.",
     `node -e 0: ${median(pick(idle, "node")).toFixed(0)} ms; CLI --version (all modules loaded): ${median(pick(idle, "version")).toFixed(0)} ms${

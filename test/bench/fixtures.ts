@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const benchRoot = path.join(repoRoot, ".bench");
-export const cliPath = path.join(repoRoot, "dist", "src", "cli", "main.js");
+export const cliPath = path.join(repoRoot, "dist", "workspace-sync.mjs");
 
 /** Bump when the layout changes, so old fixtures are rebuilt instead of reused. */
 const FIXTURE_VERSION = 1;

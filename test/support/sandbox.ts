@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-export const cliPath = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
+export const cliPath = join(import.meta.dirname, "..", "..", "dist", "workspace-sync.mjs");
 
 export interface Sandbox {
   root: string;

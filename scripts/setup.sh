@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install everything workspace-sync needs on Debian/Ubuntu and build it:
+# rclone from the OS package manager when missing, the npm dependencies, the compiled CLI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v rclone >/dev/null 2>&1 || need_apt+=(rclone)
+if ! command -v node >/dev/null 2>&1; then
+  echo "setup: Node.js >= 20 is required (for example: apt-get install nodejs, or https://nodejs.org)" >&2
+  exit 1
+fi
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || {
+  echo "setup: Node.js >= 20 is required, found $(node --version)" >&2
+  exit 1
+}
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: please install ${need_apt[*]} with your package manager (brew install rclone, dnf install rclone, ...)" >&2
+    exit 1
+  fi
+fi
+npm ci --no-audit --no-fund --loglevel=error
+npm run build --silent
+echo "setup: ready ($(rclone version | head -n 1), node $(node --version))"
