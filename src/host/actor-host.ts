@@ -54,6 +54,7 @@ export class ActorHost {
     private readonly log: EventLog,
     readonly actor: Actor<AnyStateMachine>,
     private readonly settle: () => Promise<void>,
+    private readonly checkpointNext: () => void,
   ) {}
 
   static async start(options: ActorHostOptions): Promise<ActorHost> {
@@ -63,7 +64,7 @@ export class ActorHost {
     const persisted = (snapshot: AnyMachineSnapshot) => () => machine.getPersistedSnapshot(snapshot);
     void log.append(started, resumed.value, persisted(resumed));
 
-    const holder: { actor?: Actor<AnyStateMachine> } = {};
+    const holder: { actor?: Actor<AnyStateMachine>; checkpointNext?: boolean } = {};
     const actor: Actor<AnyStateMachine> = createActor(machine, {
       snapshot: machine.getPersistedSnapshot(resumed) as AnyMachineSnapshot,
       inspect: (inspection) => {
@@ -71,12 +72,18 @@ export class ActorHost {
         const event = inspection.event as HostEvent;
         if (event.type.startsWith("xstate.")) return;
         const snapshot = inspection.snapshot as AnyMachineSnapshot;
-        void log.append(event, snapshot.value, persisted(snapshot));
+        void log.append(event, snapshot.value, persisted(snapshot), {
+          checkpoint: holder.checkpointNext === true,
+        });
+        holder.checkpointNext = false;
       },
     });
     holder.actor = actor;
     actor.start();
-    return new ActorHost(machine, log, actor, options.settle ?? (() => Promise.resolve()));
+    const checkpointNext = () => {
+      holder.checkpointNext = true;
+    };
+    return new ActorHost(machine, log, actor, options.settle ?? (() => Promise.resolve()), checkpointNext);
   }
 
   get snapshot(): AnyMachineSnapshot {
@@ -100,6 +107,8 @@ export class ActorHost {
 
   /** Record the stop, end the running effects (their processes get SIGTERM), and flush the log. */
   async stop(stopped: HostEvent): Promise<void> {
+    // The stop event carries a checkpoint: the next start replays nothing.
+    this.checkpointNext();
     this.actor.send(stopped);
     this.actor.stop();
     await this.settle();

@@ -24,6 +24,8 @@ export interface EventLogOptions {
   dir: string;
   /** Records per segment file, default 1000. */
   segmentSize?: number;
+  /** A checkpoint every this many records (and whenever a segment fills), default 100: bounds replay on start. */
+  checkpointEvery?: number;
   /** Compaction keeps at least this many newest segments, default 100. */
   retainSegments?: number;
   /** Never writes, never moves files (for `status`/`log` while a host runs). */
@@ -56,6 +58,7 @@ export class EventLog {
   readonly recovery: Recovery;
   readonly #dir: string;
   readonly #segmentSize: number;
+  readonly #checkpointEvery: number;
   readonly #retainSegments: number;
   readonly #readOnly: boolean;
   readonly #redact: ((text: string) => string) | undefined;
@@ -77,6 +80,7 @@ export class EventLog {
   private constructor(opts: EventLogOptions, recovered: Awaited<ReturnType<typeof recoverLog>>) {
     this.#dir = opts.dir;
     this.#segmentSize = positiveInt("segmentSize", opts.segmentSize ?? 1000);
+    this.#checkpointEvery = positiveInt("checkpointEvery", opts.checkpointEvery ?? 100);
     this.#retainSegments = positiveInt("retainSegments", opts.retainSegments ?? 100);
     this.#readOnly = opts.readOnly ?? false;
     this.#redact = opts.redact;
@@ -118,10 +122,17 @@ export class EventLog {
 
   /**
    * Adds a record. Its seq is assigned now; the promise resolves (with the record, frozen) once it and
-   * every earlier record are on disk. `snapshot` is called at once, and only when this record fills its
-   * segment (for the checkpoint). After a failed write the log accepts nothing more: reopen it to recover.
+   * every earlier record are on disk. `snapshot` is called at once, and only when this record gets a
+   * checkpoint: every `checkpointEvery` records, when it fills its segment, or when `options.checkpoint`
+   * asks (a host stopping cleanly, so the next start replays nothing). After a failed write the log accepts
+   * nothing more: reopen it to recover.
    */
-  append(event: LogRecord["event"], state: unknown, snapshot: () => unknown): Promise<LogRecord> {
+  append(
+    event: LogRecord["event"],
+    state: unknown,
+    snapshot: () => unknown,
+    options: { checkpoint?: boolean } = {},
+  ): Promise<LogRecord> {
     let pending: Omit<PendingAppend, "resolve" | "reject">;
     try {
       this.#assertWritable();
@@ -136,8 +147,9 @@ export class EventLog {
         event: eventToJson(event, this.#redact),
         state: toJson(state),
       });
-      const fills = count >= this.#segmentSize;
-      const checkpoint = fills ? { seq, at, snapshot: toJson(snapshot(), this.#redact) } : null;
+      const due =
+        count >= this.#segmentSize || seq % this.#checkpointEvery === 0 || options.checkpoint === true;
+      const checkpoint = due ? { seq, at, snapshot: toJson(snapshot(), this.#redact) } : null;
       pending = { record, segmentFirst, checkpoint };
       this.#lastSeq = seq;
       this.#planFirst = segmentFirst;

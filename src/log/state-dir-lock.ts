@@ -6,11 +6,12 @@
  * A stale lock is removed only under a second O_EXCL file, `host.lock.takeover`, and only if it still
  * holds what was judged stale; the new lock is then created with O_EXCL, so racing hosts cannot both win.
  */
-import { mkdir, open, readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { createExclusiveFile } from "../util/exclusive-file.js";
 import { processStartTicks, bootId as readBootId } from "../util/process.js";
 import { describeError, fsyncDir, hasErrorCode, removeIfExists } from "./fs-util.js";
 
@@ -104,24 +105,13 @@ async function liveHolder(lock: LockFile): Promise<LockHolder | null> {
   return holder;
 }
 
-/** Creates the lock file with O_EXCL; false when it already exists. */
+/** Creates the lock file, complete from its first instant; false when it already exists. */
 async function createExclusive(lockPath: string, text: string): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(lockPath, "wx", 0o600);
+    if (!(await createExclusiveFile(lockPath, text, { sync: true }))) return false;
   } catch (error) {
-    if (hasErrorCode(error, "EEXIST")) return false;
     throw new Error(`could not create lock ${lockPath}: ${describeError(error)}`, { cause: error });
   }
-  try {
-    await handle.writeFile(text, "utf8");
-    await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await removeIfExists(lockPath);
-    throw new Error(`could not write lock ${lockPath}: ${describeError(error)}`, { cause: error });
-  }
-  await handle.close();
   await fsyncDir(path.dirname(lockPath));
   return true;
 }

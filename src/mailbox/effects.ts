@@ -89,8 +89,10 @@ export function mailboxEffects(runtime: MailboxRuntime) {
       const listed = await rclone(["lsf", "-R", "--files-only", `${runtime.remoteRoot}/_outbox`], signal, {
         stdout: "text",
       });
-      if (!listed.ok) return { type: "drainFailed", at: now(), error: listed.failure };
-      const names = listed.stdout.split("\n").filter((line) => line !== "");
+      // Before the first real sync there is no `_outbox` yet: nothing would arrive.
+      const missing = !listed.ok && listed.failure.kind === "not-found";
+      if (!listed.ok && !missing) return { type: "drainFailed", at: now(), error: listed.failure };
+      const names = missing ? [] : listed.stdout.split("\n").filter((line) => line !== "");
       const plan = await planDelivery(names, paths.inboxDir);
       return {
         type: "drainDone",

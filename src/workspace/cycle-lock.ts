@@ -7,8 +7,9 @@
  * The file is not fsynced: it only has to outlive a crashed process (the page cache does that); after a
  * power loss its children are gone too, and a new boot id or an unreadable file marks it stale.
  */
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { createExclusiveFile } from "../util/exclusive-file.js";
 import { bootId, commandLineOf, isAlive, processStartTicks, sleep, thisHost } from "../util/process.js";
 
 export interface CycleLockHolder {
@@ -102,17 +103,9 @@ export class CycleLock {
         startedAt: this.now().toISOString(),
         children: [],
       };
-      try {
-        const file = await open(this.path, "wx", 0o600);
-        try {
-          await file.writeFile(JSON.stringify(holder));
-        } finally {
-          await file.close();
-        }
+      if (await createExclusiveFile(this.path, JSON.stringify(holder))) {
         this.holder = holder;
         return { acquired: true };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const existing = await readHolder(this.path);
       if (existing !== null && existing.pid === process.pid && existing.hostname === thisHost()) {

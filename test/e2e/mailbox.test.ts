@@ -114,6 +114,16 @@ describe("mailbox, end to end", () => {
     expect(human.stdout).toContain("would arrive");
   });
 
+  it("a dry run before the first sync reports and creates nothing", async () => {
+    await writeFile(join(box.shared, "first.txt"), "1");
+    const dry = await box.cli("sync", "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("would copy first.txt");
+    expect(dry.stdout).toContain("0 would arrive");
+    expect(await filesIn(box.cloud)).toEqual([]);
+    expect(await filesIn(box.shared)).toEqual(["first.txt"]);
+  });
+
   it("--direction push only pushes and --direction pull only drains", async () => {
     await box.cli("sync");
     await writeFile(join(box.shared, "up.txt"), "up");

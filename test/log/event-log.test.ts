@@ -227,3 +227,21 @@ describe("EventLog segments, checkpoints and compaction", () => {
     await again.close();
   });
 });
+
+describe("EventLog checkpoint cadence", () => {
+  const tempDir = useTempDirs();
+  it("checkpoints every checkpointEvery records and on request, so recovery replays a short tail", async () => {
+    const dir = await tempDir();
+    const log = await EventLog.open({ dir, segmentSize: 1000, checkpointEvery: 25 });
+    for (let i = 1; i <= 60; i++) void log.append({ type: "tick", n: i }, "s", () => ({ n: i }));
+    await log.append({ type: "stop" }, "s", () => ({ n: 61 }), { checkpoint: true });
+    await log.close();
+    const files = (await names(dir)).filter((n) => n.startsWith("checkpoint-"));
+    // Two newest kept: the one at 50 and the requested one at 61.
+    expect(files).toEqual(["checkpoint-000000000050.json", "checkpoint-000000000061.json"]);
+    const again = await EventLog.open({ dir, readOnly: true });
+    expect(again.recovery.checkpoint).toMatchObject({ seq: 61, snapshot: { n: 61 } });
+    expect(again.recovery.tail).toEqual([]);
+    await again.close();
+  });
+});

@@ -1,11 +1,20 @@
 import { defineCommand } from "citty";
 import type { MailboxContext } from "../../../machines/mailbox.js";
+import type { FileChange } from "../../../machines/outcomes.js";
 import type { Direction } from "../../../machines/requests.js";
 import { commonArgs, resolveContext, withHost } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { failureLine, statsLine } from "../format.js";
 import { createOutput } from "../output.js";
 import { stateName } from "../report.js";
+
+const verbs: Record<FileChange["action"], string> = {
+  copied: "copy",
+  updated: "update",
+  deleted: "delete",
+  moved: "move",
+  renamed: "rename",
+};
 
 function directionOf(value: string | undefined): Direction {
   if (value === undefined || value === "") return "both";
@@ -50,7 +59,7 @@ export const syncCommand = defineCommand({
         if (cycle.push) {
           out.line(`push   ${statsLine(cycle.push.stats)}`);
           if (cycle.request.dryRun)
-            for (const c of cycle.push.changes) out.line(`  would ${c.action} ${c.path}`);
+            for (const c of cycle.push.changes) out.line(`  would ${verbs[c.action]} ${c.path}`);
         }
         if (cycle.drain) {
           const verb = cycle.request.dryRun ? "would arrive" : "arrived";
