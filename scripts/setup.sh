@@ -25,6 +25,7 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
     exit 1
   fi
 fi
-npm ci --no-audit --no-fund --loglevel=error
+# `npm install` honours package-lock.json; `npm ci` trips over optional platform packages this npm leaves out of the lock.
+npm install --no-audit --no-fund --loglevel=error
 npm run build --silent
 echo "setup: ready ($(rclone version | head -n 1), node $(node --version))"
