@@ -3,6 +3,7 @@
  * every value goes through before it is written.
  */
 import { z } from "zod";
+import { serializeError } from "../util/errors.js";
 
 export interface LogEvent {
   type: string;
@@ -83,7 +84,8 @@ export function parseCheckpoint(value: unknown, expectedSeq: number): Checkpoint
  * applied to every string value. Object keys are kept as they are.
  */
 export function toJson(value: unknown, redact?: (text: string) => string): unknown {
-  const text = JSON.stringify(value);
+  // An Error would serialise as `{}`: it goes in as `{name, message, code?}`.
+  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof Error ? serializeError(v) : v));
   if (text === undefined) return null;
   if (!redact) return JSON.parse(text);
   return JSON.parse(text, (_key, v: unknown) => (typeof v === "string" ? redact(v) : v));

@@ -12,7 +12,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { createExclusiveFile } from "../util/exclusive-file.js";
-import { processStartTicks, bootId as readBootId } from "../util/process.js";
+import { isAlive, processStartTicks, bootId as readBootId } from "../util/process.js";
 import { describeError, fsyncDir, hasErrorCode, removeIfExists } from "./fs-util.js";
 
 export interface LockHolder {
@@ -82,22 +82,13 @@ async function readLockFile(lockPath: string): Promise<LockFile | null> {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !hasErrorCode(error, "ESRCH"); // EPERM: alive, owned by someone else
-  }
-}
-
 /** The live holder of a lock file, or null when the lock is stale. */
 async function liveHolder(lock: LockFile): Promise<LockHolder | null> {
   const { holder } = lock;
   if (!holder) return null;
   const bootId = await readBootId();
   if (holder.bootId !== null && bootId !== null && holder.bootId !== bootId) return null;
-  if (!pidAlive(holder.pid)) return null;
+  if (!isAlive(holder.pid)) return null;
   if (lock.pidStartTicks !== null && holder.bootId === bootId) {
     const ticks = await processStartTicks(holder.pid);
     if (ticks !== null && ticks !== lock.pidStartTicks) return null;

@@ -245,3 +245,15 @@ describe("EventLog checkpoint cadence", () => {
     await again.close();
   });
 });
+
+describe("EventLog error values", () => {
+  const tempDir = useTempDirs();
+  it("stores an Error as {name, message, code}, never {}", async () => {
+    const dir = await tempDir();
+    const log = await EventLog.open({ dir });
+    const error = Object.assign(new TypeError("disk on fire"), { code: "EFIRE" });
+    const record = await log.append({ type: "pushFailed", cause: error }, "s", () => null);
+    expect(record.event.cause).toEqual({ name: "TypeError", message: "disk on fire", code: "EFIRE" });
+    await log.close();
+  });
+});
