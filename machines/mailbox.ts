@@ -36,20 +36,22 @@ export interface MailboxCycleRecord {
 }
 
 export interface MailboxContext extends cycle.CycleState {
-  /** The remote `_outbox` and local `_inbox` exist (made once, again after a not-found). */
+  /** The remote `_outbox` and local `_inbox` were made since this host started (again after a not-found). */
   bootstrapped: boolean;
   push: PushOutcome | null;
   drain: DrainOutcome | null;
   lastCycle: MailboxCycleRecord | null;
   lastDryRun: MailboxCycleRecord | null;
   arrivalsTotal: number;
+  /** The rclone the current host runs (`rclone version`'s first line), for status and capability gates. */
+  rclone: string | null;
   /** When the last step of the cycle finished (epoch ms): done events carry no time of their own. */
   stepAt: number | null;
 }
 
 type At = { at: number };
 export type MailboxEvent =
-  | ({ type: "hostStarted"; pid: number; retry?: RetryPolicy } & At)
+  | ({ type: "hostStarted"; pid: number; retry?: RetryPolicy; rclone?: string } & At)
   | ({ type: "hostStopped"; pid: number } & At)
   | ({ type: "syncRequested" } & SyncRequestInput & At)
   | ({ type: "lockAcquired" } & At)
@@ -82,6 +84,7 @@ export const initialMailboxContext: MailboxContext = {
   lastCycle: null,
   lastDryRun: null,
   arrivalsTotal: 0,
+  rclone: null,
   stepAt: null,
 };
 
@@ -127,8 +130,11 @@ export const mailboxMachine = setup({
     hasPending: ({ context }) => context.pending !== null,
   },
   actions: {
+    // Every host start makes the mailbox folders again on its first cycle: someone may have removed them.
     applySettings: assign(({ event }) =>
-      event.type === "hostStarted" && event.retry ? { retry: event.retry } : {},
+      event.type === "hostStarted"
+        ? { bootstrapped: false, ...(event.retry ? { retry: event.retry } : {}) }
+        : {},
     ),
     beginCycle: assign(({ context, event }) =>
       event.type === "syncRequested"

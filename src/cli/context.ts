@@ -7,7 +7,7 @@ import { startWorkspace, UnsupportedModeError, type WorkspaceHandle } from "../h
 import { acquireStateDirLock, StateDirBusyError } from "../log/state-dir-lock.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../paths.js";
 import { ProviderOffError } from "../providers/index.js";
-import { findRclone, RcloneNotFoundError } from "../rclone/binary.js";
+import { findRclone, RcloneNotFoundError, RcloneVersionError, readRcloneVersion } from "../rclone/binary.js";
 import { CliError, ExitCode } from "./errors.js";
 import type { Output } from "./output.js";
 
@@ -58,10 +58,15 @@ export async function withHost<T>(
   env = process.env,
 ): Promise<T> {
   let rcloneBinary: string;
+  let rcloneVersion: string;
   try {
     rcloneBinary = await findRclone({ env });
+    // Read once per host process; the capability gates of later modes key off it.
+    rcloneVersion = (await readRcloneVersion(rcloneBinary, { env })).raw;
   } catch (error) {
-    if (error instanceof RcloneNotFoundError) throw new CliError(error.message, ExitCode.failed);
+    if (error instanceof RcloneNotFoundError || error instanceof RcloneVersionError) {
+      throw new CliError(error.message, ExitCode.failed);
+    }
     throw error;
   }
   let lock: Awaited<ReturnType<typeof acquireStateDirLock>>;
@@ -88,6 +93,7 @@ export async function withHost<T>(
       workspace: resolved.workspace,
       env,
       rcloneBinary,
+      rcloneVersion,
       onWarning: (message) => out.warn(message),
     });
     return await body(handle);

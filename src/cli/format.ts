@@ -32,6 +32,7 @@ export function formatStatus(report: StatusReport): string {
     `synced     ${report.localDir}  <->  ${report.remote}  (${report.mode}, ${report.provider})`,
     `state      ${report.state}${report.pending ? " (a follow-up cycle is queued)" : ""}`,
     `host       ${report.host ? `running, pid ${report.host.pid} since ${report.host.startedAt}` : "not running"}`,
+    `rclone     ${report.rclone ?? "not run yet"}`,
   ];
   const cycle = report.lastCycle;
   if (cycle) {

@@ -33,6 +33,7 @@ export interface StatusReport {
   mode: string;
   provider: string;
   state: string;
+  rclone: string | null;
   host: LockHolder | null;
   lastCycle: ReturnType<typeof cycleView>;
   lastDryRun: ReturnType<typeof cycleView>;
@@ -80,6 +81,7 @@ export async function buildStatus(resolved: Resolved): Promise<StatusReport> {
       mode: sync.mode,
       provider: sync.provider,
       state: stateName(snapshot.value),
+      rclone: context.rclone,
       host: await readStateDirLock(resolved.stateDir),
       lastCycle: cycleView(context.lastCycle),
       lastDryRun: cycleView(context.lastDryRun),

@@ -23,6 +23,8 @@ export interface WorkspaceOptions {
   workspace: string;
   env: NodeJS.ProcessEnv;
   rcloneBinary: string;
+  /** `rclone version`'s first line, read once per host process, recorded in `hostStarted`. */
+  rcloneVersion?: string;
   now?: () => number;
   onWarning?: (message: string) => void;
 }
@@ -108,6 +110,7 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
       type: "hostStarted",
       at: now(),
       pid: process.pid,
+      ...(options.rcloneVersion ? { rclone: options.rcloneVersion } : {}),
       retry: {
         attempts: config.retry.attempts,
         baseDelayMs: Math.round(config.retry.delay * 1000),

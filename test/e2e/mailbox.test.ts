@@ -62,6 +62,7 @@ describe("mailbox, end to end", () => {
       "hostStarted",
       "syncRequested",
       "lockAcquired",
+      "bootstrapDone",
       "pushDone",
       "drainDone",
       "hostStopped",

@@ -36,10 +36,12 @@ describe("mailbox statechart", () => {
     expect(context.totals.cycles).toBe(1);
   });
 
-  it("bootstraps only once", () => {
+  it("bootstraps once per host start", () => {
     const first = run([ev.started(), ev.sync(1), ev.locked(), ev.bootstrapped(), ev.pushed(), ev.drained()]);
     const second = run([ev.sync(2), ev.locked(3)], first.snapshot);
     expect(second.snapshot.value).toEqual({ running: "pushing" });
+    const restarted = run([ev.started(4), ev.sync(5), ev.locked(6)], first.snapshot);
+    expect(restarted.snapshot.value).toEqual({ running: "bootstrapping" });
   });
 
   it("coalesces every request that arrives during a cycle into one follow-up cycle", () => {
