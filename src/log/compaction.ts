@@ -1,6 +1,8 @@
 /** Pruning checkpoints and deleting old segments, run after each new checkpoint. */
+
+import { fsyncDir } from "../util/durable-file.js";
 import { KEPT_CHECKPOINTS } from "./checkpoints.js";
-import { fsyncDir, removeIfExists } from "./fs-util.js";
+import { removeIfExists } from "./fs-util.js";
 import { checkpointPath, segmentPath } from "./log-files.js";
 
 /**

@@ -1,13 +1,8 @@
-/**
- * A lowdb adapter that reads JSON and writes it durably: a unique temp file in the same folder,
- * fsync, rename over the target, fsync the folder. lowdb's own JSONFile (steno) has neither the fsync
- * nor a unique temp name, so two writers or a power cut can lose or tear the file.
- */
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename } from "node:fs/promises";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import type { Adapter } from "lowdb";
-import { describeError, fsyncDir, hasErrorCode, removeIfExists } from "./fs-util.js";
+import { writeFileDurably } from "../util/durable-file.js";
+import { messageOf as describeError } from "../util/errors.js";
+import { hasErrorCode } from "./fs-util.js";
 
 /** A file exists but does not hold what it should (bad JSON, or JSON of the wrong shape). */
 export class CorruptFileError extends Error {
@@ -63,24 +58,10 @@ export class DurableJsonFile<T> implements Adapter<T> {
   /** Resolves once the new content and the folder entry pointing at it are on disk. */
   async write(data: T): Promise<void> {
     const text = `${JSON.stringify(data, null, this.#space)}\n`;
-    const dir = path.dirname(this.path);
-    const temp = path.join(
-      dir,
-      `.${path.basename(this.path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
-    );
     try {
-      const handle = await open(temp, "wx", 0o600);
-      try {
-        await handle.writeFile(text, "utf8");
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.path);
+      await writeFileDurably(this.path, text, 0o600);
     } catch (error) {
-      await removeIfExists(temp).catch(() => undefined);
       throw new Error(`could not write ${this.path}: ${describeError(error)}`, { cause: error });
     }
-    await fsyncDir(dir);
   }
 }

@@ -8,9 +8,9 @@
  * that arrives while a write is running is made durable by the next write.
  */
 import { mkdir } from "node:fs/promises";
+import { messageOf as describeError } from "../util/errors.js";
 import { checkpointFile } from "./checkpoints.js";
 import { compact } from "./compaction.js";
-import { describeError } from "./fs-util.js";
 import { type Checkpoint, deepFreeze, eventToJson, type LogRecord, toJson } from "./records.js";
 import { type Recovery, recoverLog } from "./recover.js";
 import { type OpenSegment, openSegment, readRecords } from "./segments.js";

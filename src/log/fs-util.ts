@@ -2,30 +2,13 @@
  * Small file-system helpers shared by the durable log and the state-directory lock.
  * Every function names the file it failed on.
  */
-import { open, rename, stat, unlink } from "node:fs/promises";
+import { rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
+import { messageOf as describeError } from "../util/errors.js";
 
 /** True when `error` is a Node system error with the given code (ENOENT, EEXIST, ...). */
 export function hasErrorCode(error: unknown, code: string): boolean {
   return error instanceof Error && "code" in error && error.code === code;
-}
-
-/** A one-line description of any thrown value. */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Flushes a folder's entries (new, renamed or removed names) to disk. */
-export async function fsyncDir(dir: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(dir, "r");
-    await handle.sync();
-  } catch (error) {
-    throw new Error(`could not fsync folder ${dir}: ${describeError(error)}`, { cause: error });
-  } finally {
-    await handle?.close();
-  }
 }
 
 /** Removes a file; a file that is already gone is not an error. Returns whether it removed one. */

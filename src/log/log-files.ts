@@ -8,7 +8,8 @@
  */
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { describeError, hasErrorCode } from "./fs-util.js";
+import { messageOf as describeError } from "../util/errors.js";
+import { hasErrorCode } from "./fs-util.js";
 
 const SEQ_DIGITS = 12;
 const segmentPattern = /^seg-(\d{12})\.json$/;

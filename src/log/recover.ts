@@ -4,9 +4,10 @@
  * is moved aside together with every segment after it, so the host starts from what is valid.
  */
 import path from "node:path";
+import { fsyncDir } from "../util/durable-file.js";
 import { loadNewestCheckpoint } from "./checkpoints.js";
 import { CorruptFileError } from "./durable-json-file.js";
-import { fsyncDir, moveAside, removeIfExists } from "./fs-util.js";
+import { moveAside, removeIfExists } from "./fs-util.js";
 import { listLogFiles, segmentPath } from "./log-files.js";
 import type { Checkpoint, LogRecord } from "./records.js";
 import { type OpenSegment, openSegment, segmentFile } from "./segments.js";

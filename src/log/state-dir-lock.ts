@@ -11,9 +11,11 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { fsyncDir } from "../util/durable-file.js";
+import { messageOf as describeError } from "../util/errors.js";
 import { createExclusiveFile } from "../util/exclusive-file.js";
 import { isAlive, processStartTicks, bootId as readBootId } from "../util/process.js";
-import { describeError, fsyncDir, hasErrorCode, removeIfExists } from "./fs-util.js";
+import { hasErrorCode, removeIfExists } from "./fs-util.js";
 
 export interface LockHolder {
   pid: number;

@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { chmod, open, readFile, rename, stat, unlink } from "node:fs/promises";
-import path from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { writeFileDurably } from "../util/durable-file.js";
 import { hasControlChar, remoteNamePattern } from "./remote.js";
 
 /** remote name → option → value, as in rclone's INI config file. */
@@ -59,19 +58,6 @@ export function renderRcloneConfig(remotes: RcloneRemotes): string {
   return sections.join("\n");
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } catch (error) {
-    // Some file systems refuse fsync on a folder; the rename is still done.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "EINVAL" && code !== "EISDIR" && code !== "EPERM") throw error;
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * Writes an rclone config file atomically: a unique temp file (mode 0600) in the same folder, fsync,
  * rename over the target, fsync the folder. Throws {@link RcloneConfigValueError} before touching disk
@@ -80,25 +66,7 @@ async function fsyncDir(dir: string): Promise<void> {
 export async function writeRcloneConfig(file: string, remotes: RcloneRemotes): Promise<void> {
   const text = renderRcloneConfig(remotes);
   if (await holds(file, text)) return;
-  const dir = path.dirname(path.resolve(file));
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(temp, "wx", 0o600);
-  let renamed = false;
-  try {
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.chmod(0o600);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-    renamed = true;
-    await chmod(file, 0o600);
-    await fsyncDir(dir);
-  } finally {
-    if (!renamed) await unlink(temp).catch(() => undefined);
-  }
+  await writeFileDurably(file, text, 0o600);
 }
 
 function unquote(text: string): string {

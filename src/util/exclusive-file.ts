@@ -1,7 +1,6 @@
 /** Creating a file only if it does not exist, with its whole content visible from the first instant. */
-import { randomBytes } from "node:crypto";
 import { link, open, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { tempPathFor } from "./durable-file.js";
 
 /**
  * Writes `text` to a private temp file, then hard-links it to `path`: the link either fails with
@@ -13,7 +12,7 @@ export async function createExclusiveFile(
   text: string,
   options: { sync?: boolean } = {},
 ): Promise<boolean> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = tempPathFor(path);
   const handle = await open(temp, "wx", 0o600);
   try {
     await handle.writeFile(text, "utf8");
