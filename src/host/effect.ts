@@ -31,6 +31,9 @@ export function effectActor<TInput, TEvent extends EventObject>(
   run: Effect<TInput, TEvent>,
   onCrash: (reason: FailureReason) => TEvent,
   inFlight?: InFlight,
+  /** For a long-lived resource (a lock): called at once when the state is left. The resource orders its
+   *  own operations, so a release queued now ends before a later acquire. */
+  release?: () => Promise<void>,
 ) {
   return fromCallback<TEvent, TInput>(({ input, sendBack }) => {
     const controller = new AbortController();
@@ -41,32 +44,12 @@ export function effectActor<TInput, TEvent extends EventObject>(
       .then((event) => {
         if (!controller.signal.aborted) sendBack(event);
       });
-    return () => controller.abort();
-  });
-}
-
-/**
- * A long-lived effect: `start` runs when the state is entered, `stop` is called at once when it is
- * left (the resource must order its own operations, so a stop queued now ends before a later start).
- */
-export function resourceActor<TInput, TEvent extends EventObject>(
-  start: (input: TInput, signal: AbortSignal) => Promise<TEvent>,
-  stop: () => Promise<void>,
-  onCrash: (reason: FailureReason) => TEvent,
-  inFlight?: InFlight,
-) {
-  return fromCallback<TEvent, TInput>(({ input, sendBack }) => {
-    const controller = new AbortController();
-    const work = start(input, controller.signal);
-    inFlight?.track(work);
-    work
-      .catch((error: unknown) => onCrash({ kind: "fatal", message: messageOf(error) }))
-      .then((event) => {
-        if (!controller.signal.aborted) sendBack(event);
-      });
     return () => {
       controller.abort();
-      inFlight?.track(stop());
+      if (!release) return;
+      const released = release();
+      inFlight?.track(released);
+      released.catch(() => undefined); // a lock left behind is judged stale by the next taker
     };
   });
 }

@@ -7,7 +7,7 @@
 import { mkdir } from "node:fs/promises";
 import type { MailboxEvent, mailboxMachine } from "../../machines/mailbox.js";
 import type { FailureReason, FileChange } from "../../machines/outcomes.js";
-import { deadlineActor, effectActor, type InFlight, resourceActor } from "../host/effect.js";
+import { deadlineActor, effectActor, type InFlight } from "../host/effect.js";
 import type { RcloneRun } from "../host/rclone-context.js";
 import type { WorkspacePaths } from "../paths.js";
 import type { CycleLock } from "../workspace/cycle-lock.js";
@@ -134,11 +134,11 @@ export function mailboxEffects(runtime: MailboxRuntime) {
   };
 
   return {
-    holdLock: resourceActor<undefined, MailboxEvent>(
+    holdLock: effectActor<undefined, MailboxEvent>(
       holdLock,
-      () => runtime.lock.release(),
       (error) => ({ type: "lockHeld", at: now(), error }),
       inFlight,
+      () => runtime.lock.release(),
     ),
     bootstrap: effectActor<undefined, MailboxEvent>(
       bootstrap,
