@@ -2,13 +2,11 @@
  * What every command needs: the config, the workspace and the state directory, resolved the same
  * way for all; and `withHost`, a one-shot host that owns the state directory while a command runs.
  */
-import { ConfigError, type LoadedConfig, loadConfigFile } from "../config/load.js";
-import { startWorkspace, UnsupportedModeError, type WorkspaceHandle } from "../host/workspace.js";
-import { acquireStateDirLock, StateDirBusyError } from "../log/state-dir-lock.js";
+import { type LoadedConfig, loadConfigFile } from "../config/load.js";
+import { startWorkspace, type WorkspaceHandle } from "../host/workspace.js";
+import { acquireStateDirLock } from "../log/state-dir-lock.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../paths.js";
-import { ProviderOffError } from "../providers/index.js";
-import { findRclone, RcloneNotFoundError, RcloneVersionError, readRcloneVersion } from "../rclone/binary.js";
-import { CliError, ExitCode } from "./errors.js";
+import { findRclone, readRcloneVersion } from "../rclone/binary.js";
 import type { Output } from "./output.js";
 
 export const commonArgs = {
@@ -39,13 +37,7 @@ export interface Resolved {
 
 export async function resolveContext(args: CommonArgs, out: Output, env = process.env): Promise<Resolved> {
   const inputs = { env, config: args.config, workspace: args.workspace, stateDir: args["state-dir"] };
-  let loaded: LoadedConfig;
-  try {
-    loaded = await loadConfigFile(configFileOf(inputs), env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, ExitCode.usage);
-    throw error;
-  }
+  const loaded = await loadConfigFile(configFileOf(inputs), env);
   for (const warning of loaded.warnings) out.warn(warning);
   return { loaded, stateDir: stateDirOf(inputs), workspace: workspaceOf(inputs) };
 }
@@ -57,25 +49,10 @@ export async function withHost<T>(
   body: (handle: WorkspaceHandle) => Promise<T>,
   env = process.env,
 ): Promise<T> {
-  let rcloneBinary: string;
-  let rcloneVersion: string;
-  try {
-    rcloneBinary = await findRclone({ env });
-    // Read once per host process; the capability gates of later modes key off it.
-    rcloneVersion = (await readRcloneVersion(rcloneBinary, { env })).raw;
-  } catch (error) {
-    if (error instanceof RcloneNotFoundError || error instanceof RcloneVersionError) {
-      throw new CliError(error.message, ExitCode.failed);
-    }
-    throw error;
-  }
-  let lock: Awaited<ReturnType<typeof acquireStateDirLock>>;
-  try {
-    lock = await acquireStateDirLock(resolved.stateDir, { command: process.argv.slice(1).join(" ") });
-  } catch (error) {
-    if (error instanceof StateDirBusyError) throw new CliError(error.message, ExitCode.busy);
-    throw error;
-  }
+  const rcloneBinary = await findRclone({ env });
+  // Read once per host process; the capability gates of later modes key off it.
+  const rcloneVersion = (await readRcloneVersion(rcloneBinary, { env })).raw;
+  const lock = await acquireStateDirLock(resolved.stateDir, { command: process.argv.slice(1).join(" ") });
   let handle: WorkspaceHandle | undefined;
   const stop = async () => {
     await handle?.stop();
@@ -97,11 +74,6 @@ export async function withHost<T>(
       onWarning: (message) => out.warn(message),
     });
     return await body(handle);
-  } catch (error) {
-    if (error instanceof ProviderOffError || error instanceof UnsupportedModeError) {
-      throw new CliError(error.message, ExitCode.usage);
-    }
-    throw error;
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     await stop();

@@ -1,4 +1,10 @@
-/** Exit codes people and scripts can rely on. */
+/** Exit codes people and scripts can rely on, and the one place errors are mapped to them. */
+import { ConfigError } from "../config/load.js";
+import { UnsupportedModeError } from "../host/workspace.js";
+import { StateDirBusyError } from "../log/state-dir-lock.js";
+import { ProviderOffError } from "../providers/index.js";
+import { RcloneNotFoundError, RcloneVersionError } from "../rclone/binary.js";
+
 export const ExitCode = {
   ok: 0,
   /** The operation ran and failed (or is waiting to retry). */
@@ -17,4 +23,21 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A known failure as the one line and exit code a person sees; null for anything unexpected. */
+export function toCliError(error: unknown): CliError | null {
+  if (error instanceof CliError) return error;
+  if (
+    error instanceof ConfigError ||
+    error instanceof ProviderOffError ||
+    error instanceof UnsupportedModeError
+  ) {
+    return new CliError(error.message, ExitCode.usage);
+  }
+  if (error instanceof StateDirBusyError) return new CliError(error.message, ExitCode.busy);
+  if (error instanceof RcloneNotFoundError || error instanceof RcloneVersionError) {
+    return new CliError(error.message, ExitCode.failed);
+  }
+  return null;
 }

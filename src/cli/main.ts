@@ -7,7 +7,7 @@ import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
 import { statusCommand } from "./commands/status.js";
 import { syncCommand } from "./commands/sync.js";
-import { CliError, ExitCode } from "./errors.js";
+import { ExitCode, toCliError } from "./errors.js";
 
 const pkg = { version: toolVersion() };
 
@@ -42,9 +42,10 @@ async function main(argv: string[]): Promise<number> {
     await runCommand(mainCommand, { rawArgs: argv });
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof CliError) {
-      consola.error(error.message);
-      return error.exitCode;
+    const known = toCliError(error);
+    if (known) {
+      consola.error(known.message);
+      return known.exitCode;
     }
     if (error instanceof Error && error.name === "CLIError") {
       consola.error(`${error.message} (see workspace-sync --help)`);

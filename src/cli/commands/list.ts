@@ -1,10 +1,9 @@
 import { defineCommand } from "citty";
 import { prepareRemote } from "../../host/remote.js";
-import { ProviderOffError } from "../../providers/index.js";
 import { findRclone } from "../../rclone/binary.js";
 import { runRclone } from "../../rclone/run.js";
 import { commonArgs, resolveContext } from "../context.js";
-import { CliError, ExitCode } from "../errors.js";
+import { CliError } from "../errors.js";
 import { bytes, failureLine } from "../format.js";
 import { createOutput } from "../output.js";
 
@@ -25,10 +24,7 @@ export const listCommand = defineCommand({
   async run({ args }) {
     const out = createOutput();
     const { loaded, stateDir } = await resolveContext(args, out);
-    const remote = await prepareRemote(loaded.sync, stateDir).catch((error: unknown) => {
-      if (error instanceof ProviderOffError) throw new CliError(error.message, ExitCode.usage);
-      throw error;
-    });
+    const remote = await prepareRemote(loaded.sync, stateDir);
     const result = await runRclone({
       binary: await findRclone(),
       args: ["lsjson", "-R", "--files-only", remote.remoteRoot],
