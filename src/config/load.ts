@@ -3,6 +3,8 @@
  * openclaw.json), or from OpenClaw's own config. Flat and nested `{sync, backup}` forms are both valid.
  */
 import { readFile } from "node:fs/promises";
+import { ProviderConfigError, providerFor } from "../providers/index.js";
+import { type BackupConfig, backupSchema } from "./backup.js";
 import { knownSyncKeys, reservedKeys, type SyncConfig, supportedProviders, syncSchema } from "./schema.js";
 
 export const pluginId = "openclaw-workspace-sync";
@@ -19,8 +21,8 @@ export class ConfigError extends Error {
 
 export interface LoadedConfig {
   sync: SyncConfig;
-  /** The raw `backup` block, validated by the backup part when it runs. */
-  backup: Record<string, unknown> | null;
+  /** The `backup` block, validated; null when there is none. */
+  backup: BackupConfig | null;
   source: string;
   warnings: string[];
 }
@@ -79,14 +81,49 @@ export function nearestKey(key: string, candidates: readonly string[]): string |
   return best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
 }
 
-function unknownKeyWarnings(raw: Record<string, unknown>, prefix: string): string[] {
-  const known = [...knownSyncKeys, ...reservedKeys];
+function unknownKeyWarnings(
+  raw: Record<string, unknown>,
+  known: readonly string[],
+  prefix: string,
+): string[] {
   return Object.keys(raw)
     .filter((key) => !known.includes(key))
     .map((key) => {
       const near = nearestKey(key, known);
       return `unknown key \`${prefix}${key}\` is ignored${near ? ` (did you mean \`${prefix}${near}\`?)` : ""}`;
     });
+}
+
+interface Validator<T> {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+
+/** Expand `${ENV}` in `raw`, then validate it; every problem names its key (with `prefix`). */
+function validate<T>(
+  schema: Validator<T>,
+  raw: unknown,
+  prefix: string,
+  env: NodeJS.ProcessEnv,
+  source: string,
+): T {
+  let expanded: unknown;
+  try {
+    expanded = expandEnv(raw, env, prefix.replace(/\.$/, ""));
+  } catch (error) {
+    throw new ConfigError((error as Error).message, source);
+  }
+  const result = schema.safeParse(expanded);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const where =
+      issue.path.length > 0 ? `${prefix}${issue.path.map(String).join(".")}` : prefix || "(config)";
+    return issue.message.includes("`") ? issue.message : `\`${where}\`: ${issue.message}`;
+  });
+  throw new ConfigError(lines.join("; "), source);
 }
 
 /** Validate a plugin config object (flat or nested). Throws ConfigError naming the key. */
@@ -98,30 +135,29 @@ export function parseConfig(
   if (!isRecord(raw)) throw new ConfigError("the plugin config must be a JSON object", source);
   const nested = isRecord(raw.sync);
   const syncRaw = nested ? (raw.sync as Record<string, unknown>) : raw;
-  const backupRaw = isRecord(raw.backup) ? raw.backup : null;
-  let expanded: unknown;
-  try {
-    expanded = expandEnv(syncRaw, env, nested ? "sync" : "");
-  } catch (error) {
-    throw new ConfigError((error as Error).message, source);
-  }
-  const result = syncSchema.safeParse(expanded);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.join(".") : "(config)";
-      return issue.message.includes("`") ? issue.message : `\`${where}\`: ${issue.message}`;
-    });
-    throw new ConfigError(lines.join("; "), source);
-  }
-  const warnings = unknownKeyWarnings(syncRaw, nested ? "sync." : "");
-  const sync = result.data;
+  const sync = validate(syncSchema, syncRaw, nested ? "sync." : "", env, source);
+  const warnings = unknownKeyWarnings(syncRaw, [...knownSyncKeys, ...reservedKeys], nested ? "sync." : "");
   if (!(supportedProviders as readonly string[]).includes(sync.provider)) {
     throw new ConfigError(
       `\`provider\`: "${sync.provider}" is not supported by this version yet; supported: ${supportedProviders.join(", ")}`,
       source,
     );
   }
-  return { sync, backup: backupRaw, source, warnings };
+  if (sync.provider !== "off") {
+    try {
+      providerFor(sync).remote({ config: sync, stateDir: "" });
+    } catch (error) {
+      if (error instanceof ProviderConfigError) throw new ConfigError(error.message, source);
+      throw error;
+    }
+  }
+  let backup: BackupConfig | null = null;
+  if (raw.backup !== undefined) {
+    if (!isRecord(raw.backup)) throw new ConfigError("`backup` must be an object", source);
+    backup = validate(backupSchema, raw.backup, "backup.", env, source);
+    warnings.push(...unknownKeyWarnings(raw.backup, Object.keys(backupSchema.shape), "backup."));
+  }
+  return { sync, backup, source, warnings };
 }
 
 /** Pick the plugin entry out of a whole openclaw.json, or take the file as the entry itself. */

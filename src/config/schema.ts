@@ -3,9 +3,10 @@
  * existing `plugins.entries.openclaw-workspace-sync.config` keeps working, flat or nested `{sync, backup}`.
  */
 import { z } from "zod";
+import { configValue, providerBlocks } from "./provider-blocks.js";
 
 const modes = ["mailbox", "mirror", "bisync"] as const;
-export const supportedProviders = ["off", "local"] as const;
+export const supportedProviders = ["off", "local", "s3", "custom"] as const;
 
 function isInside(relative: string): boolean {
   const parts = relative.split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
@@ -86,6 +87,15 @@ export const syncSchema = z.object({
     .enum(["newer", "local", "remote"], { error: "`conflictResolve` must be one of: newer, local, remote" })
     .default("newer"),
   copySymlinks: z.boolean({ error: "`copySymlinks` must be true or false" }).default(false),
+  /** A one-way cycle that would delete more than this percent of the destination's files halts first. */
+  maxDelete: z
+    .number({ error: "`maxDelete` must be a percentage from 0 to 100" })
+    .min(0, { error: "`maxDelete` must be a percentage from 0 to 100" })
+    .max(100, { error: "`maxDelete` must be a percentage from 0 to 100" })
+    .default(50),
+  /** Accepted for compatibility: the tool always writes its own rclone config under the state directory. */
+  configPath: configValue("configPath").optional(),
+  ...providerBlocks,
   local: z
     .object(
       {
@@ -125,14 +135,5 @@ export type SyncConfigInput = z.input<typeof syncSchema>;
 
 /** Every key the schema knows at the top level, for "did you mean" warnings. */
 export const knownSyncKeys: readonly string[] = Object.keys(syncSchema.shape);
-/** Provider blocks and the backup block belong to other parts; they are known, not warned about. */
-export const reservedKeys: readonly string[] = [
-  "dropbox",
-  "gdrive",
-  "onedrive",
-  "s3",
-  "custom",
-  "configPath",
-  "backup",
-  "sync",
-];
+/** The nesting keys: known, not warned about. */
+export const reservedKeys: readonly string[] = ["backup", "sync"];

@@ -24,7 +24,7 @@ export async function prepareRemote(config: SyncConfig, stateDir: string): Promi
   await writeRcloneConfig(configPath, { [config.remoteName]: remote.section });
   return {
     configPath,
-    remoteRoot: remoteSpec(config.remoteName, config.remotePath),
+    remoteRoot: remoteSpec(config.remoteName, [...(remote.pathPrefix ?? []), config.remotePath]),
     redact: createRedactor(remote.secrets),
     describe: remote.describe,
   };

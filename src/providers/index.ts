@@ -1,11 +1,17 @@
 /** The providers this version can write a remote for. One folder per backend. */
 import type { SyncConfig } from "../config/schema.js";
+import { customProvider } from "./custom/index.js";
 import { localProvider } from "./local/index.js";
+import { s3Provider } from "./s3/index.js";
 import type { Provider } from "./types.js";
 
-export type { Provider, RemoteDefinition } from "./types.js";
+export { type Provider, ProviderConfigError, type RemoteDefinition } from "./types.js";
 
-const providers: Readonly<Record<string, Provider>> = { local: localProvider };
+const providers: Readonly<Record<string, Provider>> = {
+  local: localProvider,
+  s3: s3Provider,
+  custom: customProvider,
+};
 
 export class ProviderOffError extends Error {
   override readonly name = "ProviderOffError";

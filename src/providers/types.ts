@@ -13,6 +13,8 @@ export interface RemoteDefinition {
   secrets: string[];
   /** Folders to make before rclone can use the remote (the `local` cloud folder). */
   prepare?: () => Promise<void>;
+  /** Path segments before `remotePath` (an S3 bucket), so files land at `<bucket>/<remotePath>`. */
+  pathPrefix?: string[];
   /** How the remote is described to people (no secret). */
   describe: string;
 }
@@ -20,4 +22,9 @@ export interface RemoteDefinition {
 export interface Provider {
   name: string;
   remote(context: ProviderContext): RemoteDefinition;
+}
+
+/** The config lacks something this provider needs (named in the message). */
+export class ProviderConfigError extends Error {
+  override readonly name = "ProviderConfigError";
 }

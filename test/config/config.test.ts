@@ -24,7 +24,8 @@ describe("config", () => {
     const flat = parseConfig({ ...base, remotePath: "x" }, "a");
     const nested = parseConfig({ sync: { ...base, remotePath: "x" }, backup: { enabled: true } }, "b");
     expect(nested.sync).toEqual(flat.sync);
-    expect(nested.backup).toEqual({ enabled: true });
+    expect(nested.backup).toMatchObject({ enabled: true, remoteName: "backup", interval: 86400, retain: 7 });
+    expect(flat.backup).toBeNull();
   });
 
   it.each([
@@ -51,6 +52,24 @@ describe("config", () => {
     [
       { ...base, remotePath: "${MISSING_VAR}" },
       /`remotePath` uses \$\{MISSING_VAR\}, but the environment variable MISSING_VAR is not set/,
+    ],
+    [{ ...base, provider: "s3" }, /`s3.bucket` is required with `provider: "s3"`/],
+    [{ ...base, provider: "s3", s3: { bucket: "b", accessKeyId: "k" } }, /given together/],
+    [{ ...base, provider: "s3", s3: { bucket: "b\n[x]" } }, /`s3.bucket` must be one line/],
+    [{ ...base, provider: "custom" }, /`custom.rcloneType` is required/],
+    [{ ...base, provider: "custom", custom: { rcloneType: "Bad Type" } }, /`custom.rcloneType` must be/],
+    [{ ...base, maxDelete: 150 }, /`maxDelete` must be a percentage from 0 to 100/],
+    [{ ...base, backup: "daily" }, /`backup` must be an object/],
+    [{ ...base, backup: { interval: 60 } }, /`backup.interval` must be at least 300 seconds/],
+    [{ ...base, backup: { retain: 0 } }, /`backup.retain`/],
+    [{ ...base, backup: { include: ["everything"] } }, /`backup.include` items must be among/],
+    [
+      { ...base, backup: { recipients: ["not-a-key"] } },
+      /`backup.recipients` entries must be age public keys/,
+    ],
+    [
+      { ...base, backup: { passphrase: "${BACKUP_PASSPHRASE}" } },
+      /`backup.passphrase` uses \$\{BACKUP_PASSPHRASE\}, but the environment variable BACKUP_PASSPHRASE is not set/,
     ],
     [[], /the plugin config must be a JSON object/],
   ])("refuses %j", (raw, message) => {

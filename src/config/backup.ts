@@ -1,0 +1,117 @@
+/**
+ * The `backup` block: encrypted snapshots of the workspace and OpenClaw's state to a remote.
+ * Keys follow the existing plugin; the remote is its own (`remoteName` "backup"), and its provider
+ * defaults to the sync provider, with optional provider blocks of its own.
+ */
+import { z } from "zod";
+import { configValue, providerBlocks } from "./provider-blocks.js";
+
+export const backupIncludeItems = [
+  "workspace",
+  "config",
+  "cron",
+  "memory",
+  "sessions",
+  "credentials",
+  "skills",
+  "hooks",
+  "extensions",
+  "env",
+  "agents",
+  "pages",
+  "transcripts",
+] as const;
+
+const count = (key: string) =>
+  z
+    .number({ error: `\`${key}\` must be a whole number (-1 = unlimited)` })
+    .int({ error: `\`${key}\` must be a whole number (-1 = unlimited)` })
+    .min(-1, { error: `\`${key}\` must be -1 (unlimited), 0 or more` });
+
+export const retainSchema = z.union(
+  [
+    count("backup.retain").refine((n) => n >= 1, { error: "`backup.retain` must keep at least 1 snapshot" }),
+    z
+      .object({
+        last: count("backup.retain.last").optional(),
+        hourly: count("backup.retain.hourly").optional(),
+        daily: count("backup.retain.daily").optional(),
+        weekly: count("backup.retain.weekly").optional(),
+        monthly: count("backup.retain.monthly").optional(),
+        yearly: count("backup.retain.yearly").optional(),
+      })
+      .strict()
+      .refine((r) => Object.values(r).some((n) => n !== undefined && n !== 0), {
+        error: "`backup.retain` must keep something: set at least one of last, hourly, daily, ...",
+      }),
+  ],
+  {
+    error:
+      "`backup.retain` must be a number (keep the newest N) or { last, hourly, daily, weekly, monthly, yearly }",
+  },
+);
+
+export const backupSchema = z.object({
+  enabled: z.boolean({ error: "`backup.enabled` must be true or false" }).default(false),
+  provider: z
+    .enum(["local", "dropbox", "gdrive", "onedrive", "s3", "custom"], {
+      error: "`backup.provider` must be one of: local, dropbox, gdrive, onedrive, s3, custom",
+    })
+    .optional(),
+  remoteName: z
+    .string({ error: "`backup.remoteName` must be a string" })
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, {
+      error: "`backup.remoteName` may hold letters, digits, `_`, `-` and `.` (up to 64)",
+    })
+    .default("backup"),
+  configPath: configValue("backup.configPath").optional(),
+  remotePath: configValue("backup.remotePath").optional(),
+  bucket: configValue("backup.bucket").optional(),
+  prefix: configValue("backup.prefix")
+    .refine((p) => !p.split("/").includes(".."), { error: "`backup.prefix` must not contain `..`" })
+    .optional(),
+  interval: z
+    .number({ error: "`backup.interval` must be a number of seconds (at least 300)" })
+    .int({ error: "`backup.interval` must be a whole number of seconds" })
+    .min(300, { error: "`backup.interval` must be at least 300 seconds" })
+    .default(86400),
+  encrypt: z.boolean({ error: "`backup.encrypt` must be true or false" }).default(true),
+  passphrase: z.string({ error: "`backup.passphrase` must be a string" }).optional(),
+  /** age public keys (`age1...`): the backup host then holds no secret. */
+  recipients: z
+    .array(
+      z.string().regex(/^age1[0-9a-z]{58}$/, {
+        error: "`backup.recipients` entries must be age public keys (age1...)",
+      }),
+      { error: "`backup.recipients` must be a list of age public keys" },
+    )
+    .optional(),
+  compression: z
+    .enum(["gzip", "brotli", "none"], { error: "`backup.compression` must be one of: gzip, brotli, none" })
+    .default("gzip"),
+  include: z
+    .array(
+      z.enum(backupIncludeItems, {
+        error: `\`backup.include\` items must be among: ${backupIncludeItems.join(", ")}`,
+      }),
+      { error: "`backup.include` must be a list" },
+    )
+    .default(["workspace", "config", "cron", "memory"]),
+  retain: retainSchema.default(7),
+  exclude: z.array(z.string(), { error: "`backup.exclude` must be a list of glob patterns" }).optional(),
+  local: z
+    .object(
+      {
+        path: z
+          .string({ error: "`backup.local.path` must be a string" })
+          .refine((p) => p.startsWith("/"), { error: "`backup.local.path` must be an absolute path" })
+          .optional(),
+      },
+      { error: "`backup.local` must be an object" },
+    )
+    .default({}),
+  ...providerBlocks,
+});
+
+export type BackupConfig = z.infer<typeof backupSchema>;
+export type BackupRetain = z.infer<typeof retainSchema>;

@@ -1,0 +1,24 @@
+/**
+ * `custom`: any rclone backend, given as `rcloneType` and its `rcloneOptions` (as rclone's config file
+ * spells them; passwords obscured with `rclone obscure`, as rclone expects).
+ */
+import { type Provider, ProviderConfigError } from "../types.js";
+
+/** Option names whose values are credentials. */
+const secretOption = /pass|secret|token|key|credentials|auth/i;
+
+export const customProvider: Provider = {
+  name: "custom",
+  remote({ config }) {
+    const custom = config.custom;
+    if (!custom) throw new ProviderConfigError('`custom.rcloneType` is required with `provider: "custom"`');
+    const options = custom.rcloneOptions;
+    return {
+      section: { ...options, type: custom.rcloneType },
+      secrets: Object.entries(options)
+        .filter(([name, value]) => secretOption.test(name) && value !== "")
+        .map(([, value]) => value),
+      describe: `rclone ${custom.rcloneType} remote`,
+    };
+  },
+};
