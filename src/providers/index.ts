@@ -5,7 +5,12 @@ import { localProvider } from "./local/index.js";
 import { s3Provider } from "./s3/index.js";
 import type { Provider } from "./types.js";
 
-export { type Provider, ProviderConfigError, type RemoteDefinition } from "./types.js";
+export {
+  type Provider,
+  ProviderConfigError,
+  type ProviderSettings,
+  type RemoteDefinition,
+} from "./types.js";
 
 const providers: Readonly<Record<string, Provider>> = {
   local: localProvider,
@@ -20,7 +25,7 @@ export class ProviderOffError extends Error {
   }
 }
 
-export function providerFor(config: SyncConfig): Provider {
+export function providerFor(config: Pick<SyncConfig, "provider">): Provider {
   if (config.provider === "off") throw new ProviderOffError();
   const provider = providers[config.provider];
   if (!provider) throw new Error(`\`provider\`: "${config.provider}" is not supported by this version yet`);

@@ -1,8 +1,17 @@
 /** A provider turns the config into one rclone remote in the project's own rclone config file. */
 import type { SyncConfig } from "../config/schema.js";
 
+/**
+ * What a provider reads: its own block and `local`. The sync config has this shape, and so does the
+ * backup block (whose own provider blocks override the sync ones), so both build remotes the same way.
+ */
+export type ProviderSettings = Pick<
+  SyncConfig,
+  "local" | "s3" | "dropbox" | "gdrive" | "onedrive" | "custom"
+>;
+
 export interface ProviderContext {
-  config: SyncConfig;
+  config: ProviderSettings;
   stateDir: string;
 }
 
