@@ -7,6 +7,7 @@ import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
 import { statusCommand } from "./commands/status.js";
 import { syncCommand } from "./commands/sync.js";
+import { vizCommand } from "./commands/viz.js";
 import { ExitCode, toCliError } from "./errors.js";
 
 const pkg = { version: toolVersion() };
@@ -16,6 +17,7 @@ const subCommands: Record<string, CommandDef> = {
   status: statusCommand as CommandDef,
   log: logCommand as CommandDef,
   list: listCommand as CommandDef,
+  viz: vizCommand as CommandDef,
 };
 
 export const mainCommand = defineCommand({
