@@ -73,6 +73,10 @@ export const pageScript = String.raw`
     document.getElementById("state-seq").textContent = snapshot.seq ? "after #" + snapshot.seq : "(no event yet)";
     document.getElementById("context").textContent = JSON.stringify(snapshot.context, null, 2);
     highlight(snapshot.activeIds, entry);
+    // For tools and tests following the page: every state it shows, in order.
+    document.dispatchEvent(new CustomEvent("workspace-sync:shown", {
+      detail: { state: snapshot.state, seq: snapshot.seq, live: live },
+    }));
   }
 
   function cell(row, cls, text) {

@@ -54,6 +54,7 @@ export function livePage(options: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>workspace-sync: ${title}</title>
 <style nonce="${options.nonce}">${pageStyle}</style>
 </head>
