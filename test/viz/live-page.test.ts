@@ -68,19 +68,22 @@ function tryConnect(host: string, port: number): Promise<string> {
   });
 }
 
-/** Collects every state the page shows, in order (the page dispatches `workspace-sync:shown`). */
+/**
+ * Collects every state the page shows, in order (the page dispatches `workspace-sync:shown`). Browser-side
+ * code is given as text: this project compiles without the DOM's types.
+ */
 async function recordShown(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { shown: { state: string; seq: number; live: boolean }[] };
-    w.shown = [];
-    document.addEventListener("workspace-sync:shown", (event) => {
-      w.shown.push((event as CustomEvent).detail);
-    });
-  });
+  await page.evaluate(`
+    window.shown = [];
+    document.addEventListener("workspace-sync:shown", (event) => window.shown.push(event.detail));
+  `);
 }
 
-const shown = (page: Page) =>
-  page.evaluate(() => (window as unknown as { shown: { state: string; seq: number }[] }).shown);
+const shown = (page: Page) => page.evaluate("window.shown") as Promise<{ state: string; seq: number }[]>;
+
+/** Waits until the page shows the state after event `seq` (selectors: the page's CSP forbids eval). */
+const showsSeq = (page: Page, seq: number) =>
+  page.locator("#state-seq", { hasText: new RegExp(`^after #${seq}$`) }).waitFor({ timeout: 30_000 });
 
 const activeIds = (page: Page) => page.$$eval(".state.active", (els) => els.map((el) => el.id).sort());
 
@@ -153,7 +156,7 @@ describe("the live page", () => {
     const sync = await box.cli("sync");
     expect(sync.code).toBe(0);
     await page.waitForSelector('tr[data-seq="14"]', { timeout: 30_000 });
-    await page.waitForFunction(() => document.getElementById("state-seq")?.textContent === "after #14");
+    await showsSeq(page, 14);
     // Every event of the second run was shown live, in order: the chart went from idle through the cycle.
     const seen = (await shown(page)).map((s) => `#${s.seq} ${s.state}`);
     expect(seen.filter((s, i) => seen.indexOf(s) === i)).toEqual([
@@ -170,7 +173,7 @@ describe("the live page", () => {
 
     // Time travel: the state right after the first run's pushDone (#5) was running.draining.
     await page.click('tr[data-seq="5"]');
-    await page.waitForFunction(() => document.getElementById("state-seq")?.textContent === "after #5");
+    await showsSeq(page, 5);
     expect(await page.textContent("#current-state")).toBe("running.draining");
     expect(await page.isVisible("#travel")).toBe(true);
     expect(await activeIds(page)).toEqual(["state:mailbox.running", "state:mailbox.running.draining"]);
@@ -184,7 +187,7 @@ describe("the live page", () => {
     await page.screenshot({ path: await artifactPath("live-3-time-travel.png") });
 
     await page.click("#back-to-live");
-    await page.waitForFunction(() => document.getElementById("current-state")?.textContent === "idle");
+    await page.locator("#current-state", { hasText: /^idle$/ }).waitFor({ timeout: 30_000 });
     expect(await page.isVisible("#travel")).toBe(false);
 
     expect(errors).toEqual([]);
