@@ -132,18 +132,27 @@ export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
     send(res, 404, "text/plain; charset=utf-8", "not found\n");
   };
 
-  const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? "/", "http://live.invalid");
+  /** Why a request is turned away before routing, or null. */
+  const refusal = (req: IncomingMessage, url: URL): [number, string, Record<string, string>?] | null => {
     if (options.allowedHosts && !options.allowedHosts.includes(req.headers.host ?? "")) {
-      return send(res, 403, "text/plain; charset=utf-8", "forbidden: unexpected Host header\n");
+      return [403, "forbidden: unexpected Host header\n"];
     }
     if (options.token !== null && !tokenMatches(options.token, givenToken(req, url))) {
-      return send(res, 403, "text/plain; charset=utf-8", "forbidden: missing or wrong token\n");
+      return [403, "forbidden: missing or wrong token\n"];
     }
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      return send(res, 405, "text/plain; charset=utf-8", "only GET\n", { allow: "GET, HEAD" });
+    if (req.method !== "GET" && req.method !== "HEAD") return [405, "only GET\n", { allow: "GET, HEAD" }];
+    if (!url.pathname.startsWith(base)) return [404, "not found\n"];
+    return null;
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? "/", "http://live.invalid");
+    const refused = refusal(req, url);
+    if (refused !== null) {
+      const [status, text, headers] = refused;
+      send(res, status, "text/plain; charset=utf-8", text, headers);
+      return;
     }
-    if (!url.pathname.startsWith(base)) return send(res, 404, "text/plain; charset=utf-8", "not found\n");
     route(req, res, url, url.pathname.slice(base.length)).catch((error: unknown) => {
       if (res.headersSent) res.end();
       else json(res, 500, { error: messageOf(error) });

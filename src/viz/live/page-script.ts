@@ -4,7 +4,7 @@
  * event shows the state and context right after it (time travel, rebuilt by the server from the log).
  * Tested in headless Chromium by `test/viz/live-page.test.ts`.
  */
-export const pageScript = String.raw`
+export const pageScript = `
 "use strict";
 (function () {
   var config = JSON.parse(document.getElementById("config").textContent);
