@@ -1,44 +1,39 @@
 /**
- * Writes the statechart diagrams, generated from the machines themselves (never drawn by hand):
- * `docs/diagrams/<name>.mmd` for each machine below, and the same diagram as a fenced ```mermaid block
- * between `<!-- diagram:<name>:start -->` and `<!-- diagram:<name>:end -->` in each doc that embeds it,
- * so GitHub renders it. Run `npm run docs:diagrams` after changing a machine;
- * `test/docs/diagrams.test.ts` fails while a diagram is stale.
+ * Writes the statechart diagrams, generated from the machines themselves (never drawn by hand): for each
+ * chart in `src/viz/registry.ts`, `docs/diagrams/<name>.mmd` (Mermaid), `docs/diagrams/<name>.svg`
+ * (Graphviz, rendered offline), and the Mermaid diagram as a fenced ```mermaid block between
+ * `<!-- diagram:<name>:start -->` and `<!-- diagram:<name>:end -->` in each doc that embeds it, so GitHub
+ * renders it. Run `npm run docs:diagrams` after changing a machine; `test/docs/diagrams.test.ts` fails
+ * while a diagram is stale.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { AnyStateMachine } from "xstate";
-import { mailboxMachine } from "../machines/mailbox.js";
-import { toMermaid } from "./statechart-mermaid.js";
+import { type ChartSpec, charts } from "../src/viz/registry.js";
+import { renderChart } from "../src/viz/render.js";
 
-export interface DiagramSpec {
-  /** Names the files: `docs/diagrams/<name>.mmd` and the `diagram:<name>` markers. */
-  name: string;
-  machine: AnyStateMachine;
-  /** Where the machine is defined, relative to the project root (named in the diagram). */
-  source: string;
-  /** Docs (relative to the project root) that hold the diagram between its markers. */
-  embedIn: readonly string[];
-}
-
-/** One line per machine. */
-export const diagrams: readonly DiagramSpec[] = [
-  { name: "mailbox", machine: mailboxMachine, source: "machines/mailbox.ts", embedIn: ["docs/states.md"] },
-];
+export type { ChartSpec as DiagramSpec } from "../src/viz/registry.js";
+/** The charts drawn into `docs/diagrams` (the registry: one line per machine). */
+export const diagrams: readonly ChartSpec[] = charts;
 
 export const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
-export function diagramFile(spec: DiagramSpec): string {
-  return `docs/diagrams/${spec.name}.mmd`;
+export function diagramFile(spec: ChartSpec, extension: "mmd" | "svg" = "mmd"): string {
+  return `docs/diagrams/${spec.name}.${extension}`;
 }
 
-export function diagramText(spec: DiagramSpec): string {
-  return toMermaid(spec.machine, {
-    comments: [
-      `Generated from ${spec.source} by scripts/diagrams.ts. Do not edit: run \`npm run docs:diagrams\`.`,
-    ],
-  });
+function comments(spec: ChartSpec): string[] {
+  return [
+    `Generated from ${spec.source} by scripts/diagrams.ts. Do not edit: run \`npm run docs:diagrams\`.`,
+  ];
+}
+
+export function diagramText(spec: ChartSpec): Promise<string> {
+  return renderChart(spec, "mermaid", { comments: comments(spec) });
+}
+
+export function diagramSvg(spec: ChartSpec): Promise<string> {
+  return renderChart(spec, "svg", { comments: comments(spec) });
 }
 
 export function markers(name: string): { start: string; end: string } {
@@ -76,8 +71,9 @@ export function embed(doc: string, name: string, diagram: string, file: string):
 export async function expectedFiles(root: string = projectRoot): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const spec of diagrams) {
-    const diagram = diagramText(spec);
-    files.set(diagramFile(spec), diagram);
+    const diagram = await diagramText(spec);
+    files.set(diagramFile(spec, "mmd"), diagram);
+    files.set(diagramFile(spec, "svg"), await diagramSvg(spec));
     for (const doc of spec.embedIn) {
       const current = files.get(doc) ?? (await readFile(join(root, doc), "utf8"));
       files.set(doc, embed(current, spec.name, diagram, doc));

@@ -56,7 +56,8 @@ export function formatStatus(report: StatusReport): string {
   return lines.join("\n");
 }
 
-function eventDetail(event: LogRecord["event"]): string {
+/** What an event says beyond its type: the failure, what moved, who asked. */
+export function eventDetail(event: LogRecord["event"]): string {
   const e = event as Record<string, unknown>;
   if (e.error && typeof e.error === "object") return failureLine(e.error as FailureReason);
   if (event.type === "pushDone" || event.type === "drainDone") {

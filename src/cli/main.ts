@@ -11,11 +11,15 @@ import { ExitCode, toCliError } from "./errors.js";
 
 const pkg = { version: toolVersion() };
 
-const subCommands: Record<string, CommandDef> = {
+/** Loaded on use: `viz` (diagrams, live page) is kept out of every other command's start-up. */
+const lazy = (load: () => Promise<CommandDef>) => load;
+
+const subCommands: Record<string, CommandDef | (() => Promise<CommandDef>)> = {
   sync: syncCommand as CommandDef,
   status: statusCommand as CommandDef,
   log: logCommand as CommandDef,
   list: listCommand as CommandDef,
+  viz: lazy(async () => (await import("./commands/viz.js")).vizCommand as CommandDef),
 };
 
 export const mainCommand = defineCommand({
@@ -30,7 +34,8 @@ export const mainCommand = defineCommand({
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
     const sub = argv.find((a) => !a.startsWith("-"));
-    const chosen = sub === undefined ? undefined : subCommands[sub];
+    const found = sub === undefined ? undefined : subCommands[sub];
+    const chosen = typeof found === "function" ? await found() : found;
     await showUsage(chosen ?? mainCommand, chosen ? mainCommand : undefined);
     return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
   }

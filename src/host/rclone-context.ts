@@ -2,6 +2,7 @@
  * One workspace's way of running rclone: the binary found once, the project's own config file,
  * the `timeout` bound, redaction of secrets, and every child recorded in the cycle lock.
  */
+import type { RcloneProgress } from "../rclone/progress.js";
 import type { RcloneResult, RcloneRunOptions } from "../rclone/run.js";
 import { runRclone } from "../rclone/run.js";
 import type { Redact } from "../util/errors.js";
@@ -13,17 +14,20 @@ export interface RcloneContext {
   timeoutMs: number;
   redact: Redact;
   env: NodeJS.ProcessEnv;
+  /** Asked at each run: who wants its live progress now (undefined: nobody, no stats flags). */
+  progress?: () => ((progress: RcloneProgress) => void) | undefined;
 }
 
 export type RcloneRun = (
   args: string[],
   signal: AbortSignal,
-  options?: Pick<RcloneRunOptions, "stdout" | "onLine">,
+  options?: Pick<RcloneRunOptions, "stdout" | "onLine" | "onProgress">,
 ) => Promise<RcloneResult>;
 
 export function rcloneRunner(context: RcloneContext, lock?: CycleLock): RcloneRun {
   return async (args, signal, options = {}) => {
     const spawned: number[] = [];
+    const onProgress = context.progress?.();
     const result = await runRclone({
       binary: context.binary,
       args,
@@ -36,6 +40,7 @@ export function rcloneRunner(context: RcloneContext, lock?: CycleLock): RcloneRu
         spawned.push(pid);
         void lock?.recordChild(pid).catch(() => undefined);
       },
+      ...(onProgress === undefined ? {} : { onProgress }),
       ...options,
     });
     // Off the critical path: the lock orders its own writes, and a release waits for them.

@@ -10,6 +10,7 @@ import type { SyncConfig } from "../config/schema.js";
 import { EventLog } from "../log/event-log.js";
 import { mailboxEffects } from "../mailbox/effects.js";
 import { type WorkspacePaths, workspacePaths } from "../paths.js";
+import type { RcloneProgress } from "../rclone/progress.js";
 import type { Redact } from "../util/errors.js";
 import { CycleLock } from "../workspace/cycle-lock.js";
 import { ActorHost } from "./actor-host.js";
@@ -36,6 +37,8 @@ export interface WorkspaceHandle {
   paths: WorkspacePaths;
   remoteRoot: string;
   redact: Redact;
+  /** Live rclone progress of the runs from now on (their stats flags are added while someone listens). */
+  watchProgress(listener: (progress: RcloneProgress) => void): () => void;
   /** Send a sync request and resolve when the cycle serving it has ended (or is waiting to retry). */
   requestSync(input: Omit<SyncRequestInput, "requestId">): Promise<SyncAnswer>;
   stop(): Promise<void>;
@@ -83,8 +86,15 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
 
   const lock = new CycleLock(paths.cycleLock, stateDir);
   const inFlight = new InFlight();
+  const progressListeners = new Set<(progress: RcloneProgress) => void>();
+  const progress = () =>
+    progressListeners.size === 0
+      ? undefined
+      : (update: RcloneProgress) => {
+          for (const listener of progressListeners) listener(update);
+        };
   const rclone = rcloneRunner(
-    { binary: options.rcloneBinary, configPath, timeoutMs: config.timeout * 1000, redact, env },
+    { binary: options.rcloneBinary, configPath, timeoutMs: config.timeout * 1000, redact, env, progress },
     lock,
   );
   const effects = mailboxEffects({
@@ -125,6 +135,10 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
     paths,
     remoteRoot,
     redact,
+    watchProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
     async requestSync(input) {
       const requestId = randomUUID();
       host.send({ type: "syncRequested", at: now(), requestId, ...input });

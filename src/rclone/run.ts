@@ -4,6 +4,7 @@ import { emptyStats, type FailureReason, type TransferStats } from "../../machin
 import { classifyFailure, oneLine } from "./classify.js";
 import { cleanEnv } from "./env.js";
 import { createRcloneLogParser, type RcloneFileChange, type RcloneLogLine } from "./json-log.js";
+import { progressFlags, type RcloneProgress, toProgress } from "./progress.js";
 import { redactSecrets, shellQuote } from "./remote.js";
 
 export interface RcloneRunOptions {
@@ -26,6 +27,8 @@ export interface RcloneRunOptions {
   onSpawn?: (pid: number) => void;
   /** Every parsed JSON log line, as it arrives. Errors thrown here are ignored. */
   onLine?: (line: RcloneLogLine) => void;
+  /** Live progress, about once a second (asks rclone for `--stats 1s`). Errors thrown here are ignored. */
+  onProgress?: (progress: RcloneProgress) => void;
   /** Default "ignore". */
   stdin?: NodeJS.ReadableStream | "ignore";
   /** Capture stdout as text (lsjson, lsf, version) or not. Default "text". */
@@ -49,9 +52,18 @@ export type RcloneResult =
 const maxTimerMs = 2_147_483_647;
 const verbosityFlag = /^(?:-v+|--verbose(?:=.*)?|-q|--quiet|--log-level(?:=.*)?)$/;
 
-/** `args` plus the flags every run needs: `--config`, `--use-json-log`, `-v`, `--retries 1`. */
-export function rcloneArgs(args: readonly string[], configPath: string): string[] {
+/**
+ * `args` plus the flags every run needs: `--config`, `--use-json-log`, `-v`, `--retries 1`; and, for a
+ * run that reports progress, the stats flags.
+ */
+export function rcloneArgs(
+  args: readonly string[],
+  configPath: string,
+  options: { progress?: boolean } = {},
+): string[] {
   const extra = ["--config", configPath, "--use-json-log"];
+  if (options.progress === true && !args.some((arg) => arg === "--stats" || arg.startsWith("--stats=")))
+    extra.push(...progressFlags);
   if (!args.some((arg) => verbosityFlag.test(arg))) extra.push("-v");
   if (!args.some((arg) => arg === "--retries" || arg.startsWith("--retries="))) extra.push("--retries", "1");
   const end = args.indexOf("--");
@@ -78,7 +90,7 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
   const started = performance.now();
   const userRedact = opts.redact ?? ((text: string) => text);
   const redactMessage = (text: string): string => userRedact(redactSecrets(text));
-  const args = rcloneArgs(opts.args, opts.configPath);
+  const args = rcloneArgs(opts.args, opts.configPath, { progress: opts.onProgress !== undefined });
   const command = redactMessage(`rclone ${shellQuote(args)}`);
   const parser = createRcloneLogParser({
     onLine: (line) => {
@@ -86,6 +98,14 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
         opts.onLine?.(line);
       } catch {
         // A listener's bug must not break the run.
+      }
+      if (line.stats === undefined || opts.onProgress === undefined) return;
+      try {
+        const progress = toProgress(line.stats);
+        progress.transferring = progress.transferring.map((f) => ({ ...f, name: userRedact(f.name) }));
+        opts.onProgress(progress);
+      } catch {
+        // Nor a progress display's.
       }
     },
   });

@@ -1,7 +1,8 @@
 /**
- * The generated diagrams: (a) the Mermaid text, read back, holds every state of the mailbox machine in the
+ * The generated diagrams (the generic checks for every machine are in test/viz/diagrams.test.ts):
+ * (a) the mailbox's Mermaid text, read back, holds every state of the mailbox machine in the
  * composite it belongs to and every transition with its source, event, guard and target, and nothing
- * else; (b) the committed `docs/diagrams/*.mmd` and the blocks embedded in the docs equal freshly
+ * else; (b) the committed `docs/diagrams/*.{mmd,svg}` and the blocks embedded in the docs equal freshly
  * generated output.
  */
 import { readFile } from "node:fs/promises";
@@ -11,82 +12,16 @@ import type { AnyStateNode, AnyTransitionDefinition } from "xstate";
 import { mailboxMachine } from "../../machines/mailbox.js";
 import {
   diagramFile,
+  diagramSvg,
   diagrams,
   diagramText,
   embeddedBlock,
   extractEmbedded,
   projectRoot,
 } from "../../scripts/diagrams.js";
-import { everyStateHeading, labelBreak, toMermaid } from "../../scripts/statechart-mermaid.js";
-
-/** What a diagram says, read back from its text. */
-interface ReadDiagram {
-  /** Mermaid id → the state's path of keys from the root (`["running", "locking"]`). */
-  states: Map<string, string[]>;
-  /** One entry per label line: `from --> to : label`, and the path of the block it was written in. */
-  arrows: { from: string; to: string; label: string; scope: string[] }[];
-  /** Description lines and note lines, by the Mermaid id they are attached to. */
-  remarks: Map<string, string[]>;
-}
-
-function readDiagram(text: string): ReadDiagram {
-  const lines = text.split("\n").map((line) => line.trim());
-  expect(lines[0]).toBe("stateDiagram-v2");
-  const states = new Map<string, string[]>();
-  const arrows: ReadDiagram["arrows"] = [];
-  const remarks = new Map<string, string[]>();
-  const scope: string[] = [];
-  const declare = (id: string, key = id) => {
-    if (id !== "[*]" && !states.has(id)) states.set(id, [...scope, key]);
-  };
-  const remark = (id: string, text: string) => remarks.set(id, [...(remarks.get(id) ?? []), text]);
-  let note: string | null = null;
-  /** Line forms, tried in order; each handler gets the match's groups. */
-  const forms: [RegExp, (...groups: string[]) => void][] = [
-    [/^$|^%%|^--$/, () => undefined],
-    [
-      /^state (\w+) \{$/,
-      (id) => {
-        declare(id);
-        scope.push((states.get(id) ?? []).at(-1) ?? id);
-      },
-    ],
-    [/^\}$/, () => scope.pop()],
-    [/^note (?:left|right) of (\w+)$/, (id) => (note = id)],
-    [
-      /^(\[\*\]|\w+) --> (\[\*\]|\w+)(?: : (.*))?$/,
-      (from, to, labels) => {
-        declare(from);
-        declare(to);
-        for (const label of labels?.split(labelBreak) ?? [""])
-          arrows.push({ from, to, label, scope: [...scope] });
-      },
-    ],
-    [/^state "([^"]+)" as (\w+)$/, (key, id) => declare(id, key)],
-    // The first description line of a state is its key (Mermaid shows it as the title).
-    [
-      /^(\w+) : (.*)$/,
-      (id, text) => {
-        declare(id, text);
-        remark(id, text);
-      },
-    ],
-    [/^(\w+)$/, (id) => declare(id)],
-  ];
-  for (const line of lines.slice(1)) {
-    if (note !== null) {
-      if (line === "end note") note = null;
-      else remark(note, line);
-      continue;
-    }
-    const form = forms.find(([pattern]) => pattern.test(line));
-    if (form === undefined) throw new Error(`unexpected diagram line: ${line}`);
-    const [pattern, handle] = form;
-    handle(...(pattern.exec(line) ?? []).slice(1));
-  }
-  expect(scope).toEqual([]);
-  return { states, arrows, remarks };
-}
+import { everyStateHeading, toMermaid } from "../../src/viz/mermaid.js";
+import { chartModel } from "../../src/viz/model.js";
+import { readMermaid as readDiagram } from "../viz/read-mermaid.js";
 
 function allNodes(node: AnyStateNode): AnyStateNode[] {
   return [node, ...Object.values(node.states).flatMap((child) => allNodes(child as AnyStateNode))];
@@ -105,7 +40,7 @@ function eventName(transition: AnyTransitionDefinition): string {
 describe("the mailbox diagram", () => {
   const machine = mailboxMachine;
   const root = machine.root as AnyStateNode;
-  const text = toMermaid(machine);
+  const text = toMermaid(chartModel(machine));
   const diagram = readDiagram(text);
   /** XState id of each Mermaid id, and back. */
   const xstateId = new Map([...diagram.states].map(([id, path]) => [id, [root.id, ...path].join(".")]));
@@ -210,7 +145,7 @@ describe("the mailbox diagram", () => {
   });
 
   it("is the same text every time", () => {
-    expect(toMermaid(machine)).toBe(text);
+    expect(toMermaid(chartModel(machine))).toBe(text);
   });
 });
 
@@ -220,9 +155,18 @@ describe("the committed diagrams", () => {
   it.each(diagrams.map((spec) => [spec.name, spec] as const))(
     "%s: docs/diagrams matches the machine",
     async (_name, spec) => {
-      const file = diagramFile(spec);
+      const file = diagramFile(spec, "mmd");
       const committed = await readFile(join(projectRoot, file), "utf8").catch(() => "(missing)");
-      expect(committed, stale(file)).toBe(diagramText(spec));
+      expect(committed, stale(file)).toBe(await diagramText(spec));
+    },
+  );
+
+  it.each(diagrams.map((spec) => [spec.name, spec] as const))(
+    "%s: the SVG in docs/diagrams matches the machine",
+    async (_name, spec) => {
+      const file = diagramFile(spec, "svg");
+      const committed = await readFile(join(projectRoot, file), "utf8").catch(() => "(missing)");
+      expect(committed, stale(file)).toBe(await diagramSvg(spec));
     },
   );
 
@@ -230,7 +174,7 @@ describe("the committed diagrams", () => {
     "%s: the block in %s matches the machine",
     async (_name, doc, spec) => {
       const text = await readFile(join(projectRoot, doc), "utf8");
-      expect(extractEmbedded(text, spec.name, doc), stale(doc)).toBe(embeddedBlock(diagramText(spec)));
+      expect(extractEmbedded(text, spec.name, doc), stale(doc)).toBe(embeddedBlock(await diagramText(spec)));
     },
   );
 });

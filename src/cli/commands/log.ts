@@ -1,9 +1,9 @@
 import { defineCommand } from "citty";
 import { commonArgs, resolveContext } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
-import { formatTimeline } from "../format.js";
 import { createOutput } from "../output.js";
 import { readHistory } from "../report.js";
+import { filterRecords, formatCompactTimeline, type LogFilter, parseSince } from "../timeline.js";
 
 function limitOf(value: string | undefined): number {
   if (value === undefined) return 50;
@@ -14,18 +14,51 @@ function limitOf(value: string | undefined): number {
 }
 
 export const logCommand = defineCommand({
-  meta: { name: "log", description: "Show the event history as a timeline (newest last)" },
+  meta: { name: "log", description: "Show the event history as a compact timeline (newest last)" },
   args: {
     ...commonArgs,
     json: { type: "boolean", description: "print the records as JSON" },
-    limit: { type: "string", description: "how many of the newest events (default 50)", valueHint: "N" },
+    limit: {
+      type: "string",
+      description: "how many of the newest matching events (default 50)",
+      valueHint: "N",
+    },
+    since: {
+      type: "string",
+      description:
+        "only events since a duration ago (30s, 10m, 2h, 3d, 1w) or a date/time (2026-11-21T10:00)",
+      valueHint: "WHEN",
+    },
+    state: {
+      type: "string",
+      description: "only events that led to this state or one inside it (idle, running, pushing, failed...)",
+      valueHint: "STATE",
+    },
+    errors: { type: "boolean", description: "only events that report a failure" },
+    utc: { type: "boolean", description: "times in UTC (default: local time)" },
   },
   async run({ args }) {
     const out = createOutput();
     const limit = limitOf(args.limit);
-    const records = await readHistory(await resolveContext(args, out), limit);
-    if (args.json) out.json(records);
-    else
-      out.line(records.length === 0 ? "no events yet: run `workspace-sync sync`" : formatTimeline(records));
+    const filter: LogFilter = {
+      ...(args.since === undefined ? {} : { since: parseSince(args.since) }),
+      ...(args.state === undefined || args.state === "" ? {} : { state: args.state }),
+      ...(args.errors === true ? { errors: true } : {}),
+    };
+    const filtered = Object.keys(filter).length > 0;
+    const resolved = await resolveContext(args, out);
+    // Unfiltered: the newest N (and the one before, for the first one's duration); filtered: all, then N.
+    const read = await readHistory(resolved, filtered ? Number.MAX_SAFE_INTEGER : limit + 1);
+    const matching = filtered ? filterRecords(read, filter) : read;
+    const records = matching.slice(-limit);
+    if (args.json) {
+      out.json(records);
+      return;
+    }
+    if (records.length === 0) {
+      out.line(read.length === 0 ? "no events yet: run `workspace-sync sync`" : "no events match");
+      return;
+    }
+    out.line(formatCompactTimeline(records, read, { utc: args.utc === true }));
   },
 });

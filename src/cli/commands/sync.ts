@@ -6,6 +6,7 @@ import { commonArgs, resolveContext, withHost } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { failureLine, statsLine } from "../format.js";
 import { createOutput } from "../output.js";
+import { createProgressReporter, progressMode } from "../progress.js";
 import { stateName } from "../report.js";
 
 const verbs: Record<FileChange["action"], string> = {
@@ -43,7 +44,18 @@ export const syncCommand = defineCommand({
     const resolved = await resolveContext(args, out);
     await withHost(resolved, out, async (handle) => {
       const dryRun = args["dry-run"] === true;
-      const { verdict, snapshot, cycle } = await handle.requestSync({ source: "cli", direction, dryRun });
+      const mode = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
+      const progress = createProgressReporter({ stream: process.stderr, mode });
+      // The step the cycle is in (`pushing`, `draining`) labels each progress line.
+      const step = () => stateName(handle.host.snapshot.value).split(".").at(-1) ?? "";
+      const unwatch =
+        mode === "off" ? () => undefined : handle.watchProgress((update) => progress.update(step(), update));
+      const { verdict, snapshot, cycle } = await handle
+        .requestSync({ source: "cli", direction, dryRun })
+        .finally(() => {
+          unwatch();
+          progress.done();
+        });
       const context = snapshot.context as MailboxContext;
       if (args.json) {
         out.json({

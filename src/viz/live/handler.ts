@@ -1,0 +1,167 @@
+/**
+ * The live debugging page as a plain Node `(req, res)` handler: the standalone `viz --live` server mounts
+ * it on 127.0.0.1 with a token; OpenClaw's gateway can mount the same handler (`registerHttpRoute`, gateway
+ * auth) with `token: null`. Everything the page needs is served here: no network, no CDN.
+ *
+ * Routes, under `basePath`: `/` the page; `/chart.svg`; `/events` (server-sent events: a `snapshot` on
+ * connect, then one `entry` per logged event); `/api/snapshot`; `/api/history?limit=N`; `/api/state?seq=N`
+ * (time travel).
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { messageOf } from "../../util/errors.js";
+import { livePage } from "./page.js";
+import { HistoryUnavailableError, type LiveSource, type LiveUpdate } from "./source.js";
+
+export interface LiveHandlerOptions {
+  source: LiveSource;
+  /** The chart as SVG, drawn once (ids `state:<id>` and `transition:<i>:<j>` are highlighted). */
+  svg: () => Promise<string>;
+  /** Required on every request (`?token=`, or `Authorization: Bearer`); null when the mount authenticates. */
+  token: string | null;
+  /** Where the handler is mounted (`/plugins/workspace-sync/live`); "" at the root. */
+  basePath?: string;
+  /** Accepted `Host` headers (DNS rebinding guard); undefined accepts any (the mount checks). */
+  allowedHosts?: readonly string[];
+  /** Shown in the page's header (workspace, mode). */
+  title?: string;
+  /** Time between SSE keep-alive comments, default 15 s. */
+  keepAliveMs?: number;
+}
+
+export type LiveHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  /** Ends open event streams (call before closing the server). */
+  close(): void;
+};
+
+const securityHeaders = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+  "x-frame-options": "DENY",
+};
+
+function tokenMatches(expected: string, given: string | null): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function givenToken(req: IncomingMessage, url: URL): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith("Bearer ")) return auth.slice(7);
+  return url.searchParams.get("token");
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, extra = {}): void {
+  res.writeHead(status, { "content-type": type, ...securityHeaders, ...extra });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, value: unknown) =>
+  send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
+
+export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
+  const base = (options.basePath ?? "").replace(/\/+$/, "");
+  const streams = new Set<ServerResponse>();
+  let svg: Promise<string> | null = null;
+  const chartSvg = () => {
+    svg ??= options.svg();
+    return svg;
+  };
+
+  const stream = async (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      connection: "keep-alive",
+      ...securityHeaders,
+    });
+    const write = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    streams.add(res);
+    // Subscribe before reading the snapshot: an event in between is sent (the page skips what it has).
+    const unsubscribe = options.source.subscribe((update: LiveUpdate) => write(update.type, update));
+    const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), options.keepAliveMs ?? 15_000);
+    const end = () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      streams.delete(res);
+    };
+    req.on("close", end);
+    res.on("close", end);
+    write("snapshot", await options.source.snapshot());
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => {
+    if (path === "/" || path === "") {
+      const nonce = randomBytes(16).toString("base64");
+      const page = livePage({
+        nonce,
+        base,
+        token: options.token,
+        title: options.title ?? options.source.chart.name,
+        chart: options.source.chart,
+        svg: await chartSvg(),
+      });
+      send(res, 200, "text/html; charset=utf-8", page, {
+        "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      });
+      return;
+    }
+    if (path === "/chart.svg") return send(res, 200, "image/svg+xml; charset=utf-8", await chartSvg());
+    if (path === "/events") return stream(req, res);
+    if (path === "/api/snapshot") return json(res, 200, await options.source.snapshot());
+    if (path === "/api/history") {
+      const limit = Number(url.searchParams.get("limit") ?? "500");
+      if (!Number.isInteger(limit) || limit < 1)
+        return json(res, 400, { error: "limit must be a whole number >= 1" });
+      return json(res, 200, await options.source.history({ limit }));
+    }
+    if (path === "/api/state") {
+      const seq = Number(url.searchParams.get("seq"));
+      if (!Number.isInteger(seq) || seq < 0)
+        return json(res, 400, { error: "seq must be a whole number >= 0" });
+      try {
+        return json(res, 200, await options.source.stateAt(seq));
+      } catch (error) {
+        if (error instanceof HistoryUnavailableError) return json(res, 404, { error: error.message });
+        throw error;
+      }
+    }
+    send(res, 404, "text/plain; charset=utf-8", "not found\n");
+  };
+
+  /** Why a request is turned away before routing, or null. */
+  const refusal = (req: IncomingMessage, url: URL): [number, string, Record<string, string>?] | null => {
+    if (options.allowedHosts && !options.allowedHosts.includes(req.headers.host ?? "")) {
+      return [403, "forbidden: unexpected Host header\n"];
+    }
+    if (options.token !== null && !tokenMatches(options.token, givenToken(req, url))) {
+      return [403, "forbidden: missing or wrong token\n"];
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return [405, "only GET\n", { allow: "GET, HEAD" }];
+    if (!url.pathname.startsWith(base)) return [404, "not found\n"];
+    return null;
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? "/", "http://live.invalid");
+    const refused = refusal(req, url);
+    if (refused !== null) {
+      const [status, text, headers] = refused;
+      send(res, status, "text/plain; charset=utf-8", text, headers);
+      return;
+    }
+    route(req, res, url, url.pathname.slice(base.length)).catch((error: unknown) => {
+      if (res.headersSent) res.end();
+      else json(res, 500, { error: messageOf(error) });
+    });
+  };
+  return Object.assign(handler, {
+    close() {
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * `viz --live`: the live page on 127.0.0.1 only (never another interface), behind a random token in
+ * the URL, and a Host check against DNS rebinding.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createLiveHandler } from "./handler.js";
+import type { LiveSource } from "./source.js";
+
+export const loopback = "127.0.0.1";
+
+export interface LiveServerOptions {
+  source: LiveSource;
+  svg: () => Promise<string>;
+  /** 0 (default): any free port. */
+  port?: number;
+  title?: string;
+  /** Default: 32 random bytes, base64url. */
+  token?: string;
+}
+
+export interface LiveServer {
+  /** The page's address, token included. */
+  url: string;
+  port: number;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
+  const token = options.token ?? randomBytes(32).toString("base64url");
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host: loopback, port: options.port ?? 0, exclusive: true }, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const handler = createLiveHandler({
+    source: options.source,
+    svg: options.svg,
+    token,
+    allowedHosts: [`${loopback}:${port}`, `localhost:${port}`],
+    ...(options.title === undefined ? {} : { title: options.title }),
+  });
+  server.on("request", handler);
+  return {
+    url: `http://${loopback}:${port}/?token=${token}`,
+    port,
+    token,
+    server,
+    async close() {
+      handler.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
