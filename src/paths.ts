@@ -56,6 +56,8 @@ export interface WorkspacePaths {
   /** `<stateDir>/workspaces/<id>`: this workspace's event log. */
   stateDir: string;
   logDir: string;
+  /** `<stateDir>/workspaces/<id>/bisync`: bisync's working directory (listings, locks, filters file). */
+  bisyncDir: string;
 }
 
 export function workspacePaths(stateDir: string, workspace: string, localPath: string): WorkspacePaths {
@@ -71,6 +73,7 @@ export function workspacePaths(stateDir: string, workspace: string, localPath: s
     cycleLock: join(toolDir, "cycle.lock"),
     stateDir: own,
     logDir: join(own, "log"),
+    bisyncDir: join(own, "bisync"),
   };
 }
 
