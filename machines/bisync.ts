@@ -108,9 +108,14 @@ function finished(context: BisyncContext): BisyncCycleRecord | null {
 }
 
 const onFailure = [
-  { guard: "lostListings", target: "#bisync.needsResync", actions: ["recordFailure", "markResyncNeeded"] },
   { guard: "canRetry", target: "#bisync.recovering", actions: ["recordFailure", "scheduleRetry"] },
   { target: "#bisync.failed", actions: "recordFailure" },
+] as const;
+
+/** bisync itself is the only step that can lose its listings. */
+const onBisyncFailure = [
+  { guard: "lostListings", target: "#bisync.needsResync", actions: ["recordFailure", "markResyncNeeded"] },
+  ...onFailure,
 ] as const;
 
 const firstStep = [{ guard: "isOneWay", target: "transferring" }, { target: "syncing" }] as const;
@@ -255,7 +260,7 @@ export const bisyncMachine = setup({
           on: {
             bisyncDone: { target: "done", actions: "recordBisync" },
             bisyncHalted: { target: "#bisync.halted", actions: "recordHalt" },
-            bisyncFailed: onFailure,
+            bisyncFailed: onBisyncFailure,
           },
         },
         transferring: {
