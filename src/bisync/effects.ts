@@ -3,6 +3,7 @@
  * detected, conflicts resolved, local versions kept before a resync) and the one-shot one-way sync.
  */
 import { mkdir, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { BisyncEvent, bisyncMachine } from "../../machines/bisync.js";
 import type { Conflict, TransferOutcome } from "../../machines/outcomes.js";
 import { guardedSync, type OneWaySpec, toOutcome } from "../guards/one-way-sync.js";
@@ -30,10 +31,17 @@ export interface BisyncRuntime {
   inFlight: InFlight;
 }
 
-/** Both sides have listings in the workdir: bisync has run here before. */
-export async function hasListings(workdir: string): Promise<boolean> {
+/** Written after the first successful resync: from then on, missing listings are lost ones. */
+export const resyncedMarker = "resynced-once";
+
+/**
+ * bisync has never been set up here: no listings and no marker. (With the marker, missing listings
+ * were lost, and rclone itself says so.)
+ */
+export async function neverResynced(workdir: string): Promise<boolean> {
   const names = await readdir(workdir).catch(() => [] as string[]);
-  return names.some((n) => n.endsWith(".path1.lst")) && names.some((n) => n.endsWith(".path2.lst"));
+  if (names.includes(resyncedMarker)) return false;
+  return !(names.some((n) => n.endsWith(".path1.lst")) && names.some((n) => n.endsWith(".path2.lst")));
 }
 
 async function writeFilters(runtime: BisyncRuntime): Promise<void> {
@@ -106,7 +114,7 @@ export function bisyncEffects(runtime: BisyncRuntime) {
       };
       return { type: "bisyncFailed", ...at(), error };
     }
-    if (!flags.resync && !(await hasListings(settings.workdir))) {
+    if (!flags.resync && (await neverResynced(settings.workdir))) {
       return { type: "bisyncFailed", ...at(), error: firstRunFailure() };
     }
     const real = !flags.dryRun;
@@ -138,6 +146,9 @@ export function bisyncEffects(runtime: BisyncRuntime) {
           results.push(settle);
         }
       }
+    }
+    if (flags.resync && real) {
+      await writeFileDurably(join(settings.workdir, resyncedMarker), `${new Date(now()).toISOString()}\n`);
     }
     const outcome = toOutcome(results);
     return {
