@@ -83,7 +83,12 @@ function conflictsOf(cycle: CycleRecord | null): Conflict[] {
 }
 
 async function openReadOnly(resolved: Resolved) {
-  const paths = workspacePaths(resolved.stateDir, resolved.workspace, resolved.loaded.sync.localPath);
+  const paths = workspacePaths(
+    resolved.stateDir,
+    resolved.workspace,
+    resolved.loaded.sync.localPath,
+    resolved.loaded.sync.mode,
+  );
   const warnings: string[] = [];
   const log = await EventLog.open({ dir: paths.logDir, readOnly: true, onWarning: (w) => warnings.push(w) });
   return { paths, log, warnings };

@@ -89,7 +89,7 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
   const now = options.now ?? Date.now;
   const mode = modeFor(config.mode);
   const { configPath, remoteRoot, redact } = await prepareRemote(config, stateDir);
-  const paths = workspacePaths(stateDir, workspace, config.localPath);
+  const paths = workspacePaths(stateDir, workspace, config.localPath, config.mode);
 
   const lock = new CycleLock(paths.cycleLock, stateDir);
   const inFlight = new InFlight();

@@ -17,7 +17,7 @@ export interface RemoteSide {
   root: string;
   /** `--config <file>` for a server remote; nothing for a local folder. */
   args: string[];
-  put(path: string, text: string, mtime?: Date): Promise<void>;
+  put(path: string, text: string | Buffer, mtime?: Date): Promise<void>;
   remove(path: string): Promise<void>;
   read(path: string): Promise<string>;
   list(): Promise<string[]>;
