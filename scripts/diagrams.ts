@@ -9,7 +9,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { AnyStateMachine } from "xstate";
+import { bisyncMachine } from "../machines/bisync.js";
 import { mailboxMachine } from "../machines/mailbox.js";
+import { mirrorMachine } from "../machines/mirror.js";
 import { toMermaid } from "./statechart-mermaid.js";
 
 export interface DiagramSpec {
@@ -25,6 +27,8 @@ export interface DiagramSpec {
 /** One line per machine. */
 export const diagrams: readonly DiagramSpec[] = [
   { name: "mailbox", machine: mailboxMachine, source: "machines/mailbox.ts", embedIn: ["docs/states.md"] },
+  { name: "mirror", machine: mirrorMachine, source: "machines/mirror.ts", embedIn: ["docs/states.md"] },
+  { name: "bisync", machine: bisyncMachine, source: "machines/bisync.ts", embedIn: ["docs/states.md"] },
 ];
 
 export const projectRoot = fileURLToPath(new URL("..", import.meta.url));
