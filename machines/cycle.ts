@@ -7,6 +7,7 @@ import {
   backoffDelay,
   defaultRetryPolicy,
   type FailureReason,
+  type Halt,
   type RetryPolicy,
   retryableKinds,
 } from "./outcomes.js";
@@ -26,6 +27,11 @@ export interface CycleState {
   /** When the cycle in progress started (epoch ms). */
   startedAt: number | null;
   totals: { cycles: number; failures: number };
+  /**
+   * The deletion guard that stopped the last real sync, until a real sync succeeds (forced, or because
+   * the workspace changed). Absent in logs written before guards existed.
+   */
+  halt?: Halt | null;
 }
 
 export const initialCycleState: CycleState = {
@@ -37,6 +43,7 @@ export const initialCycleState: CycleState = {
   lastError: null,
   startedAt: null,
   totals: { cycles: 0, failures: 0 },
+  halt: null,
 };
 
 /** A cycle starts for `request` (from idle or failed): a fresh first attempt. */
@@ -85,4 +92,18 @@ export function cycleSucceeded(state: CycleState): Partial<CycleState> {
 
 export function requestIdsOf(request: SyncRequest | null): string[] {
   return request?.requestIds ?? [];
+}
+
+/** A guard stopped the cycle before it deleted anything: remembered until a real sync succeeds. */
+export function recordHalt(_state: CycleState, halt: Halt): Partial<CycleState> {
+  return { halt, lastError: null };
+}
+
+/** A real (not dry-run) guarded sync went through: whatever halted before is behind us. */
+export function clearHalt(state: CycleState): Partial<CycleState> {
+  return state.current?.dryRun === true ? {} : { halt: null };
+}
+
+export function isHalted(state: CycleState): boolean {
+  return state.halt !== undefined && state.halt !== null;
 }

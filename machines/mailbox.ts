@@ -8,7 +8,7 @@
  */
 import { assign, fromCallback, setup } from "xstate";
 import * as cycle from "./cycle.js";
-import type { FailureReason, FileChange, RetryPolicy, TransferStats } from "./outcomes.js";
+import type { FailureReason, FileChange, Halt, RetryPolicy, TransferStats } from "./outcomes.js";
 import { type SyncRequest, type SyncRequestInput, toRequest, wantsDrain, wantsPush } from "./requests.js";
 
 export interface PushOutcome {
@@ -60,6 +60,8 @@ export type MailboxEvent =
   | ({ type: "bootstrapFailed"; error: FailureReason } & At)
   | ({ type: "pushDone" } & PushOutcome & At)
   | ({ type: "pushFailed"; error: FailureReason } & At)
+  /** A deletion guard stopped the push before it deleted anything. */
+  | ({ type: "pushHalted"; halt: Halt } & At)
   | ({ type: "drainDone" } & DrainOutcome & At)
   | ({ type: "drainFailed"; error: FailureReason } & At)
   | ({ type: "retryDue" } & At);
@@ -68,6 +70,10 @@ type FailureEvent = Extract<MailboxEvent, { error: FailureReason }>;
 
 export interface DryRunInput {
   dryRun: boolean;
+}
+/** A one-way sync: a dry run, or a real run that may be forced past the deletion guards. */
+export interface GuardedInput extends DryRunInput {
+  force: boolean;
 }
 export interface DeadlineInput {
   at: number;
@@ -118,7 +124,7 @@ export const mailboxMachine = setup({
   actors: {
     holdLock: inert<undefined>(),
     bootstrap: inert<undefined>(),
-    push: inert<DryRunInput>(),
+    push: inert<GuardedInput>(),
     drain: inert<DryRunInput>(),
     waitUntil: inert<DeadlineInput>(),
   },
@@ -128,12 +134,17 @@ export const mailboxMachine = setup({
     wantsDrain: ({ context }) => context.current !== null && wantsDrain(context.current),
     canRetry: ({ context, event }) => cycle.canRetry(context, failureOf(event)),
     hasPending: ({ context }) => context.pending !== null,
+    isHalted: ({ context }) => cycle.isHalted(context),
   },
   actions: {
     // Every host start makes the mailbox folders again on its first cycle: someone may have removed them.
     applySettings: assign(({ event }) =>
       event.type === "hostStarted"
-        ? { bootstrapped: false, ...(event.retry ? { retry: event.retry } : {}) }
+        ? {
+            bootstrapped: false,
+            ...(event.retry ? { retry: event.retry } : {}),
+            ...(event.rclone ? { rclone: event.rclone } : {}),
+          }
         : {},
     ),
     beginCycle: assign(({ context, event }) =>
@@ -151,13 +162,17 @@ export const mailboxMachine = setup({
       drain: null,
     })),
     markBootstrapped: assign({ bootstrapped: true }),
-    recordPush: assign(({ event }) =>
+    recordPush: assign(({ context, event }) =>
       event.type === "pushDone"
         ? {
             push: { stats: event.stats, changes: event.changes, changeCount: event.changeCount },
             stepAt: event.at,
+            ...cycle.clearHalt(context),
           }
         : {},
+    ),
+    recordHalt: assign(({ context, event }) =>
+      event.type === "pushHalted" ? { ...cycle.recordHalt(context, event.halt), stepAt: event.at } : {},
     ),
     recordDrain: assign(({ event }) =>
       event.type === "drainDone"
@@ -239,9 +254,13 @@ export const mailboxMachine = setup({
           invoke: {
             id: "push",
             src: "push",
-            input: ({ context }) => ({ dryRun: context.current?.dryRun ?? false }),
+            input: ({ context }) => ({
+              dryRun: context.current?.dryRun ?? false,
+              force: context.current?.force === true,
+            }),
           },
           on: {
+            pushHalted: { target: "#mailbox.halted", actions: "recordHalt" },
             pushDone: [
               { guard: "wantsDrain", target: "draining", actions: "recordPush" },
               { target: "done", actions: "recordPush" },
@@ -264,6 +283,8 @@ export const mailboxMachine = setup({
       },
       onDone: [
         { guard: "hasPending", target: "running", reenter: true, actions: ["finishCycle", "startPending"] },
+        // A drain-only or dry-run cycle leaves an earlier halt in place.
+        { guard: "isHalted", target: "halted", actions: "finishCycle" },
         { target: "idle", actions: "finishCycle" },
       ],
     },
@@ -280,6 +301,11 @@ export const mailboxMachine = setup({
       },
     },
     failed: {
+      on: { syncRequested: { target: "running", actions: "beginCycle" } },
+    },
+    // A deletion guard stopped the push: the next cycle checks again (a changed workspace passes),
+    // and a forced one goes through.
+    halted: {
       on: { syncRequested: { target: "running", actions: "beginCycle" } },
     },
   },

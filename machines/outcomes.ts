@@ -87,3 +87,47 @@ export function backoffDelay(policy: RetryPolicy, retry: number): number {
   const exponent = Math.max(0, retry - 1);
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
 }
+
+/** Why a cycle stopped before deleting anything: a deletion guard (or bisync's own safety check) held. */
+export type HaltReason =
+  /** A one-way sync's source root is missing or empty while its destination holds files. */
+  | "emptySource"
+  /** The cycle would delete more than `maxDelete` percent of the destination's files. */
+  | "bulkDelete"
+  /** bisync found every file changed on one side (its own safety abort). */
+  | "allChanged";
+
+export const haltReasons: readonly HaltReason[] = ["emptySource", "bulkDelete", "allChanged"];
+
+export interface Halt {
+  reason: HaltReason;
+  /** One line a person can act on, with the numbers that tripped the guard. */
+  message: string;
+  /** What to do: check the tree, then `sync --force` if the deletion is intended. */
+  hint: string;
+  /** Which sync halted, as `<source> -> <destination>` (or `bisync`). */
+  operation: string;
+  /** Files in the source and destination (after filters), and how many would be deleted, when counted. */
+  sourceFiles?: number;
+  destinationFiles?: number;
+  deletes?: number;
+}
+
+/** A bisync conflict, resolved: the winner keeps the name, the loser is kept beside it on both sides. */
+export interface Conflict {
+  /** The file's path (relative to the synced folder), now holding the winner. */
+  path: string;
+  /** Where the losing version is kept, on both sides (`<path>.conflict1`). */
+  loser: string;
+  /** Which side's version kept the name, when known (rclone >= 1.66 resolves it itself and does not say). */
+  winner?: "local" | "remote";
+  policy: "newer" | "local" | "remote";
+}
+
+/** One transfer step's outcome (a one-way sync, an ingest copy). */
+export interface TransferOutcome {
+  stats: TransferStats;
+  /** The first changes (all of them in a dry run, up to the preview limit). */
+  changes: FileChange[];
+  changeCount: number;
+}

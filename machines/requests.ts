@@ -15,6 +15,10 @@ export interface SyncRequest {
   /** Ids of every request served by this cycle, so a waiting caller knows when it is answered. */
   requestIds: string[];
   sources: TriggerSource[];
+  /** A person allowed this cycle past the deletion guards (`sync --force`). Absent means false. */
+  force?: boolean;
+  /** A person asked bisync to rebuild its listings (`sync --resync`). Absent means false. */
+  resync?: boolean;
 }
 
 /** The request a `syncRequested` event carries. */
@@ -22,6 +26,8 @@ export interface SyncRequestInput {
   requestId?: string;
   direction?: Direction;
   dryRun?: boolean;
+  force?: boolean;
+  resync?: boolean;
   source: TriggerSource;
 }
 
@@ -31,6 +37,8 @@ export function toRequest(input: SyncRequestInput): SyncRequest {
     dryRun: input.dryRun ?? false,
     requestIds: input.requestId === undefined ? [] : [input.requestId],
     sources: [input.source],
+    ...(input.force === true ? { force: true } : {}),
+    ...(input.resync === true ? { resync: true } : {}),
   };
 }
 
@@ -40,7 +48,8 @@ function unique<T>(items: readonly T[]): T[] {
 
 /**
  * Two requests folded into one cycle that satisfies both: a real run wins over a dry run
- * (a dry run never hides a real request), and different halves widen to the whole cycle.
+ * (a dry run never hides a real request), different halves widen to the whole cycle, and
+ * `force`/`resync` carry over from either.
  */
 export function mergeRequests(a: SyncRequest | null, b: SyncRequest): SyncRequest {
   if (a === null) return b;
@@ -49,6 +58,9 @@ export function mergeRequests(a: SyncRequest | null, b: SyncRequest): SyncReques
     dryRun: a.dryRun && b.dryRun,
     requestIds: unique([...a.requestIds, ...b.requestIds]),
     sources: unique([...a.sources, ...b.sources]),
+    // A person's permission (`--force`, `--resync`) covers the one cycle that serves their request.
+    ...(a.force === true || b.force === true ? { force: true } : {}),
+    ...(a.resync === true || b.resync === true ? { resync: true } : {}),
   };
 }
 
@@ -58,4 +70,9 @@ export function wantsPush(request: SyncRequest): boolean {
 
 export function wantsDrain(request: SyncRequest): boolean {
   return request.direction !== "push";
+}
+
+/** `push` or `pull` in mirror and bisync: a one-shot one-way sync instead of the mode's cycle. */
+export function isOneWay(request: SyncRequest): boolean {
+  return request.direction !== "both";
 }

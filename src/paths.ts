@@ -56,9 +56,21 @@ export interface WorkspacePaths {
   /** `<stateDir>/workspaces/<id>`: this workspace's event log. */
   stateDir: string;
   logDir: string;
+  /** `<stateDir>/workspaces/<id>/bisync`: bisync's working directory (listings, locks, filters file). */
+  bisyncDir: string;
 }
 
-export function workspacePaths(stateDir: string, workspace: string, localPath: string): WorkspacePaths {
+/**
+ * `mode` picks the event log: each mode keeps its own history (`log` for mailbox, `log-mirror`,
+ * `log-bisync`), because a log replays only through the machine that wrote it. Switching `mode` starts
+ * that mode's history (or resumes it); the other stays as it was.
+ */
+export function workspacePaths(
+  stateDir: string,
+  workspace: string,
+  localPath: string,
+  mode: "mailbox" | "mirror" | "bisync" = "mailbox",
+): WorkspacePaths {
   const localDir = localPath === "" ? workspace : join(workspace, localPath);
   const toolDir = join(workspace, ".workspace-sync");
   const own = join(stateDir, "workspaces", workspaceId(workspace));
@@ -70,7 +82,8 @@ export function workspacePaths(stateDir: string, workspace: string, localPath: s
     stagingDir: join(toolDir, "incoming"),
     cycleLock: join(toolDir, "cycle.lock"),
     stateDir: own,
-    logDir: join(own, "log"),
+    logDir: join(own, mode === "mailbox" ? "log" : `log-${mode}`),
+    bisyncDir: join(own, "bisync"),
   };
 }
 

@@ -37,8 +37,11 @@ export function formatStatus(report: StatusReport): string {
   const cycle = report.lastCycle;
   if (cycle) {
     lines.push(`last sync  ${cycle.finishedAt} (${cycle.durationMs} ms, ${cycle.sources.join("+")})`);
-    if (cycle.push) lines.push(`  push     ${statsLine(cycle.push.stats)}`);
-    if (cycle.drain) {
+    for (const [name, step] of Object.entries(cycle)) {
+      if (!isStep(step)) continue;
+      lines.push(`  ${name.padEnd(8)} ${statsLine(step.stats)}`);
+    }
+    if ("drain" in cycle && cycle.drain) {
       const names = cycle.drain.arrivals;
       lines.push(
         `  drain    ${names.length} arrived${names.length ? `: ${names.slice(0, 5).join(", ")}` : ""}`,
@@ -47,19 +50,55 @@ export function formatStatus(report: StatusReport): string {
   } else {
     lines.push("last sync  never");
   }
-  if (report.lastError) lines.push(`last error ${failureLine(report.lastError)}`);
+  lines.push(...guardLines(report));
+  if (report.lastError && report.resyncNeeded === null)
+    lines.push(`last error ${failureLine(report.lastError)}`);
   if (report.retryAt) lines.push(`retry      at ${report.retryAt} (attempt ${report.attempt})`);
   lines.push(
-    `totals     ${report.totals.cycles} cycles, ${report.totals.failures} failures, ${report.totals.arrivals} arrivals; ${report.events} events logged`,
+    `totals     ${report.totals.cycles} cycles, ${report.totals.failures} failures, ${report.totals.arrivals} arrivals, ${report.totals.conflicts} conflicts; ${report.events} events logged`,
   );
   for (const warning of report.warnings) lines.push(`warning    ${warning}`);
   return lines.join("\n");
 }
 
-/** What an event says beyond its type: the failure, what moved, who asked. */
+function isStep(value: unknown): value is { stats: TransferStats } {
+  return typeof value === "object" && value !== null && "stats" in value && "changeCount" in value;
+}
+
+/** Halts, a needed resync and the last cycle's conflicts: what waits for a person. */
+function guardLines(report: StatusReport): string[] {
+  const lines: string[] = [];
+  if (report.halt) {
+    lines.push(`halted     ${report.halt.reason}: ${report.halt.message}`);
+    lines.push(`           ${report.halt.hint}`);
+  }
+  if (report.resyncNeeded) {
+    lines.push(`resync     needed: ${report.resyncNeeded.message}`);
+    if (report.resyncNeeded.hint) lines.push(`           ${report.resyncNeeded.hint}`);
+    lines.push(`           run: ${report.resyncNeeded.command}`);
+  }
+  for (const c of report.conflicts) {
+    const who = c.winner ? `${c.winner} kept the name` : `${c.policy} kept the name`;
+    lines.push(`conflict   ${c.path}: ${who}, the other is ${c.loser}`);
+  }
+  return lines;
+}
+
+/** What an event says beyond its type: the failure, a halt, conflicts, what moved, who asked. */
 export function eventDetail(event: LogRecord["event"]): string {
   const e = event as Record<string, unknown>;
   if (e.error && typeof e.error === "object") return failureLine(e.error as FailureReason);
+  if (e.halt && typeof e.halt === "object") {
+    const halt = e.halt as { reason: string; message: string };
+    return `halted (${halt.reason}): ${halt.message}`;
+  }
+  if (Array.isArray(e.conflicts) && e.conflicts.length > 0) {
+    const names = (e.conflicts as { path: string }[]).map((c) => c.path);
+    return `${statsLine(e.stats as TransferStats)}; ${names.length} conflicts: ${names.slice(0, 5).join(", ")}`;
+  }
+  if (/Done$/.test(event.type) && e.stats && typeof e.stats === "object" && !Array.isArray(e.arrivals)) {
+    return statsLine(e.stats as TransferStats);
+  }
   if (event.type === "pushDone" || event.type === "drainDone") {
     const stats = e.stats as TransferStats | undefined;
     const arrivals = Array.isArray(e.arrivals) ? e.arrivals : null;
@@ -69,7 +108,7 @@ export function eventDetail(event: LogRecord["event"]): string {
       : base;
   }
   if (event.type === "syncRequested") {
-    const dry = e.dryRun ? ", dry run" : "";
+    const dry = `${e.dryRun ? ", dry run" : ""}${e.force ? ", forced" : ""}${e.resync ? ", resync" : ""}`;
     return `from ${String(e.source)}${e.direction && e.direction !== "both" ? `, ${String(e.direction)} only` : ""}${dry}`;
   }
   if (event.type === "hostStarted" || event.type === "hostStopped") return `pid ${String(e.pid)}`;

@@ -3,14 +3,16 @@
  * writing while we read). State comes from replaying the log through the pure machine.
  */
 import type { StateValue } from "xstate";
-import { type MailboxContext, mailboxMachine } from "../../machines/mailbox.js";
-import type { FailureReason } from "../../machines/outcomes.js";
+import type { Conflict, FailureReason, Halt } from "../../machines/outcomes.js";
 import { replay } from "../host/actor-host.js";
+import type { AnyCycleContext, CycleRecord } from "../host/workspace.js";
 import { EventLog, type LogRecord } from "../log/event-log.js";
 import { type LockHolder, readStateDirLock } from "../log/state-dir-lock.js";
+import { modeFor } from "../modes/index.js";
 import { workspacePaths } from "../paths.js";
 import { remoteSpec } from "../rclone/remote.js";
 import type { Resolved } from "./context.js";
+import { resyncCommandFor } from "./cycle-format.js";
 
 /** `{running: "pushing"}` → `running.pushing`. */
 export function stateName(value: StateValue | unknown): string {
@@ -38,31 +40,55 @@ export interface StatusReport {
   lastCycle: ReturnType<typeof cycleView>;
   lastDryRun: ReturnType<typeof cycleView>;
   lastError: FailureReason | null;
+  /** The deletion guard (or bisync safety check) that stopped the last real sync; cleared by one that succeeds. */
+  halt: Halt | null;
+  /** bisync only: why it cannot run without `--resync`, and the exact command. */
+  resyncNeeded: (FailureReason & { command: string }) | null;
+  /** Conflicts the last real cycle resolved (bisync). */
+  conflicts: Conflict[];
   attempt: number;
   retryAt: string | null;
   pending: boolean;
-  totals: { cycles: number; failures: number; arrivals: number };
+  totals: { cycles: number; failures: number; arrivals: number; conflicts: number };
   events: number;
   warnings: string[];
 }
 
-function cycleView(cycle: MailboxContext["lastCycle"]) {
+/** What each mode's context holds besides the shared cycle state (absent fields: another mode). */
+type StatusContext = AnyCycleContext & {
+  rclone: string | null;
+  arrivalsTotal?: number;
+  conflictsTotal?: number;
+  resyncNeeded?: FailureReason | null;
+};
+
+function cycleView(cycle: CycleRecord | null) {
   if (cycle === null) return null;
+  const { startedAt, finishedAt, request, attempts, ...steps } = cycle;
   return {
-    startedAt: iso(cycle.startedAt),
-    finishedAt: iso(cycle.finishedAt),
-    durationMs: cycle.finishedAt - cycle.startedAt,
-    direction: cycle.request.direction,
-    dryRun: cycle.request.dryRun,
-    sources: cycle.request.sources,
-    attempts: cycle.attempts,
-    push: cycle.push,
-    drain: cycle.drain,
+    startedAt: iso(startedAt),
+    finishedAt: iso(finishedAt),
+    durationMs: finishedAt - startedAt,
+    direction: request.direction,
+    dryRun: request.dryRun,
+    sources: request.sources,
+    attempts,
+    /** The mode's steps: `push`, `drain` (mailbox); `ingest`, `pull`, `push` (mirror); `bisync`, `transfer`. */
+    ...steps,
   };
 }
 
+function conflictsOf(cycle: CycleRecord | null): Conflict[] {
+  return cycle !== null && "bisync" in cycle ? (cycle.bisync?.conflicts ?? []) : [];
+}
+
 async function openReadOnly(resolved: Resolved) {
-  const paths = workspacePaths(resolved.stateDir, resolved.workspace, resolved.loaded.sync.localPath);
+  const paths = workspacePaths(
+    resolved.stateDir,
+    resolved.workspace,
+    resolved.loaded.sync.localPath,
+    resolved.loaded.sync.mode,
+  );
   const warnings: string[] = [];
   const log = await EventLog.open({ dir: paths.logDir, readOnly: true, onWarning: (w) => warnings.push(w) });
   return { paths, log, warnings };
@@ -71,9 +97,11 @@ async function openReadOnly(resolved: Resolved) {
 export async function buildStatus(resolved: Resolved): Promise<StatusReport> {
   const { paths, log, warnings } = await openReadOnly(resolved);
   try {
-    const snapshot = replay(mailboxMachine, log.recovery.checkpoint?.snapshot ?? null, log.recovery.tail);
-    const context = snapshot.context as MailboxContext;
     const sync = resolved.loaded.sync;
+    const machine = modeFor(sync.mode).machine;
+    const snapshot = replay(machine, log.recovery.checkpoint?.snapshot ?? null, log.recovery.tail);
+    const context = snapshot.context as StatusContext;
+    const resyncNeeded = context.resyncNeeded ?? null;
     return {
       workspace: paths.workspace,
       localDir: paths.localDir,
@@ -86,10 +114,17 @@ export async function buildStatus(resolved: Resolved): Promise<StatusReport> {
       lastCycle: cycleView(context.lastCycle),
       lastDryRun: cycleView(context.lastDryRun),
       lastError: context.lastError,
+      halt: context.halt ?? null,
+      resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(resolved) },
+      conflicts: conflictsOf(context.lastCycle),
       attempt: context.attempt,
       retryAt: iso(context.retryAt),
       pending: context.pending !== null,
-      totals: { ...context.totals, arrivals: context.arrivalsTotal },
+      totals: {
+        ...context.totals,
+        arrivals: context.arrivalsTotal ?? 0,
+        conflicts: context.conflictsTotal ?? 0,
+      },
       events: log.lastSeq,
       warnings,
     };

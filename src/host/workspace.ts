@@ -1,15 +1,20 @@
 /**
  * One workspace brought to life: its paths, its remote written into the project's rclone config,
- * its cycle lock, its event log, and its statechart running as a logged actor.
+ * its cycle lock, its event log, and its mode's statechart running as a logged actor. The one entry
+ * for every mode.
  */
 import { randomUUID } from "node:crypto";
 import type { AnyMachineSnapshot } from "xstate";
-import { type MailboxContext, type MailboxCycleRecord, mailboxMachine } from "../../machines/mailbox.js";
+import type { BisyncCycleRecord } from "../../machines/bisync.js";
+import type { CycleState } from "../../machines/cycle.js";
+import type { MailboxCycleRecord } from "../../machines/mailbox.js";
+import type { MirrorCycleRecord } from "../../machines/mirror.js";
 import type { SyncRequestInput } from "../../machines/requests.js";
 import type { SyncConfig } from "../config/schema.js";
 import { EventLog } from "../log/event-log.js";
-import { mailboxEffects } from "../mailbox/effects.js";
+import { modeFor } from "../modes/index.js";
 import { type WorkspacePaths, workspacePaths } from "../paths.js";
+import { capabilitiesOf } from "../rclone/capabilities.js";
 import type { RcloneProgress } from "../rclone/progress.js";
 import type { Redact } from "../util/errors.js";
 import { CycleLock } from "../workspace/cycle-lock.js";
@@ -44,11 +49,17 @@ export interface WorkspaceHandle {
   stop(): Promise<void>;
 }
 
+/** A finished cycle, as each mode records it. */
+export type CycleRecord = MailboxCycleRecord | MirrorCycleRecord | BisyncCycleRecord;
+
+/** What every mode's context has: the shared cycle state and its last cycles. */
+export type AnyCycleContext = CycleState & { lastCycle: CycleRecord | null; lastDryRun: CycleRecord | null };
+
 export interface SyncAnswer {
   verdict: CycleVerdict;
   snapshot: AnyMachineSnapshot;
   /** The cycle that served the request (a dry run merged into a real request is served by a real cycle). */
-  cycle: MailboxCycleRecord | null;
+  cycle: CycleRecord | null;
 }
 
 export class UnsupportedModeError extends Error {
@@ -60,10 +71,13 @@ export class UnsupportedModeError extends Error {
  * A served request is recognised even when a coalesced follow-up cycle already runs.
  */
 export function verdictFor(snapshot: AnyMachineSnapshot, requestId: string): CycleVerdict | null {
-  const context = snapshot.context as MailboxContext;
+  const context = snapshot.context as AnyCycleContext;
   if (context.pending?.requestIds.includes(requestId)) return null;
   if (context.current?.requestIds.includes(requestId)) {
-    if (snapshot.matches("failed")) return "failed";
+    // A halt (a deletion guard) and a needed resync wait for a person: the request failed.
+    if (snapshot.matches("failed") || snapshot.matches("halted") || snapshot.matches("needsResync")) {
+      return "failed";
+    }
     if (snapshot.matches("recovering")) return "retrying";
     return null;
   }
@@ -76,13 +90,9 @@ export function verdictFor(snapshot: AnyMachineSnapshot, requestId: string): Cyc
 export async function startWorkspace(options: WorkspaceOptions): Promise<WorkspaceHandle> {
   const { config, stateDir, workspace, env } = options;
   const now = options.now ?? Date.now;
-  if (config.mode !== "mailbox") {
-    throw new UnsupportedModeError(
-      `\`mode\`: "${config.mode}" is not available in this version yet; use "mailbox"`,
-    );
-  }
+  const mode = modeFor(config.mode);
   const { configPath, remoteRoot, redact } = await prepareRemote(config, stateDir);
-  const paths = workspacePaths(stateDir, workspace, config.localPath);
+  const paths = workspacePaths(stateDir, workspace, config.localPath, config.mode);
 
   const lock = new CycleLock(paths.cycleLock, stateDir);
   const inFlight = new InFlight();
@@ -97,26 +107,18 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
     { binary: options.rcloneBinary, configPath, timeoutMs: config.timeout * 1000, redact, env, progress },
     lock,
   );
-  const effects = mailboxEffects({
-    paths,
-    remoteRoot,
-    exclude: config.exclude,
-    syncsWorkspaceRoot: config.localPath === "",
-    lock,
-    rclone,
-    now,
-    inFlight,
-  });
-  const machine = mailboxMachine.provide({ actors: effects });
+  const caps = capabilitiesOf(options.rcloneVersion);
+  const built = mode.build({ config, paths, remoteRoot, caps, lock, rclone, now, inFlight });
   const log = await EventLog.open({
     dir: paths.logDir,
     redact,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   const host = await ActorHost.start({
-    machine,
+    machine: built.machine,
     log,
     started: {
+      ...built.started,
       type: "hostStarted",
       at: now(),
       pid: process.pid,
@@ -143,7 +145,7 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
       const requestId = randomUUID();
       host.send({ type: "syncRequested", at: now(), requestId, ...input });
       const snapshot = await host.until((s) => verdictFor(s, requestId) !== null);
-      const context = snapshot.context as MailboxContext;
+      const context = snapshot.context as AnyCycleContext;
       const cycle =
         [context.lastCycle, context.lastDryRun].find((c) => c?.request.requestIds.includes(requestId)) ??
         null;

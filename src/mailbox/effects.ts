@@ -6,15 +6,15 @@
  */
 import { mkdir } from "node:fs/promises";
 import type { MailboxEvent, mailboxMachine } from "../../machines/mailbox.js";
-import type { FailureReason, FileChange } from "../../machines/outcomes.js";
+import type { FailureReason } from "../../machines/outcomes.js";
+import { guardedSync, type OneWaySpec } from "../guards/one-way-sync.js";
 import { deadlineActor, effectActor, type InFlight } from "../host/effect.js";
 import type { RcloneRun } from "../host/rclone-context.js";
 import type { WorkspacePaths } from "../paths.js";
 import type { CycleLock } from "../workspace/cycle-lock.js";
 import { deliverStaged, planDelivery } from "./deliver.js";
 
-/** How many changes an outcome event carries (the count is always exact). */
-export const changePreviewLimit = 200;
+export { changePreviewLimit } from "../guards/one-way-sync.js";
 
 export interface MailboxRuntime {
   paths: WorkspacePaths;
@@ -28,22 +28,33 @@ export interface MailboxRuntime {
   rclone: RcloneRun;
   now: () => number;
   inFlight: InFlight;
+  /** Percent of the remote's files one push may delete before it halts (default 50). */
+  maxDelete?: number;
 }
 
-export function pushArgs(runtime: MailboxRuntime, dryRun: boolean): string[] {
-  const args = [
-    "sync",
-    runtime.paths.localDir,
-    runtime.remoteRoot,
-    "--exclude",
-    "_inbox/**",
-    "--exclude",
-    "_outbox/**",
-  ];
+function pushFilters(runtime: MailboxRuntime): string[] {
+  const args = ["--exclude", "_inbox/**", "--exclude", "_outbox/**"];
   if (runtime.syncsWorkspaceRoot) args.push("--exclude", "/.workspace-sync/**");
   for (const pattern of runtime.exclude) args.push("--exclude", pattern);
-  if (dryRun) args.push("--dry-run");
   return args;
+}
+
+/** The push as one guarded one-way sync (see `guardedSync`). */
+export function pushSpec(runtime: MailboxRuntime, dryRun: boolean, force = false): OneWaySpec {
+  return {
+    source: runtime.paths.localDir,
+    destination: runtime.remoteRoot,
+    filters: pushFilters(runtime),
+    dryRun,
+    force,
+    maxDelete: runtime.maxDelete ?? 50,
+  };
+}
+
+/** The push's plain `rclone sync` arguments (what the guarded push runs when nothing is to be deleted). */
+export function pushArgs(runtime: MailboxRuntime, dryRun: boolean): string[] {
+  const spec = pushSpec(runtime, dryRun);
+  return ["sync", spec.source, spec.destination, ...spec.filters, ...(dryRun ? ["--dry-run"] : [])];
 }
 
 export function drainArgs(runtime: MailboxRuntime): string[] {
@@ -52,10 +63,6 @@ export function drainArgs(runtime: MailboxRuntime): string[] {
 
 function failure(error: unknown): FailureReason {
   return { kind: "fatal", message: error instanceof Error ? error.message : String(error) };
-}
-
-function preview(changes: readonly FileChange[]): FileChange[] {
-  return changes.slice(0, changePreviewLimit);
 }
 
 export function mailboxEffects(runtime: MailboxRuntime) {
@@ -72,16 +79,14 @@ export function mailboxEffects(runtime: MailboxRuntime) {
     return { type: "bootstrapDone", at: now() };
   };
 
-  const push = async ({ dryRun }: { dryRun: boolean }, signal: AbortSignal): Promise<MailboxEvent> => {
-    const result = await rclone(pushArgs(runtime, dryRun), signal);
-    if (!result.ok) return { type: "pushFailed", at: now(), error: result.failure };
-    return {
-      type: "pushDone",
-      at: now(),
-      stats: result.stats,
-      changes: preview(result.changes),
-      changeCount: result.changes.length,
-    };
+  const push = async (
+    { dryRun, force }: { dryRun: boolean; force: boolean },
+    signal: AbortSignal,
+  ): Promise<MailboxEvent> => {
+    const result = await guardedSync(rclone, pushSpec(runtime, dryRun, force), signal);
+    if (result.kind === "failed") return { type: "pushFailed", at: now(), error: result.error };
+    if (result.kind === "halted") return { type: "pushHalted", at: now(), halt: result.halt };
+    return { type: "pushDone", at: now(), ...result.outcome };
   };
 
   const drain = async ({ dryRun }: { dryRun: boolean }, signal: AbortSignal): Promise<MailboxEvent> => {

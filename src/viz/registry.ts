@@ -3,7 +3,9 @@
  * (`scripts/diagrams.ts`) all read this list. Adding a machine is adding its line.
  */
 import type { AnyStateMachine } from "xstate";
+import { bisyncMachine } from "../../machines/bisync.js";
 import { mailboxMachine } from "../../machines/mailbox.js";
+import { mirrorMachine } from "../../machines/mirror.js";
 
 export interface ChartSpec {
   /** The `--mode` value and the diagram's file name: `docs/diagrams/<name>.{mmd,svg}`. */
@@ -18,6 +20,8 @@ export interface ChartSpec {
 /** One line per machine. */
 export const charts: readonly ChartSpec[] = [
   { name: "mailbox", machine: mailboxMachine, source: "machines/mailbox.ts", embedIn: ["docs/states.md"] },
+  { name: "mirror", machine: mirrorMachine, source: "machines/mirror.ts", embedIn: ["docs/states.md"] },
+  { name: "bisync", machine: bisyncMachine, source: "machines/bisync.ts", embedIn: ["docs/states.md"] },
 ];
 
 export class UnknownChartError extends Error {

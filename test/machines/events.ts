@@ -1,6 +1,6 @@
 /** Event builders for driving the mailbox machine in tests. */
 import type { MailboxEvent } from "../../machines/mailbox.js";
-import { type ErrorKind, emptyStats } from "../../machines/outcomes.js";
+import { type ErrorKind, emptyStats, type Halt } from "../../machines/outcomes.js";
 
 export const ev = {
   started: (at = 0, attempts = 3): MailboxEvent => ({
@@ -34,6 +34,11 @@ export const ev = {
     stats: { ...emptyStats, transfers },
     changes: [],
     changeCount: transfers,
+  }),
+  pushHalted: (at = 0, reason: Halt["reason"] = "bulkDelete"): MailboxEvent => ({
+    type: "pushHalted",
+    at,
+    halt: { reason, message: `halt ${reason}`, hint: "force", operation: "a -> b" },
   }),
   pushFailed: (kind: ErrorKind, at = 0): MailboxEvent => ({
     type: "pushFailed",

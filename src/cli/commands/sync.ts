@@ -1,26 +1,44 @@
 import { defineCommand } from "citty";
-import type { MailboxContext } from "../../../machines/mailbox.js";
-import type { FileChange } from "../../../machines/outcomes.js";
+import type { Conflict, FailureReason, Halt } from "../../../machines/outcomes.js";
 import type { Direction } from "../../../machines/requests.js";
+import type { SyncConfig } from "../../config/schema.js";
+import type { AnyCycleContext } from "../../host/workspace.js";
 import { commonArgs, resolveContext, withHost } from "../context.js";
+import { cycleLines, haltLine, resyncCommandFor } from "../cycle-format.js";
 import { CliError, ExitCode } from "../errors.js";
-import { failureLine, statsLine } from "../format.js";
+import { failureLine } from "../format.js";
 import { createOutput } from "../output.js";
 import { createProgressReporter, progressMode } from "../progress.js";
 import { stateName } from "../report.js";
-
-const verbs: Record<FileChange["action"], string> = {
-  copied: "copy",
-  updated: "update",
-  deleted: "delete",
-  moved: "move",
-  renamed: "rename",
-};
 
 function directionOf(value: string | undefined): Direction {
   if (value === undefined || value === "") return "both";
   if (value === "push" || value === "pull") return value;
   throw new CliError(`--direction must be push or pull (got "${value}")`, ExitCode.usage);
+}
+
+/** `--resync` rebuilds bisync's listings: refused, with the reason, where it means nothing. */
+function checkResync(resync: boolean, direction: Direction, mode: SyncConfig["mode"]): void {
+  if (!resync) return;
+  if (mode !== "bisync") {
+    throw new CliError(
+      `--resync only applies to mode "bisync" (this workspace uses mode "${mode}", which keeps no bisync listings)`,
+      ExitCode.usage,
+    );
+  }
+  if (direction !== "both") {
+    throw new CliError(
+      "--resync cannot be combined with --direction: a resync runs bisync itself",
+      ExitCode.usage,
+    );
+  }
+}
+
+type ModeContext = AnyCycleContext & { resyncNeeded?: FailureReason | null };
+
+function conflictsOf(cycle: unknown): Conflict[] {
+  const bisync = (cycle as { bisync?: { conflicts?: Conflict[] } | null } | null)?.bisync;
+  return bisync?.conflicts ?? [];
 }
 
 export const syncCommand = defineCommand({
@@ -33,8 +51,18 @@ export const syncCommand = defineCommand({
     },
     direction: {
       type: "string",
-      description: "push: only upload; pull: only drain the outbox",
+      description:
+        "a one-shot one-way sync for this run (mirror, bisync); in mailbox mode: push only uploads, pull only drains",
       valueHint: "push|pull",
+    },
+    force: {
+      type: "boolean",
+      description:
+        "go past a deletion guard (empty source, more than maxDelete percent deleted) for this run",
+    },
+    resync: {
+      type: "boolean",
+      description: "bisync only: rebuild bisync's listings from both sides (status says when it is needed)",
     },
     json: { type: "boolean", description: "print the outcome as JSON" },
   },
@@ -42,8 +70,11 @@ export const syncCommand = defineCommand({
     const out = createOutput();
     const direction = directionOf(args.direction);
     const resolved = await resolveContext(args, out);
+    const resync = args.resync === true;
+    checkResync(resync, direction, resolved.loaded.sync.mode);
     await withHost(resolved, out, async (handle) => {
       const dryRun = args["dry-run"] === true;
+      const force = args.force === true;
       const mode = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
       const progress = createProgressReporter({ stream: process.stderr, mode });
       // The step the cycle is in (`pushing`, `draining`) labels each progress line.
@@ -51,34 +82,43 @@ export const syncCommand = defineCommand({
       const unwatch =
         mode === "off" ? () => undefined : handle.watchProgress((update) => progress.update(step(), update));
       const { verdict, snapshot, cycle } = await handle
-        .requestSync({ source: "cli", direction, dryRun })
+        .requestSync({
+          source: "cli",
+          direction,
+          dryRun,
+          ...(force ? { force } : {}),
+          ...(resync ? { resync } : {}),
+        })
         .finally(() => {
           unwatch();
           progress.done();
         });
-      const context = snapshot.context as MailboxContext;
+      const context = snapshot.context as ModeContext;
+      const halt: Halt | null = snapshot.matches("halted") ? (context.halt ?? null) : null;
+      const resyncNeeded = snapshot.matches("needsResync") ? (context.resyncNeeded ?? null) : null;
       if (args.json) {
         out.json({
           verdict,
           state: stateName(snapshot.value),
           cycle,
+          conflicts: conflictsOf(cycle),
+          halt,
+          resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(resolved) },
           error: context.lastError,
           retryAt: context.retryAt,
         });
       } else if (verdict === "done" && cycle) {
         const label = cycle.request.dryRun ? "dry run (nothing changed)" : "synced";
         out.success(`${label}: ${handle.paths.localDir} <-> ${handle.remoteRoot}`);
-        if (cycle.push) {
-          out.line(`push   ${statsLine(cycle.push.stats)}`);
-          if (cycle.request.dryRun)
-            for (const c of cycle.push.changes) out.line(`  would ${verbs[c.action]} ${c.path}`);
-        }
-        if (cycle.drain) {
-          const verb = cycle.request.dryRun ? "would arrive" : "arrived";
-          out.line(`drain  ${cycle.drain.arrivals.length} ${verb} in _inbox`);
-          for (const name of cycle.drain.arrivals) out.line(`  ${name}`);
-          for (const r of cycle.drain.renamed) out.line(`  (${r.from} was taken: kept as ${r.to})`);
-        }
+        for (const line of cycleLines(cycle)) out.line(line);
+      }
+      if (halt !== null && verdict !== "done") {
+        throw new CliError(`sync halted, nothing was deleted: ${haltLine(halt)}. ${halt.hint}`);
+      }
+      if (resyncNeeded !== null && verdict !== "done") {
+        throw new CliError(
+          `sync needs --resync: ${resyncNeeded.message}. ${resyncNeeded.hint ?? ""} Run: ${resyncCommandFor(resolved)}`,
+        );
       }
       if (verdict !== "done") {
         const reason = context.lastError ? failureLine(context.lastError) : "unknown failure";

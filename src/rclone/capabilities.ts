@@ -1,0 +1,89 @@
+/**
+ * What the detected rclone can do, from one table keyed by version (1.60 → 1.75). Every argument
+ * builder takes these capabilities instead of testing versions itself, so a flag is passed only to an
+ * rclone that knows it (1.60 fails at once on an unknown flag: `Error: unknown flag: --resilient`).
+ * Pure.
+ */
+import { parseRcloneVersion, type RcloneVersion, rcloneAtLeast } from "./binary.js";
+
+export interface RcloneCapabilities {
+  /** `1.60.1`: the version the table was read at (the oldest supported when unknown). */
+  version: string;
+  /** bisync `--resilient`: retry after less serious errors without `--resync` (1.64). */
+  bisyncResilient: boolean;
+  /** bisync `--create-empty-src-dirs` (1.64). */
+  bisyncEmptyDirs: boolean;
+  /** bisync `--recover`: recover from an interrupted run without `--resync` (1.66). */
+  bisyncRecover: boolean;
+  /** bisync `--max-lock`: a lock that expires, renewed while the run lives (1.66). */
+  bisyncMaxLock: boolean;
+  /** bisync `--conflict-resolve`, `--conflict-loser`, `--conflict-suffix` (1.66). */
+  bisyncConflictFlags: boolean;
+  /** bisync `--resync-mode` (1.66). */
+  bisyncResyncMode: boolean;
+  /** The bisync lock file holds JSON `{Session, PID, TimeRenewed, TimeExpires}` (1.66); before, only the PID. */
+  bisyncJsonLock: boolean;
+  /** The exit code of "Bisync aborted. Must run --resync to recover." (2, then 7 from 1.69). */
+  bisyncResyncExitCode: number;
+}
+
+/** The oldest rclone this tool supports: Debian bookworm's. */
+export const oldestSupported = "1.60.0";
+
+type Row = { since: readonly [number, number, number]; adds: Partial<Omit<RcloneCapabilities, "version">> };
+
+/** The one table: each row adds what a release brought (read from `cmd/bisync/cmd.go` at each tag). */
+export const capabilityTable: readonly Row[] = [
+  {
+    since: [1, 60, 0],
+    adds: {
+      bisyncResilient: false,
+      bisyncEmptyDirs: false,
+      bisyncRecover: false,
+      bisyncMaxLock: false,
+      bisyncConflictFlags: false,
+      bisyncResyncMode: false,
+      bisyncJsonLock: false,
+      bisyncResyncExitCode: 2,
+    },
+  },
+  { since: [1, 64, 0], adds: { bisyncResilient: true, bisyncEmptyDirs: true } },
+  {
+    since: [1, 66, 0],
+    adds: {
+      bisyncRecover: true,
+      bisyncMaxLock: true,
+      bisyncConflictFlags: true,
+      bisyncResyncMode: true,
+      bisyncJsonLock: true,
+    },
+  },
+  { since: [1, 69, 0], adds: { bisyncResyncExitCode: 7 } },
+];
+
+/** Capabilities of `version` (a parsed version, `rclone version`'s first line, or null for the oldest). */
+export function capabilitiesOf(version: RcloneVersion | string | null | undefined): RcloneCapabilities {
+  const parsed =
+    version === null || version === undefined
+      ? null
+      : typeof version === "string"
+        ? safeParse(version)
+        : version;
+  let caps = { version: parsed ? `${parsed.major}.${parsed.minor}.${parsed.patch}` : oldestSupported };
+  for (const row of capabilityTable) {
+    const [major, minor, patch] = row.since;
+    // The first row is the baseline: an older or unreadable version gets only what 1.60 has.
+    if (row === capabilityTable[0] || (parsed !== null && rcloneAtLeast(parsed, major, minor, patch))) {
+      caps = { ...caps, ...row.adds };
+    }
+  }
+  return caps as RcloneCapabilities;
+}
+
+function safeParse(text: string): RcloneVersion | null {
+  try {
+    return parseRcloneVersion(text);
+  } catch {
+    return null;
+  }
+}
