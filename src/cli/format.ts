@@ -49,6 +49,7 @@ export function formatStatus(report: StatusReport): string {
   }
   if (report.lastError) lines.push(`last error ${failureLine(report.lastError)}`);
   if (report.retryAt) lines.push(`retry      at ${report.retryAt} (attempt ${report.attempt})`);
+  if (report.nextTimerAt) lines.push(`next sync  ${report.nextTimerAt} (interval timer)`);
   lines.push(
     `totals     ${report.totals.cycles} cycles, ${report.totals.failures} failures, ${report.totals.arrivals} arrivals; ${report.events} events logged`,
   );
@@ -56,7 +57,7 @@ export function formatStatus(report: StatusReport): string {
   return lines.join("\n");
 }
 
-function eventDetail(event: LogRecord["event"]): string {
+export function eventDetail(event: LogRecord["event"]): string {
   const e = event as Record<string, unknown>;
   if (e.error && typeof e.error === "object") return failureLine(e.error as FailureReason);
   if (event.type === "pushDone" || event.type === "drainDone") {

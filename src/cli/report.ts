@@ -44,6 +44,9 @@ export interface StatusReport {
   totals: { cycles: number; failures: number; arrivals: number };
   events: number;
   warnings: string[];
+  /** Set when a running host answered: its unit id, and when its interval timer fires next. */
+  unit?: string;
+  nextTimerAt?: string | null;
 }
 
 function cycleView(cycle: MailboxContext["lastCycle"]) {
@@ -68,10 +71,17 @@ async function openReadOnly(resolved: Resolved) {
   return { paths, log, warnings };
 }
 
-export async function buildStatus(resolved: Resolved): Promise<StatusReport> {
+/** A running host's state, when the report comes from it rather than from the log alone. */
+export interface LiveState {
+  value: unknown;
+  context: unknown;
+}
+
+export async function buildStatus(resolved: Resolved, live?: LiveState): Promise<StatusReport> {
   const { paths, log, warnings } = await openReadOnly(resolved);
   try {
-    const snapshot = replay(mailboxMachine, log.recovery.checkpoint?.snapshot ?? null, log.recovery.tail);
+    const snapshot =
+      live ?? replay(mailboxMachine, log.recovery.checkpoint?.snapshot ?? null, log.recovery.tail);
     const context = snapshot.context as MailboxContext;
     const sync = resolved.loaded.sync;
     return {

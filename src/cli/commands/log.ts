@@ -1,9 +1,11 @@
 import { defineCommand } from "citty";
+import type { LogRecord } from "../../log/event-log.js";
 import { commonArgs, resolveContext } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { formatTimeline } from "../format.js";
 import { createOutput } from "../output.js";
 import { readHistory } from "../report.js";
+import { readRouted } from "../route.js";
 
 function limitOf(value: string | undefined): number {
   if (value === undefined) return 50;
@@ -23,7 +25,14 @@ export const logCommand = defineCommand({
   async run({ args }) {
     const out = createOutput();
     const limit = limitOf(args.limit);
-    const records = await readHistory(await resolveContext(args, out), limit);
+    const resolved = await resolveContext(args, out);
+    const records = await readRouted(
+      resolved,
+      async (client) =>
+        (await client.call<{ records: LogRecord[] }>({ op: "history", workspace: resolved.workspace, limit }))
+          .records,
+      () => readHistory(resolved, limit),
+    );
     if (args.json) out.json(records);
     else
       out.line(records.length === 0 ? "no events yet: run `workspace-sync sync`" : formatTimeline(records));
