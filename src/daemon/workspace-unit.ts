@@ -38,6 +38,7 @@ export class WorkspaceUnit implements Unit {
   readonly #listeners = new Set<Listener>();
   readonly #inspection: { unsubscribe(): void };
   #timer: IntervalTimer | null = null;
+  #stopping = false;
 
   private constructor(
     private readonly handle: WorkspaceHandle,
@@ -130,6 +131,7 @@ export class WorkspaceUnit implements Unit {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.#timer?.stop();
     await this.handle.stop();
     this.#inspection.unsubscribe();
@@ -142,6 +144,8 @@ export class WorkspaceUnit implements Unit {
 
   #fireAndForget(input: TriggerInput): void {
     this.trigger(input).catch((error: unknown) => {
+      // Stopping ends the actor before its cycle does: the log keeps the request, the next start runs it.
+      if (this.#stopping) return;
       this.context.logger.warn(`${this.workspace}: ${input.source} sync not answered: ${messageOf(error)}`);
     });
   }
