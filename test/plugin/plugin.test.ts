@@ -117,7 +117,7 @@ describe("the OpenClaw plugin with a fake api", () => {
     expect(withDefaultWorkspace(["status", "--workspace=/x"], "/w")).toEqual(["status", "--workspace=/x"]);
   });
 
-  it.each([
+  it.each<[string, { legacy?: boolean }]>([
     ["requestHeartbeat", {}],
     ["requestHeartbeatNow (older hosts)", { legacy: true }],
   ])("wakes the agent once when a drain brings files, with %s", async (_name, runtimeOptions) => {
