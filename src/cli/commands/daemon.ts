@@ -15,7 +15,10 @@ export const daemonCommand = defineCommand({
   async run({ args }) {
     const out = createOutput();
     const resolved = await resolveContext(args, out);
-    const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("workspace-sync");
+    // An explicit level: consola is silent by default where it detects a test runner in the environment.
+    const log = createConsola({ level: 3, stdout: process.stderr, stderr: process.stderr }).withTag(
+      "workspace-sync",
+    );
     const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGINT", resolve).once("SIGTERM", resolve);
     });
