@@ -43,7 +43,11 @@ describe("a burst of triggers", () => {
     sandboxes.push(sandbox);
     for (let i = 0; i < 20; i++) await writeFile(join(sandbox.shared, `f${i}.txt`), `${i}`);
     const { binary, probe } = await probedRclone(sandbox.root);
-    const host = await startHost(sandbox, { onSessionStart: true }, { env: testEnv({ WORKSPACE_SYNC_RCLONE: binary }) });
+    const host = await startHost(
+      sandbox,
+      { onSessionStart: true },
+      { env: testEnv({ WORKSPACE_SYNC_RCLONE: binary }) },
+    );
     try {
       const unit = host.units()[0];
       if (!unit) throw new Error("no unit");
@@ -77,7 +81,9 @@ describe("a burst of triggers", () => {
       expect(cycles).toBeLessThan(10);
       const overlaps = await readFile(join(probe, "overlaps"), "utf8").catch(() => "");
       expect(overlaps).toBe("");
-      expect((await readFile(join(probe, "runs"), "utf8")).split("\n").filter(Boolean).length).toBeGreaterThan(0);
+      expect(
+        (await readFile(join(probe, "runs"), "utf8")).split("\n").filter(Boolean).length,
+      ).toBeGreaterThan(0);
     } finally {
       await host.stop();
     }

@@ -58,7 +58,11 @@ describe("workspace-sync daemon", () => {
     const status = await sandbox.cli("status", "--json");
     expect(status.code, status.stderr).toBe(0);
     const report = JSON.parse(status.stdout);
-    expect(report).toMatchObject({ state: "idle", host: { pid: child.pid }, lastCycle: { sources: ["cli"] } });
+    expect(report).toMatchObject({
+      state: "idle",
+      host: { pid: child.pid },
+      lastCycle: { sources: ["cli"] },
+    });
     expect(report.unit).toMatch(/^workspace-/);
 
     const log = await sandbox.cli("log", "--json", "--limit", "100");

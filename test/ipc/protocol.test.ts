@@ -44,7 +44,11 @@ describe("the host protocol (v1)", () => {
   it("hello names the units; state gives each snapshot's value and context", async () => {
     const { sandbox } = await running();
     const hello = await callHost<HelloResult>(sandbox.stateDir, { op: "hello" });
-    expect(hello?.result).toMatchObject({ protocol: 1, pid: process.pid, units: [{ kind: "workspace", label: sandbox.workspace }] });
+    expect(hello?.result).toMatchObject({
+      protocol: 1,
+      pid: process.pid,
+      units: [{ kind: "workspace", label: sandbox.workspace }],
+    });
     const state = await callHost<{ units: UnitState[] }>(sandbox.stateDir, { op: "state" });
     expect(state?.result.units[0]).toMatchObject({ value: "idle", context: { totals: { cycles: 0 } } });
   });
@@ -53,12 +57,22 @@ describe("the host protocol (v1)", () => {
     const { sandbox } = await running();
     const answers = await raw(
       socketPathOf(sandbox.stateDir),
-      ["not json", JSON.stringify({ v: 2, id: "a", op: "hello" }), JSON.stringify({ v: 1, id: "b", op: "jump" })],
+      [
+        "not json",
+        JSON.stringify({ v: 2, id: "a", op: "hello" }),
+        JSON.stringify({ v: 1, id: "b", op: "jump" }),
+      ],
       3,
     );
-    expect(answers.map((a) => (a.error as { code: string }).code)).toEqual(["bad-request", "protocol", "bad-request"]);
-    expect((answers[1]?.error as { message: string }).message).toContain("protocol 1");
-    await expect(callHost(sandbox.stateDir, { op: "status", unit: "nope" })).rejects.toBeInstanceOf(HostError);
+    expect(answers.map((a) => (a.error as { code: string }).code)).toEqual([
+      "bad-request",
+      "protocol",
+      "bad-request",
+    ]);
+    expect(answers[1]?.error).toMatchObject({ message: expect.stringContaining("protocol 1") });
+    await expect(callHost(sandbox.stateDir, { op: "status", unit: "nope" })).rejects.toBeInstanceOf(
+      HostError,
+    );
   });
 
   it("streams each processed event to a subscriber and to a waiting sender, then answers with the cycle", async () => {
@@ -73,7 +87,11 @@ describe("the host protocol (v1)", () => {
       { op: "send", event: { type: "syncRequested", dryRun: false }, wait: true, progress: true },
       { onStream: (t) => progress.push(t.event.type) },
     );
-    expect(sent?.result).toMatchObject({ verdict: "done", state: "idle", cycle: { request: { sources: ["cli"] } } });
+    expect(sent?.result).toMatchObject({
+      verdict: "done",
+      state: "idle",
+      cycle: { request: { sources: ["cli"] } },
+    });
     expect(progress).toEqual(["syncRequested", "lockAcquired", "bootstrapDone", "pushDone", "drainDone"]);
     await eventually(() => seen.length >= 5, "the subscriber's stream");
     expect(seen.map((t) => t.event.type)).toEqual(progress);
@@ -81,12 +99,19 @@ describe("the host protocol (v1)", () => {
     watcher.close();
 
     const history = await callHost<{ records: LogRecord[] }>(sandbox.stateDir, { op: "history", limit: 3 });
-    expect(history?.result.records.map((r) => r.event.type)).toEqual(["bootstrapDone", "pushDone", "drainDone"]);
+    expect(history?.result.records.map((r) => r.event.type)).toEqual([
+      "bootstrapDone",
+      "pushDone",
+      "drainDone",
+    ]);
   });
 
   it("a send without wait is answered at once as queued", async () => {
     const { sandbox } = await running();
-    const sent = await callHost<SendResult>(sandbox.stateDir, { op: "send", event: { type: "syncRequested" } });
+    const sent = await callHost<SendResult>(sandbox.stateDir, {
+      op: "send",
+      event: { type: "syncRequested" },
+    });
     expect(sent?.result.verdict).toBe("queued");
   });
 

@@ -86,8 +86,9 @@ export function fakeApi(pluginConfig: Record<string, unknown>, runtime: PluginRu
     },
     on: (name, handler) => {
       if (sealed) return;
-      const list = (registered.hooks[name] ??= []) as unknown[];
+      const list: unknown[] = registered.hooks[name] ?? [];
       list.push(handler);
+      registered.hooks[name] = list as never;
     },
   };
   return { api, registered, seal: () => (sealed = true) };

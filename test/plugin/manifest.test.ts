@@ -36,7 +36,7 @@ describe("openclaw.plugin.json", () => {
       remotePath: "openclaw-share",
       interval: 300,
       onSessionStart: true,
-      dropbox: { appFolder: true, token: "${DROPBOX_TOKEN}" },
+      dropbox: { appFolder: true, token: ["$", "{DROPBOX_TOKEN}"].join("") },
       exclude: ["**/.DS_Store"],
     };
     const nested = { sync: flat, backup: { enabled: true, interval: 86400 } };
