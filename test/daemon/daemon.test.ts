@@ -2,12 +2,12 @@
  * `workspace-sync daemon` as a person runs it: a real process, the real rclone, other CLI processes
  * reaching it over the socket.
  */
-import type { ChildProcess } from "node:child_process";
-import { stat, writeFile } from "node:fs/promises";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { chmod, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { socketPathOf } from "../../src/ipc/client.js";
-import { createSandbox, type Sandbox } from "../support/sandbox.js";
+import { cliPath, createSandbox, type Sandbox, testEnv } from "../support/sandbox.js";
 import { eventually, logRecords, startHost, syncRequests } from "./helpers.js";
 
 const sandboxes: Sandbox[] = [];
@@ -29,8 +29,14 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Starts the daemon and waits until its socket answers. */
-async function daemon(sandbox: Sandbox): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = sandbox.spawnCli("daemon");
+async function daemon(
+  sandbox: Sandbox,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [cliPath, "daemon", ...sandbox.args], {
+    env: testEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
@@ -119,5 +125,33 @@ describe("workspace-sync daemon", () => {
     } finally {
       await host.stop();
     }
+  });
+
+  it("SIGTERM in the middle of a push ends rclone, logs the stop, and the next host finishes the cycle", async () => {
+    const sandbox = await sandboxWith();
+    await writeFile(join(sandbox.shared, "big.txt"), "x".repeat(1000));
+    // The real rclone, slowed down before each sync so that the stop lands mid-push.
+    const real = execFileSync("bash", ["-c", "command -v rclone"], { encoding: "utf8" }).trim();
+    const slow = join(sandbox.root, "rclone-slow");
+    await writeFile(slow, `#!/usr/bin/env bash\n[ "$1" = sync ] && sleep 30\nexec "${real}" "$@"\n`);
+    await chmod(slow, 0o755);
+    const { child } = await daemon(sandbox, { WORKSPACE_SYNC_RCLONE: slow });
+    const pending = sandbox.cli("sync", "--json");
+    await eventually(async () => {
+      const records = await logRecords(sandbox.stateDir, sandbox.workspace);
+      return records.at(-1)?.event.type === "bootstrapDone";
+    }, "the push to start");
+    child.kill("SIGTERM");
+    expect(await exited(child)).toBe(0);
+    const answer = await pending;
+    expect(answer.code).toBe(1);
+    expect(answer.stderr).toContain("stopping");
+    const records = await logRecords(sandbox.stateDir, sandbox.workspace);
+    expect(records.at(-1)).toMatchObject({ event: { type: "hostStopped" }, state: { running: "pushing" } });
+
+    // The next host (a one-shot `sync`, the real rclone) runs the cut-short cycle again, then serves its own.
+    const again = await sandbox.cli("sync", "--json");
+    expect(again.code, again.stderr).toBe(0);
+    expect(await stat(join(sandbox.remoteDir, "big.txt"))).toBeTruthy();
   });
 });
