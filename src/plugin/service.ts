@@ -41,6 +41,8 @@ export class PluginHost {
   #loaded: LoadedConfig | null | undefined;
   /** Where an inbox notification for a workspace goes: the last session a hook named there. */
   readonly #targets = new Map<string, NotifyTarget>();
+  /** The agent a hook last named for a workspace: without a live session, its main session is told. */
+  readonly #agents = new Map<string, string>();
 
   constructor(private readonly captured: Captured) {
     this.#stateDir = stateDirOf({ env: captured.env });
@@ -99,6 +101,7 @@ export class PluginHost {
   hook(hook: SessionHook, ctx: SessionHookContext): void {
     try {
       const workspace = this.workspaceFor(ctx.agentId);
+      if (ctx.agentId) this.#agents.set(workspace, ctx.agentId);
       if (hook === "session_start" && ctx.sessionKey)
         this.#targets.set(workspace, { sessionKey: ctx.sessionKey, agentId: ctx.agentId });
       if (hook === "session_end") this.#targets.delete(workspace);
@@ -155,7 +158,8 @@ export class PluginHost {
 
   #notify(unit: UnitInfo, arrivals: string[], loaded: LoadedConfig, logger: PluginLogger): void {
     if (!loaded.sync.notifyOnInbox) return;
-    const target = this.#targets.get(unit.label) ?? { sessionKey: mainSessionKey("main") };
+    const agentId = this.#agents.get(unit.label) ?? "main";
+    const target = this.#targets.get(unit.label) ?? { sessionKey: mainSessionKey(agentId), agentId };
     if (notifyInbox(this.captured.runtime?.system, target, arrivals, logger))
       logger.info(`workspace-sync: told ${target.sessionKey} about ${arrivals.length} new file(s) in _inbox`);
   }
