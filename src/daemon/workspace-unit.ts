@@ -108,6 +108,7 @@ export class WorkspaceUnit implements Unit {
   }
 
   async history(options: { limit?: number; afterSeq?: number }) {
+    await this.handle.host.flush();
     const log = await EventLog.open({ dir: this.handle.paths.logDir, readOnly: true });
     try {
       return await log.read(options);
@@ -117,6 +118,7 @@ export class WorkspaceUnit implements Unit {
   }
 
   async status(): Promise<unknown> {
+    await this.handle.host.flush();
     const report = await buildStatus(
       { loaded: this.config, stateDir: this.context.stateDir, workspace: this.workspace },
       this.current(),
