@@ -1,10 +1,16 @@
 import { chmod, rm } from "node:fs/promises";
-// The CLI as one ES module: Node resolves and loads one file instead of ~300, so every
-// `workspace-sync` call (hooks, timers, people) starts about twice as fast.
+// The CLI and the OpenClaw plugin entry, each bundled: Node resolves and loads a few files instead of ~300,
+// so every `workspace-sync` call (hooks, timers, people) starts about twice as fast, and the plugin loads
+// into the gateway without the project's node_modules layout.
 import { build } from "esbuild";
+
+const requireShim =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const common = { bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" };
 
 await rm("dist/chunks", { recursive: true, force: true }); // chunk names carry hashes: drop the old ones
 await build({
+  ...common,
   entryPoints: ["dist/src/cli/main.js"],
   // `viz` (and what only it uses) goes to a chunk loaded on use: other commands never parse it.
   outdir: "dist",
@@ -12,15 +18,15 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   outExtension: { ".js": ".mjs" },
   splitting: true,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
   // Graphviz's WebAssembly (~1.5 MB of JS) stays in node_modules, imported only when a chart is drawn.
   external: ["@viz-js/viz"],
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-  logLevel: "warning",
+  banner: { js: `#!/usr/bin/env node\n${requireShim}` },
 });
 await chmod("dist/workspace-sync.mjs", 0o755);
+
+await build({
+  ...common,
+  entryPoints: ["dist/src/plugin/index.js"],
+  outfile: "dist/plugin.mjs",
+  banner: { js: requireShim },
+});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything the tests need, from the OS package manager and the npm registry only:
-# the real rclone (tests never mock it) and Chromium (the live page is tested in a real browser,
-# driven by npm playwright-core: never `npx playwright install`), then the npm dependencies.
+# the real rclone (tests never mock it), Chromium (the live page is tested in a real browser, driven by
+# npm playwright-core: never `npx playwright install`), the npm dependencies, then the real OpenClaw host
+# for `npm run test:openclaw` (Node 24 and openclaw from the npm registry, cached between runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -16,3 +17,4 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 bash scripts/setup.sh
+bash scripts/install-openclaw.sh

@@ -54,6 +54,7 @@ export function formatStatus(report: StatusReport): string {
   if (report.lastError && report.resyncNeeded === null)
     lines.push(`last error ${failureLine(report.lastError)}`);
   if (report.retryAt) lines.push(`retry      at ${report.retryAt} (attempt ${report.attempt})`);
+  if (report.nextTimerAt) lines.push(`next sync  ${report.nextTimerAt} (interval timer)`);
   lines.push(
     `totals     ${report.totals.cycles} cycles, ${report.totals.failures} failures, ${report.totals.arrivals} arrivals, ${report.totals.conflicts} conflicts; ${report.events} events logged`,
   );

@@ -7,6 +7,8 @@ export interface Output {
   warn(message: string): void;
   json(value: unknown): void;
   line(text: string): void;
+  /** A live progress line, on stderr (never mixed with JSON on stdout). */
+  progress(text: string): void;
 }
 
 export function createOutput(): Output {
@@ -24,6 +26,9 @@ export function createOutput(): Output {
     },
     line: (text) => {
       process.stdout.write(`${text}\n`);
+    },
+    progress: (text) => {
+      process.stderr.write(`  ${text}\n`);
     },
   };
 }

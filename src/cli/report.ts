@@ -52,6 +52,9 @@ export interface StatusReport {
   totals: { cycles: number; failures: number; arrivals: number; conflicts: number };
   events: number;
   warnings: string[];
+  /** Set when a running host answered: its unit id, and when its interval timer fires next. */
+  unit?: string;
+  nextTimerAt?: string | null;
 }
 
 /** What each mode's context holds besides the shared cycle state (absent fields: another mode). */
@@ -94,12 +97,18 @@ async function openReadOnly(resolved: Resolved) {
   return { paths, log, warnings };
 }
 
-export async function buildStatus(resolved: Resolved): Promise<StatusReport> {
+/** A running host's state, when the report comes from it rather than from the log alone. */
+export interface LiveState {
+  value: unknown;
+  context: unknown;
+}
+
+export async function buildStatus(resolved: Resolved, live?: LiveState): Promise<StatusReport> {
   const { paths, log, warnings } = await openReadOnly(resolved);
   try {
     const sync = resolved.loaded.sync;
     const machine = modeFor(sync.mode).machine;
-    const snapshot = replay(machine, log.recovery.checkpoint?.snapshot ?? null, log.recovery.tail);
+    const snapshot = live ?? replay(machine, log.recovery.checkpoint?.snapshot ?? null, log.recovery.tail);
     const context = snapshot.context as StatusContext;
     const resyncNeeded = context.resyncNeeded ?? null;
     return {

@@ -105,6 +105,11 @@ export class ActorHost {
     }) as Promise<AnyMachineSnapshot>;
   }
 
+  /** Resolves when every event processed so far is on disk (for readers of the log, such as `history`). */
+  flush(): Promise<void> {
+    return this.log.flush();
+  }
+
   /** Record the stop, end the running effects (their processes get SIGTERM), and flush the log. */
   async stop(stopped: HostEvent): Promise<void> {
     // The stop event carries a checkpoint: the next start replays nothing.

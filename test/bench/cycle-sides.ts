@@ -125,3 +125,33 @@ export function coldHostArm(settings: HostSettings): Arm {
 }
 
 export { start as startHost };
+
+/**
+ * `workspace-sync daemon` for a fixture, as a person starts it: while it runs, `cliArm` reaches it over
+ * the socket (the CLI process sends the request and waits; the daemon runs the cycle).
+ */
+export async function startDaemon(fixture: SideFixture): Promise<{ stop: () => Promise<void> }> {
+  const args = [cliPath, "daemon", "--config", fixture.configFile, "--workspace", fixture.workspace];
+  const child = execa(process.execPath, [...args, "--state-dir", fixture.stateDir], {
+    reject: false,
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  let output = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  const deadline = Date.now() + 60_000;
+  while (!output.includes("host ready")) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`the daemon did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child;
+    },
+  };
+}

@@ -15,6 +15,7 @@ import {
   rawArm,
   rawCommands,
   runningHostArm,
+  startDaemon,
   startHost,
 } from "./cycle-sides.js";
 import { changeFiles, cliPath, ensureCycleFixtures, FILE_COUNT } from "./fixtures.js";
@@ -73,6 +74,15 @@ export async function cycleBench(options: CycleBenchOptions): Promise<string> {
   } finally {
     await handle.stop();
   }
+  log("(a) CLI process talking to a running `workspace-sync daemon` ...");
+  const daemon = await startDaemon(ours);
+  let viaDaemon: Samples;
+  try {
+    viaDaemon = await interleave([cli, rawSide], { warmup: 1, reps });
+    transfers.splice(0);
+  } finally {
+    await daemon.stop();
+  }
   log("(a) in-process start + cycle + stop ...");
   const cold = await interleave([coldHostArm(settings), rawSide], { warmup: 1, reps });
 
@@ -88,6 +98,7 @@ export async function cycleBench(options: CycleBenchOptions): Promise<string> {
   const rows: Row[] = [
     row("cycle in a running host, unchanged", steadyIdle),
     row(`cycle in a running host, ${changed} changed`, steadyBusy),
+    row("`sync` via the daemon's socket, unchanged", viaDaemon, null),
     row("host start + cycle + stop, unchanged", cold, null),
     row("one-shot CLI process, unchanged", idle, null),
     row(`one-shot CLI process, ${changed} changed`, busy, null),
@@ -107,6 +118,7 @@ export async function cycleBench(options: CycleBenchOptions): Promise<string> {
   const notes = [
     `A = ours, B = raw \`rclone sync\` + \`rclone move\` (2 processes, same args); ${reps} interleaved pairs per row, order rotated.`,
     "running-host rows: `requestSync` on a host started once (`startWorkspace`), as the daemon and the plugin run cycles.",
+    "via the daemon's socket: the CLI process (`sync --json`) sends the request to a running `workspace-sync daemon` and waits for its cycle.",
     "host start + cycle + stop: `startWorkspace` (log replay, rclone config), one cycle, `stop`, in the bench process.",
     "one-shot CLI rows: the whole `node dist/workspace-sync.mjs sync --json` process (spawn, Node start-up, module load, host, rclone).",
     "floor rows: the same raw pair plus a bare Node start-up / our CLI's module graph (`--version`), from the same pairs.",

@@ -1,8 +1,10 @@
 import { defineCommand } from "citty";
+import type { LogRecord } from "../../log/event-log.js";
 import { commonArgs, resolveContext } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput } from "../output.js";
 import { readHistory } from "../report.js";
+import { readRouted } from "../route.js";
 import { filterRecords, formatCompactTimeline, type LogFilter, parseSince } from "../timeline.js";
 
 function limitOf(value: string | undefined): number {
@@ -48,7 +50,20 @@ export const logCommand = defineCommand({
     const filtered = Object.keys(filter).length > 0;
     const resolved = await resolveContext(args, out);
     // Unfiltered: the newest N (and the one before, for the first one's duration); filtered: all, then N.
-    const read = await readHistory(resolved, filtered ? Number.MAX_SAFE_INTEGER : limit + 1);
+    // The host answers at most 10,000 records a request: the newest, which is what a filter looks through.
+    const wanted = filtered ? 10_000 : limit + 1;
+    const read = await readRouted(
+      resolved,
+      async (client) =>
+        (
+          await client.call<{ records: LogRecord[] }>({
+            op: "history",
+            workspace: resolved.workspace,
+            limit: wanted,
+          })
+        ).records,
+      () => readHistory(resolved, wanted),
+    );
     const matching = filtered ? filterRecords(read, filter) : read;
     const records = matching.slice(-limit);
     if (args.json) {

@@ -3,13 +3,19 @@ import type { Conflict, FailureReason, Halt } from "../../../machines/outcomes.j
 import type { Direction } from "../../../machines/requests.js";
 import type { SyncConfig } from "../../config/schema.js";
 import type { AnyCycleContext } from "../../host/workspace.js";
-import { commonArgs, resolveContext, withHost } from "../context.js";
+import type { HostClient } from "../../ipc/client.js";
+import type { SendResult } from "../../ipc/protocol.js";
+import { workspacePaths } from "../../paths.js";
+import { providerFor } from "../../providers/index.js";
+import { remoteSpec } from "../../rclone/remote.js";
+import { commonArgs, type Resolved, resolveContext, withHost } from "../context.js";
 import { cycleLines, haltLine, resyncCommandFor } from "../cycle-format.js";
 import { CliError, ExitCode } from "../errors.js";
 import { failureLine } from "../format.js";
-import { createOutput } from "../output.js";
-import { createProgressReporter, progressMode } from "../progress.js";
+import { createOutput, type Output } from "../output.js";
+import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
 import { stateName } from "../report.js";
+import { routed } from "../route.js";
 
 function directionOf(value: string | undefined): Direction {
   if (value === undefined || value === "") return "both";
@@ -41,6 +47,131 @@ function conflictsOf(cycle: unknown): Conflict[] {
   return bisync?.conflicts ?? [];
 }
 
+/** What one sync came to, whichever host ran it. */
+interface SyncOutcome {
+  verdict: SendResult["verdict"];
+  state: unknown;
+  context: ModeContext;
+  cycle: Parameters<typeof cycleLines>[0] | null;
+}
+
+interface SyncAsk {
+  direction: Direction;
+  dryRun: boolean;
+  force: boolean;
+  resync: boolean;
+}
+
+function requestOf(ask: SyncAsk) {
+  return {
+    source: "cli" as const,
+    direction: ask.direction,
+    dryRun: ask.dryRun,
+    ...(ask.force ? { force: true } : {}),
+    ...(ask.resync ? { resync: true } : {}),
+  };
+}
+
+/** The step a state is in (`pushing`, `draining`), which labels each progress line. */
+const stepOf = (state: unknown) => stateName(state).split(".").at(-1) ?? "";
+
+async function viaHost(
+  client: HostClient,
+  resolved: Resolved,
+  ask: SyncAsk,
+  progress: ProgressReporter | null,
+): Promise<SyncOutcome> {
+  let step = "";
+  const result = await client.call<SendResult>(
+    {
+      op: "send",
+      workspace: resolved.workspace,
+      event: { type: "syncRequested", ...requestOf(ask) },
+      wait: true,
+      progress: progress !== null,
+    },
+    {
+      onStream: (t) => {
+        step = stepOf(t.state);
+      },
+      onStats: (stats) => progress?.update(step, stats),
+    },
+  );
+  return {
+    verdict: result.verdict,
+    state: result.state,
+    context: result.context as ModeContext,
+    cycle: result.cycle as SyncOutcome["cycle"],
+  };
+}
+
+function oneShot(
+  resolved: Resolved,
+  ask: SyncAsk,
+  out: Output,
+  progress: ProgressReporter | null,
+): Promise<SyncOutcome> {
+  return withHost(resolved, out, async (handle) => {
+    const step = () => stepOf(handle.host.snapshot.value);
+    const unwatch = progress ? handle.watchProgress((update) => progress.update(step(), update)) : () => {};
+    try {
+      const { verdict, snapshot, cycle } = await handle.requestSync(requestOf(ask));
+      return {
+        verdict,
+        state: snapshot.value,
+        context: snapshot.context as ModeContext,
+        cycle: cycle as SyncOutcome["cycle"],
+      };
+    } finally {
+      unwatch();
+    }
+  });
+}
+
+/** `<localDir> <-> <remote:path>` as the config places them (an S3 bucket included). */
+function endpoints(resolved: Resolved): string {
+  const sync = resolved.loaded.sync;
+  const localDir = workspacePaths(resolved.stateDir, resolved.workspace, sync.localPath).localDir;
+  const prefix = providerFor(sync).remote({ config: sync, stateDir: resolved.stateDir }).pathPrefix ?? [];
+  return `${localDir} <-> ${remoteSpec(sync.remoteName, [...prefix, sync.remotePath])}`;
+}
+
+function report(outcome: SyncOutcome, resolved: Resolved, json: boolean, out: Output): void {
+  const { verdict, context, cycle } = outcome;
+  const state = stateName(outcome.state);
+  const halt: Halt | null = state === "halted" ? (context.halt ?? null) : null;
+  const resyncNeeded = state === "needsResync" ? (context.resyncNeeded ?? null) : null;
+  if (json) {
+    out.json({
+      verdict,
+      state,
+      cycle,
+      conflicts: conflictsOf(cycle),
+      halt,
+      resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(resolved) },
+      error: context.lastError,
+      retryAt: context.retryAt,
+    });
+  } else if (verdict === "done" && cycle) {
+    const label = cycle.request.dryRun ? "dry run (nothing changed)" : "synced";
+    out.success(`${label}: ${endpoints(resolved)}`);
+    for (const line of cycleLines(cycle)) out.line(line);
+  }
+  if (halt !== null && verdict !== "done") {
+    throw new CliError(`sync halted, nothing was deleted: ${haltLine(halt)}. ${halt.hint}`);
+  }
+  if (resyncNeeded !== null && verdict !== "done") {
+    throw new CliError(
+      `sync needs --resync: ${resyncNeeded.message}. ${resyncNeeded.hint ?? ""} Run: ${resyncCommandFor(resolved)}`,
+    );
+  }
+  if (verdict !== "done") {
+    const reason = context.lastError ? failureLine(context.lastError) : "unknown failure";
+    const next = verdict === "retrying" ? "; the next sync or the daemon retries it" : "";
+    throw new CliError(`sync ${verdict === "retrying" ? "did not finish" : "failed"}: ${reason}${next}`);
+  }
+}
+
 export const syncCommand = defineCommand({
   meta: { name: "sync", description: "Run one sync cycle now and wait for it" },
   args: {
@@ -68,63 +199,21 @@ export const syncCommand = defineCommand({
   },
   async run({ args }) {
     const out = createOutput();
-    const direction = directionOf(args.direction);
+    const ask: SyncAsk = {
+      direction: directionOf(args.direction),
+      dryRun: args["dry-run"] === true,
+      force: args.force === true,
+      resync: args.resync === true,
+    };
     const resolved = await resolveContext(args, out);
-    const resync = args.resync === true;
-    checkResync(resync, direction, resolved.loaded.sync.mode);
-    await withHost(resolved, out, async (handle) => {
-      const dryRun = args["dry-run"] === true;
-      const force = args.force === true;
-      const mode = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
-      const progress = createProgressReporter({ stream: process.stderr, mode });
-      // The step the cycle is in (`pushing`, `draining`) labels each progress line.
-      const step = () => stateName(handle.host.snapshot.value).split(".").at(-1) ?? "";
-      const unwatch =
-        mode === "off" ? () => undefined : handle.watchProgress((update) => progress.update(step(), update));
-      const { verdict, snapshot, cycle } = await handle
-        .requestSync({
-          source: "cli",
-          direction,
-          dryRun,
-          ...(force ? { force } : {}),
-          ...(resync ? { resync } : {}),
-        })
-        .finally(() => {
-          unwatch();
-          progress.done();
-        });
-      const context = snapshot.context as ModeContext;
-      const halt: Halt | null = snapshot.matches("halted") ? (context.halt ?? null) : null;
-      const resyncNeeded = snapshot.matches("needsResync") ? (context.resyncNeeded ?? null) : null;
-      if (args.json) {
-        out.json({
-          verdict,
-          state: stateName(snapshot.value),
-          cycle,
-          conflicts: conflictsOf(cycle),
-          halt,
-          resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(resolved) },
-          error: context.lastError,
-          retryAt: context.retryAt,
-        });
-      } else if (verdict === "done" && cycle) {
-        const label = cycle.request.dryRun ? "dry run (nothing changed)" : "synced";
-        out.success(`${label}: ${handle.paths.localDir} <-> ${handle.remoteRoot}`);
-        for (const line of cycleLines(cycle)) out.line(line);
-      }
-      if (halt !== null && verdict !== "done") {
-        throw new CliError(`sync halted, nothing was deleted: ${haltLine(halt)}. ${halt.hint}`);
-      }
-      if (resyncNeeded !== null && verdict !== "done") {
-        throw new CliError(
-          `sync needs --resync: ${resyncNeeded.message}. ${resyncNeeded.hint ?? ""} Run: ${resyncCommandFor(resolved)}`,
-        );
-      }
-      if (verdict !== "done") {
-        const reason = context.lastError ? failureLine(context.lastError) : "unknown failure";
-        const next = verdict === "retrying" ? "; the next sync or the daemon retries it" : "";
-        throw new CliError(`sync ${verdict === "retrying" ? "did not finish" : "failed"}: ${reason}${next}`);
-      }
-    });
+    checkResync(ask.resync, ask.direction, resolved.loaded.sync.mode);
+    const mode = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
+    const progress = mode === "off" ? null : createProgressReporter({ stream: process.stderr, mode });
+    const outcome = await routed(
+      resolved,
+      (client) => viaHost(client, resolved, ask, progress),
+      () => oneShot(resolved, ask, out, progress),
+    ).finally(() => progress?.done());
+    report(outcome, resolved, args.json === true, out);
   },
 });

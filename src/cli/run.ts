@@ -1,0 +1,67 @@
+/**
+ * The CLI's commands and how they end: exit 0, or non-zero with a one-line reason. Run by the standalone
+ * `workspace-sync` (main.ts) and by `openclaw workspace-sync ...` (the plugin's CLI bridge).
+ */
+import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { consola } from "consola";
+import { messageOf } from "../util/errors.js";
+import { toolVersion } from "../version.js";
+import { daemonCommand } from "./commands/daemon.js";
+import { listCommand } from "./commands/list.js";
+import { logCommand } from "./commands/log.js";
+import { statusCommand } from "./commands/status.js";
+import { syncCommand } from "./commands/sync.js";
+import { ExitCode, toCliError } from "./errors.js";
+
+const pkg = { version: toolVersion() };
+
+/** Loaded on use: `viz` (diagrams, live page) is kept out of every other command's start-up. */
+const lazy = (load: () => Promise<CommandDef>) => load;
+
+const subCommands: Record<string, CommandDef | (() => Promise<CommandDef>)> = {
+  sync: syncCommand as CommandDef,
+  status: statusCommand as CommandDef,
+  log: logCommand as CommandDef,
+  list: listCommand as CommandDef,
+  daemon: daemonCommand as CommandDef,
+  viz: lazy(async () => (await import("./commands/viz.js")).vizCommand as CommandDef),
+};
+
+export const mainCommand = defineCommand({
+  meta: {
+    name: "workspace-sync",
+    version: pkg.version,
+    description: "Sync an agent workspace with the cloud through rclone",
+  },
+  subCommands,
+});
+
+export async function runCli(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
+    const sub = argv.find((a) => !a.startsWith("-"));
+    const found = sub === undefined ? undefined : subCommands[sub];
+    const chosen = typeof found === "function" ? await found() : found;
+    await showUsage(chosen ?? mainCommand, chosen ? mainCommand : undefined);
+    return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
+  }
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    process.stdout.write(`${pkg.version}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    await runCommand(mainCommand, { rawArgs: argv });
+    return ExitCode.ok;
+  } catch (error) {
+    const known = toCliError(error);
+    if (known) {
+      consola.error(known.message);
+      return known.exitCode;
+    }
+    if (error instanceof Error && error.name === "CLIError") {
+      consola.error(`${error.message} (see workspace-sync --help)`);
+      return ExitCode.usage;
+    }
+    consola.error(messageOf(error));
+    return ExitCode.failed;
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The long-lived host: owns the state directory (its lock), runs one unit per configured workspace
+ * (and every other registered kind), serves them over the socket, and turns hooks, timers and client
+ * requests into events. `workspace-sync daemon` and the OpenClaw plugin's service both run one.
+ */
+import { resolve } from "node:path";
+import type { LoadedConfig } from "../config/load.js";
+import { socketPathOf } from "../ipc/client.js";
+import type { HelloResult } from "../ipc/protocol.js";
+import { type HostApi, IpcServer, RequestError } from "../ipc/server.js";
+import { acquireStateDirLock, type StateDirLock } from "../log/state-dir-lock.js";
+import { workspaceId } from "../paths.js";
+import { findRclone, readRcloneVersion } from "../rclone/binary.js";
+import { messageOf } from "../util/errors.js";
+import { toolVersion } from "../version.js";
+import { unitKinds } from "./kinds.js";
+import type { HostLogger, SessionHook, Unit, UnitContext, UnitKind } from "./unit.js";
+import { WorkspaceUnit } from "./workspace-unit.js";
+
+export interface HostOptions {
+  stateDir: string;
+  config: LoadedConfig;
+  /** Workspaces served from the start; more are added when a hook or a client names one. */
+  workspaces: readonly string[];
+  logger: HostLogger;
+  env?: NodeJS.ProcessEnv;
+  /** Recorded in the state-directory lock, shown to anyone refused by it. */
+  command?: string;
+  now?: () => number;
+  onArrivals?: UnitContext["onArrivals"];
+  onTransition?: UnitContext["onTransition"];
+  kinds?: readonly UnitKind[];
+  /** Serve the socket (default true). */
+  listen?: boolean;
+}
+
+export class Host implements HostApi {
+  readonly #units = new Map<string, Unit>();
+  /** Units being started for a workspace named after start-up, so concurrent requests start one. */
+  readonly #starting = new Map<string, Promise<Unit>>();
+  #server: IpcServer | null = null;
+  #stopping: Promise<void> | null = null;
+  readonly startedAt = new Date();
+
+  private constructor(
+    private readonly context: UnitContext,
+    private readonly lock: StateDirLock,
+  ) {}
+
+  static async start(options: HostOptions): Promise<Host> {
+    const env = options.env ?? process.env;
+    const stateDir = resolve(options.stateDir);
+    const rcloneBinary = await findRclone({ env });
+    const rcloneVersion = (await readRcloneVersion(rcloneBinary, { env })).raw;
+    const lock = await acquireStateDirLock(stateDir, { command: options.command ?? "workspace-sync daemon" });
+    const context: UnitContext = {
+      stateDir,
+      config: options.config,
+      env,
+      rcloneBinary,
+      rcloneVersion,
+      now: options.now ?? Date.now,
+      logger: options.logger,
+      onArrivals: options.onArrivals,
+      onTransition: options.onTransition,
+    };
+    const host = new Host(context, lock);
+    try {
+      const workspaces = [...new Set(options.workspaces.map((w) => resolve(w)))];
+      for (const kind of options.kinds ?? unitKinds) {
+        for (const unit of await kind.start(context, workspaces)) host.#units.set(unit.info.id, unit);
+      }
+      if (options.listen !== false) {
+        host.#server = await IpcServer.listen(socketPathOf(stateDir), host, (m) => options.logger.warn(m));
+      }
+    } catch (error) {
+      await host.stop().catch(() => undefined);
+      throw error;
+    }
+    return host;
+  }
+
+  get stateDir(): string {
+    return this.context.stateDir;
+  }
+
+  get socketPath(): string | null {
+    return this.#server?.path ?? null;
+  }
+
+  hello(): HelloResult {
+    return {
+      protocol: 1,
+      pid: process.pid,
+      version: toolVersion(),
+      startedAt: this.startedAt.toISOString(),
+      units: this.units().map((u) => u.info),
+    };
+  }
+
+  units(): readonly Unit[] {
+    return [...this.#units.values()];
+  }
+
+  async resolveUnit(ref: { unit?: string | undefined; workspace?: string | undefined }, create: boolean) {
+    if (ref.unit !== undefined) {
+      const unit = this.#units.get(ref.unit);
+      if (!unit) throw new RequestError("unknown-unit", `this host runs no unit "${ref.unit}"`);
+      return unit;
+    }
+    if (ref.workspace !== undefined) {
+      const found = this.#units.get(workspaceId(ref.workspace));
+      if (found) return found;
+      if (!create)
+        throw new RequestError("unknown-unit", `this host does not serve workspace ${ref.workspace}`);
+      return this.workspace(ref.workspace);
+    }
+    const only = this.units().filter((u) => u.info.kind === "workspace");
+    if (only.length === 1 && only[0]) return only[0];
+    throw new RequestError("unknown-unit", "name a unit or a workspace: this host serves several");
+  }
+
+  /** The unit of `workspace`, started now if the host does not serve it yet. */
+  async workspace(path: string): Promise<Unit> {
+    const absolute = resolve(path);
+    const id = workspaceId(absolute);
+    const existing = this.#units.get(id) ?? this.#starting.get(id);
+    if (existing) return existing;
+    if (this.#stopping) throw new RequestError("stopping", "the host is stopping");
+    const starting = WorkspaceUnit.start(this.context, absolute)
+      .then((unit) => {
+        this.#units.set(id, unit);
+        this.context.logger.info(`serving workspace ${absolute} (${id})`);
+        return unit as Unit;
+      })
+      .catch((error: unknown) => {
+        throw new RequestError("refused", `could not start workspace ${absolute}: ${messageOf(error)}`);
+      })
+      .finally(() => this.#starting.delete(id));
+    this.#starting.set(id, starting);
+    return starting;
+  }
+
+  /** A session hook for `workspace`: returns at once; the unit decides whether to sync. */
+  hook(hook: SessionHook, workspace: string): void {
+    if (this.#stopping) return;
+    this.workspace(workspace)
+      .then((unit) => unit.onHook(hook))
+      .catch((error: unknown) => this.context.logger.warn(`${hook} for ${workspace}: ${messageOf(error)}`));
+  }
+
+  /**
+   * Stop cleanly: no new requests, waiting clients told; every unit stopped (its rclone gets SIGTERM, the
+   * log records `hostStopped`); the socket removed and the state directory released.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.#server?.close().catch((e: unknown) => this.context.logger.warn(messageOf(e)));
+      await Promise.allSettled([...this.#starting.values()]);
+      const results = await Promise.allSettled(this.units().map((unit) => unit.stop()));
+      for (const r of results) if (r.status === "rejected") this.context.logger.error(messageOf(r.reason));
+      await this.lock.release();
+    })();
+    return this.#stopping;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The interval timer's deadline, as a pure function of the persisted state: it survives a restart
+ * because the state it is computed from is rebuilt from the event log.
+ *
+ * The next timer cycle is due `interval` after the last cycle began or ended, whichever is later (a
+ * cycle that failed keeps its start time in `startedAt`; a finished one records `finishedAt`). A host
+ * that was down for several intervals finds one overdue deadline, and runs it once. Nothing is due while
+ * a cycle runs or waits to retry: the deadline is computed again when it ends. A workspace that never
+ * synced is due at once.
+ */
+
+/** The smallest interval the host accepts, in seconds; smaller values are raised to it with a warning. */
+export const minIntervalSeconds = 60;
+
+/** `interval` in milliseconds (0 = no timer), raised to the minimum with a warning. */
+export function effectiveInterval(seconds: number, warn: (message: string) => void): number {
+  if (seconds <= 0) return 0;
+  if (seconds < minIntervalSeconds) {
+    warn(`\`interval\`: ${seconds} s is below the minimum; using ${minIntervalSeconds} s`);
+    return minIntervalSeconds * 1000;
+  }
+  return seconds * 1000;
+}
+
+/** The fields of a sync context the deadline is computed from (every sync mode's context has them). */
+export interface TimerAnchors {
+  startedAt?: number | null;
+  lastCycle?: { startedAt?: number; finishedAt?: number } | null;
+}
+
+function anchorsOf(context: unknown): TimerAnchors {
+  return context !== null && typeof context === "object" ? (context as TimerAnchors) : {};
+}
+
+/**
+ * When the timer should fire next (epoch ms), or null when no timer cycle is due (no interval, or busy).
+ * `busy`: a cycle is running or waiting to retry.
+ */
+export function nextTimerDeadline(context: unknown, busy: boolean, intervalMs: number): number | null {
+  if (intervalMs <= 0 || busy) return null;
+  const anchors = anchorsOf(context);
+  const last = Math.max(
+    anchors.lastCycle?.finishedAt ?? 0,
+    anchors.lastCycle?.startedAt ?? 0,
+    anchors.startedAt ?? 0,
+  );
+  return last === 0 ? 0 : last + intervalMs;
+}
+
+/** Top-level states in which a sync unit is between cycles. */
+const restingStates = ["idle", "failed"];
+
+export function isBusy(value: unknown): boolean {
+  return !(typeof value === "string" && restingStates.includes(value));
+}

@@ -1,0 +1,8 @@
+/**
+ * The kinds of unit a host runs, in start order. Adding a kind (the backup actor, another sync mode
+ * with its own unit) is one entry here.
+ */
+import type { UnitKind } from "./unit.js";
+import { workspaceUnits } from "./workspace-unit.js";
+
+export const unitKinds: readonly UnitKind[] = [workspaceUnits];

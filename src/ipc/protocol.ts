@@ -1,0 +1,137 @@
+/**
+ * The host's IPC protocol, version 1: newline-delimited JSON over a unix socket in the state directory.
+ *
+ * A client sends one request per line, each with `v` (the protocol version) and an `id` it chooses; every
+ * message the host sends back for that request carries the same `id`. A request ends with exactly one
+ * `result` or `error`; `send` with `progress` streams `progress` messages (each processed event) and
+ * `stats` messages (rclone's transfer statistics, about once a second) before its result, and
+ * `subscribe` streams `transition` messages until the client closes the connection.
+ */
+import { z } from "zod";
+import type { RcloneProgress } from "../rclone/progress.js";
+
+export const protocolVersion = 1;
+
+/** The socket's file name inside the state directory. */
+export const socketName = "host.sock";
+
+const unitRef = {
+  /** A unit id (`workspace-sync status --json` lists them); or */
+  unit: z.string().min(1).optional(),
+  /** the absolute path of a workspace the host serves. */
+  workspace: z.string().min(1).optional(),
+};
+
+/** The events a client may send: triggers only. Outcome events belong to the host's effects. */
+export const clientEventSchema = z.object({
+  type: z.literal("syncRequested"),
+  direction: z.enum(["both", "push", "pull"]).optional(),
+  dryRun: z.boolean().optional(),
+  source: z.enum(["cli", "timer", "hook", "startup", "retry"]).optional(),
+  /** Go through a deletion-guard halt (`sync --force`). */
+  force: z.boolean().optional(),
+  /** Rebuild bisync's listings (`sync --resync`; only a person asks for it). */
+  resync: z.boolean().optional(),
+});
+export type ClientEvent = z.infer<typeof clientEventSchema>;
+
+const base = { v: z.number().int(), id: z.string().min(1).max(200) };
+
+export const requestSchema = z.discriminatedUnion("op", [
+  /** Who is there: pid, version, the units. */
+  z.object({ ...base, op: z.literal("hello") }),
+  /** Current snapshots (value + context) of one unit or of all. */
+  z.object({ ...base, op: z.literal("state"), ...unitRef }),
+  /** A unit's report as `status` prints it. */
+  z.object({ ...base, op: z.literal("status"), ...unitRef }),
+  /** A unit's recent event-log records, oldest first. */
+  z.object({
+    ...base,
+    op: z.literal("history"),
+    ...unitRef,
+    limit: z.number().int().min(1).max(10_000).optional(),
+    afterSeq: z.number().int().min(0).optional(),
+  }),
+  /** Send an event to a unit; with `wait`, answer when the cycle it caused has ended. */
+  z.object({
+    ...base,
+    op: z.literal("send"),
+    ...unitRef,
+    event: clientEventSchema,
+    wait: z.boolean().optional(),
+    /** With `wait`: stream each event the unit processes until then. */
+    progress: z.boolean().optional(),
+  }),
+  /** Stream every event each unit (or one) processes, with the resulting state. */
+  z.object({ ...base, op: z.literal("subscribe"), ...unitRef }),
+]);
+export type Request = z.infer<typeof requestSchema>;
+export type RequestOp = Request["op"];
+
+export type ErrorCode =
+  /** The line was not JSON or not a valid request. */
+  | "bad-request"
+  /** The client speaks another protocol version. */
+  | "protocol"
+  /** No such unit, and none could be started for it. */
+  | "unknown-unit"
+  /** The unit refused the request (for example an unsupported mode). */
+  | "refused"
+  /** The host is stopping: the request was not (or not fully) served. */
+  | "stopping"
+  | "internal";
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** One processed event of a unit and the state it led to. */
+export interface Transition {
+  unit: string;
+  /** ISO time the host saw it. */
+  at: string;
+  event: { type: string; [key: string]: unknown };
+  /** The state value after the event (`"idle"`, `{ running: "pushing" }`). */
+  state: unknown;
+  context: unknown;
+}
+
+export type Response =
+  | { v: number; id: string; type: "result"; result: unknown }
+  | { v: number; id: string; type: "error"; error: ErrorBody }
+  | ({ v: number; id: string; type: "progress" } & Transition)
+  | { v: number; id: string; type: "stats"; unit: string; stats: RcloneProgress }
+  | ({ v: number; id: string; type: "transition" } & Transition);
+
+export interface UnitInfo {
+  id: string;
+  kind: string;
+  /** What the unit serves, for people: a workspace path. */
+  label: string;
+}
+
+export interface HelloResult {
+  protocol: number;
+  pid: number;
+  version: string;
+  startedAt: string;
+  units: UnitInfo[];
+}
+
+export interface UnitState extends UnitInfo {
+  value: unknown;
+  context: unknown;
+}
+
+/** What `send` with `wait` answers once the cycle that served the request has ended. */
+export interface SendResult {
+  unit: string;
+  requestId: string;
+  /** `done`, `failed`, `retrying`; `queued` when the caller did not wait. */
+  verdict: "done" | "failed" | "retrying" | "queued";
+  state: unknown;
+  context: unknown;
+  /** The unit's own record of the cycle that served the request, when it ended. */
+  cycle: unknown;
+}

@@ -1,0 +1,45 @@
+/**
+ * The OpenClaw plugin entry (`openclaw-workspace-sync`). `register(api)` runs several times per process
+ * (metadata, discovery, full load) and must have no side effects: it captures what it needs from `api`
+ * and registers the service, the session hooks and the CLI. Nothing starts until the gateway starts the
+ * service.
+ */
+import { pluginId } from "../config/load.js";
+import type { PluginApi, PluginDefinition, PluginRuntime } from "./api.js";
+import { registerCliBridge } from "./cli.js";
+import { pluginDescription, pluginName } from "./manifest.js";
+import { PluginHost } from "./service.js";
+
+function runtimeOf(api: PluginApi): PluginRuntime | undefined {
+  try {
+    return api.runtime;
+  } catch {
+    return undefined; // some registration modes offer no runtime
+  }
+}
+
+export function register(api: PluginApi): PluginHost {
+  const host = new PluginHost({
+    pluginConfig: api.pluginConfig,
+    config: api.config,
+    logger: api.logger,
+    runtime: runtimeOf(api),
+    env: process.env,
+  });
+  api.registerService(host.service());
+  api.on("session_start", (_event, ctx) => host.hook("session_start", ctx));
+  api.on("session_end", (_event, ctx) => host.hook("session_end", ctx));
+  registerCliBridge(api);
+  return host;
+}
+
+const plugin: PluginDefinition = {
+  id: pluginId,
+  name: pluginName,
+  description: pluginDescription,
+  register: (api) => {
+    register(api);
+  },
+};
+
+export default plugin;
