@@ -4,6 +4,7 @@
  * `PluginHookSessionStartEvent`/`EndEvent`/`Context`, `PluginRuntime["system"|"agent"]`). The package
  * itself is not a dependency: it needs Node 24 and weighs 650 MB; the real-host test runs against it.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 export interface PluginLogger {
   debug?: (message: string) => void;
@@ -116,6 +117,16 @@ export interface PluginApi {
     options?: CliRegistrationOptions,
   ) => void;
   on: <K extends keyof HookHandlers>(hookName: K, handler: HookHandlers[K]) => void;
+  /** Absent on hosts without plugin HTTP routes. */
+  registerHttpRoute?: (params: HttpRouteParams) => void;
+}
+
+/** `registerHttpRoute`'s parameters, as the installed openclaw declares them (the parts used here). */
+export interface HttpRouteParams {
+  path: string;
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<boolean | undefined> | boolean | undefined;
+  auth: "gateway" | "plugin";
+  match?: "exact" | "prefix";
 }
 
 export interface PluginDefinition {

@@ -7,6 +7,7 @@
 import { pluginId } from "../config/load.js";
 import type { PluginApi, PluginDefinition, PluginRuntime } from "./api.js";
 import { registerCliBridge } from "./cli.js";
+import { liveRoutePath } from "./live-route.js";
 import { pluginDescription, pluginName } from "./manifest.js";
 import { PluginHost } from "./service.js";
 
@@ -30,6 +31,12 @@ export function register(api: PluginApi): PluginHost {
   api.on("session_start", (_event, ctx) => host.hook("session_start", ctx));
   api.on("session_end", (_event, ctx) => host.hook("session_end", ctx));
   registerCliBridge(api);
+  api.registerHttpRoute?.({
+    path: liveRoutePath,
+    auth: "gateway",
+    match: "prefix",
+    handler: (req, res) => host.live.handle(req, res),
+  });
   return host;
 }
 

@@ -20,6 +20,7 @@ import type {
   ServiceContext,
   SessionHookContext,
 } from "./api.js";
+import { createLiveRoute, type LiveRoute } from "./live-route.js";
 import { mainSessionKey, type NotifyTarget, notifyInbox } from "./notify.js";
 
 /** What `register(api)` captured: after it returns, `api`'s methods are no-ops. */
@@ -44,9 +45,18 @@ export class PluginHost {
   /** The agent a hook last named for a workspace: without a live session, its main session is told. */
   readonly #agents = new Map<string, string>();
 
+  /** The live statechart page the gateway serves (built on its first request). */
+  readonly live: LiveRoute;
+
   constructor(private readonly captured: Captured) {
     this.#stateDir = stateDirOf({ env: captured.env });
     this.#defaultWorkspace = workspaceOf({ env: captured.env });
+    this.live = createLiveRoute({
+      config: () => this.config(captured.logger),
+      stateDir: () => this.#stateDir,
+      workspace: () => this.#defaultWorkspace,
+      onWarning: (m) => captured.logger.warn(`workspace-sync live page: ${m}`),
+    });
   }
 
   /** The running host in this process, if the service started. */
@@ -94,6 +104,7 @@ export class PluginHost {
   async stop(): Promise<void> {
     const host = this.#host;
     this.#host = null;
+    await this.live.close();
     await host?.stop();
   }
 

@@ -5,6 +5,7 @@ import type {
   CliRegistrationOptions,
   HeartbeatRequest,
   HookHandlers,
+  HttpRouteParams,
   PluginApi,
   PluginLogger,
   PluginRuntime,
@@ -65,11 +66,12 @@ export interface Registered {
     registrar: (ctx: CliContext) => void | Promise<void>;
     options: CliRegistrationOptions | undefined;
   }[];
+  routes: HttpRouteParams[];
 }
 
 /** An `api` as `register` sees it; `seal()` turns every method into a no-op, as the real host does. */
 export function fakeApi(pluginConfig: Record<string, unknown>, runtime: PluginRuntime, logger: PluginLogger) {
-  const registered: Registered = { services: [], hooks: {}, cli: [] };
+  const registered: Registered = { services: [], hooks: {}, cli: [], routes: [] };
   let sealed = false;
   const api: PluginApi = {
     id: "openclaw-workspace-sync",
@@ -83,6 +85,9 @@ export function fakeApi(pluginConfig: Record<string, unknown>, runtime: PluginRu
     },
     registerCli: (registrar, options) => {
       if (!sealed) registered.cli.push({ registrar, options });
+    },
+    registerHttpRoute: (route) => {
+      if (!sealed) registered.routes.push(route);
     },
     on: (name, handler) => {
       if (sealed) return;

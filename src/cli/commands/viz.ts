@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { defineCommand } from "citty";
 import { ConfigError } from "../../config/load.js";
+import { HostClient } from "../../ipc/client.js";
 import { workspacePaths } from "../../paths.js";
 import { createLogSource } from "../../viz/live/log-source.js";
 import { startLiveServer } from "../../viz/live/server.js";
@@ -54,9 +55,22 @@ async function chosenChart(
   }
 }
 
+/** Subscribe to the running host's transitions, if one runs; null otherwise (the log is polled). */
+async function followHost(resolved: Resolved, onEvent: () => void): Promise<HostClient | null> {
+  const client = await HostClient.connect(resolved.stateDir).catch(() => null);
+  if (client === null) return null;
+  client
+    .call({ op: "subscribe", workspace: resolved.workspace }, { onStream: onEvent })
+    .catch(() => client.close());
+  return client;
+}
+
 async function serveLive(resolved: Resolved, chart: ChartSpec, port: number, out: Output, json: boolean) {
-  const paths = workspacePaths(resolved.stateDir, resolved.workspace, resolved.loaded.sync.localPath);
+  const sync = resolved.loaded.sync;
+  const paths = workspacePaths(resolved.stateDir, resolved.workspace, sync.localPath, sync.mode);
   const source = await createLogSource({ chart, logDir: paths.logDir, onWarning: (w) => out.warn(w) });
+  // A running host pushes each processed event over its socket: the page follows at once, not at the next poll.
+  const host = await followHost(resolved, () => void source.refresh());
   const live = await startLiveServer({
     source,
     svg: () => renderChart(chart, "svg"),
@@ -71,6 +85,7 @@ async function serveLive(resolved: Resolved, chart: ChartSpec, port: number, out
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop).off("SIGTERM", stop);
+      host?.close();
       void live
         .close()
         .then(() => source.close())

@@ -27,7 +27,12 @@ interface Tracked {
   last: LogRecord | null;
 }
 
-export async function createLogSource(options: LogSourceOptions): Promise<LiveSource> {
+/** A log source can also be told to look now (a running host says an event was processed). */
+export interface LogSource extends LiveSource {
+  refresh(): Promise<void>;
+}
+
+export async function createLogSource(options: LogSourceOptions): Promise<LogSource> {
   const { chart, logDir } = options;
   const machine = chart.machine;
   const machineId = machine.id;
@@ -108,6 +113,7 @@ export async function createLogSource(options: LogSourceOptions): Promise<LiveSo
 
   return {
     chart,
+    refresh: look,
     async snapshot() {
       await look();
       return toLiveSnapshot(machineId, tracked.snapshot, tracked.last?.seq ?? 0, tracked.last?.at ?? null);
