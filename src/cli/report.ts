@@ -9,6 +9,7 @@ import { replay } from "../host/actor-host.js";
 import { EventLog, type LogRecord } from "../log/event-log.js";
 import { type LockHolder, readStateDirLock } from "../log/state-dir-lock.js";
 import { workspacePaths } from "../paths.js";
+import { providerFor } from "../providers/index.js";
 import { remoteSpec } from "../rclone/remote.js";
 import type { Resolved } from "./context.js";
 
@@ -61,6 +62,13 @@ function cycleView(cycle: MailboxContext["lastCycle"]) {
   };
 }
 
+/** Path segments before `remotePath` (the S3 bucket); none when the provider is off. */
+function remotePrefix(resolved: Resolved): string[] {
+  const sync = resolved.loaded.sync;
+  if (sync.provider === "off") return [];
+  return providerFor(sync).remote({ config: sync, stateDir: resolved.stateDir }).pathPrefix ?? [];
+}
+
 async function openReadOnly(resolved: Resolved) {
   const paths = workspacePaths(resolved.stateDir, resolved.workspace, resolved.loaded.sync.localPath);
   const warnings: string[] = [];
@@ -77,7 +85,7 @@ export async function buildStatus(resolved: Resolved): Promise<StatusReport> {
     return {
       workspace: paths.workspace,
       localDir: paths.localDir,
-      remote: remoteSpec(sync.remoteName, sync.remotePath),
+      remote: remoteSpec(sync.remoteName, [...remotePrefix(resolved), sync.remotePath]),
       mode: sync.mode,
       provider: sync.provider,
       state: stateName(snapshot.value),

@@ -18,6 +18,8 @@ export interface PreparedRemote {
   configPath: string;
   /** `remote:<remotePath>`, e.g. `cloud:openclaw-share` (`cloud:<bucket>/<remotePath>` on S3). */
   remoteRoot: string;
+  /** `remote:` (plus the bucket on S3): the remote's own root. */
+  remoteBase: string;
   redact: Redact;
   describe: string;
 }
@@ -91,6 +93,7 @@ export async function prepareRemote(config: SyncConfig, stateDir: string): Promi
   return {
     configPath: plan.configPath,
     remoteRoot: plan.remoteRoot,
+    remoteBase: plan.remoteBase,
     redact: plan.redact,
     describe: plan.definition.describe,
   };

@@ -64,9 +64,22 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
     visit: async (link) => {
       let next: string | null = link;
       for (let hop = 0; hop < 6 && next; hop++) {
-        const response: Response = await fetch(next, { redirect: "manual" });
-        await response.arrayBuffer();
-        next = response.headers.get("location");
+        const url: string = next;
+        next = null;
+        // rclone may print the link a moment before its callback server listens, and closes it
+        // right after the code arrives: retry a refused hop, and stop once the code was delivered.
+        for (let attempt = 0; attempt < 20; attempt++) {
+          try {
+            const response: Response = await fetch(url, { redirect: "manual" });
+            await response.arrayBuffer().catch(() => undefined);
+            next = response.headers.get("location");
+            break;
+          } catch (error) {
+            if (url.includes("code=")) return;
+            if (attempt === 19) throw error;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
       }
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
