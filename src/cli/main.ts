@@ -6,6 +6,7 @@ import { toolVersion } from "../version.js";
 import { authorizeCommand } from "./commands/authorize.js";
 import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
+import { setupCommand } from "./commands/setup.js";
 import { statusCommand } from "./commands/status.js";
 import { syncCommand } from "./commands/sync.js";
 import { ExitCode, toCliError } from "./errors.js";
@@ -18,6 +19,7 @@ const subCommands: Record<string, CommandDef> = {
   log: logCommand as CommandDef,
   list: listCommand as CommandDef,
   authorize: authorizeCommand as CommandDef,
+  setup: setupCommand as CommandDef,
 };
 
 export const mainCommand = defineCommand({
