@@ -56,6 +56,15 @@ export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, key = ""): unk
   return value;
 }
 
+/** `` `timeout` `` → `` `sync.timeout` `` in the nested form: keys in messages name where they are. */
+function withPrefix(message: string, prefix: string, keys: readonly string[]): string {
+  if (prefix === "") return message;
+  return message.replace(
+    /`([A-Za-z][A-Za-z0-9]*)((?:\.[A-Za-z0-9_*]+)*)`/g,
+    (whole, key: string, rest: string) => (keys.includes(key) ? `\`${prefix}${key}${rest}\`` : whole),
+  );
+}
+
 interface Validator<T> {
   safeParse(
     value: unknown,
@@ -83,7 +92,9 @@ function validate<T>(
   const lines = result.error.issues.map((issue) => {
     const where =
       issue.path.length > 0 ? `${prefix}${issue.path.map(String).join(".")}` : prefix || "(config)";
-    return issue.message.includes("`") ? issue.message : `\`${where}\`: ${issue.message}`;
+    if (!issue.message.includes("`")) return `\`${where}\`: ${issue.message}`;
+    const top = issue.path[0];
+    return typeof top === "string" ? withPrefix(issue.message, prefix, [top]) : issue.message;
   });
   throw new ConfigError(lines.join("; "), source);
 }
@@ -112,7 +123,10 @@ export function parseConfig(
     try {
       providerFor(sync).remote({ config: sync, stateDir: "" });
     } catch (error) {
-      if (error instanceof ProviderConfigError) throw new ConfigError(error.message, source);
+      if (error instanceof ProviderConfigError) {
+        const keys = nested ? Object.keys(syncSchema.shape) : [];
+        throw new ConfigError(withPrefix(error.message, nested ? "sync." : "", keys), source);
+      }
       throw error;
     }
   }

@@ -18,15 +18,18 @@ function isInside(relative: string): boolean {
   return true;
 }
 
-const localPath = z
-  .string({ error: '`localPath` must be a string: a folder inside the workspace ("" = the workspace root)' })
-  .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
-    error: "`localPath` must be relative to the workspace, not an absolute path",
-  })
-  .refine(isInside, { error: "`localPath` must stay inside the workspace (no `..` escape)" })
-  .refine((p) => !p.split(/[\\/]+/).includes(".workspace-sync"), {
-    error: "`localPath` must not be inside `.workspace-sync` (the tool's own folder)",
-  });
+/** A folder inside the workspace (`localPath`, `ingestPath`). */
+const workspaceFolder = (key: string) =>
+  z
+    .string({ error: `\`${key}\` must be a string: a folder inside the workspace ("" = the workspace root)` })
+    .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
+      error: `\`${key}\` must be relative to the workspace, not an absolute path`,
+    })
+    .refine(isInside, { error: `\`${key}\` must stay inside the workspace (no \`..\` escape)` })
+    .refine((p) => !p.split(/[\\/]+/).includes(".workspace-sync"), {
+      error: `\`${key}\` must not be inside \`.workspace-sync\` (the tool's own folder)`,
+    })
+    .refine((p) => !hasControlCharacter(p), { error: `\`${key}\` must not contain control characters` });
 
 /**
  * The folder on the remote. Empty (the remote's root) only for a Dropbox app folder, whose root is the
@@ -60,7 +63,7 @@ export const syncSchema = z
           : "`mode` must be one of: mailbox (safest), mirror, bisync",
     }),
     remotePath,
-    localPath: localPath.default("shared"),
+    localPath: workspaceFolder("localPath").default("shared"),
     remoteName: z
       .string({ error: "`remoteName` must be a string" })
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, {
@@ -88,7 +91,7 @@ export const syncSchema = z
     onSessionEnd: z.boolean({ error: "`onSessionEnd` must be true or false" }).default(false),
     notifyOnInbox: z.boolean({ error: "`notifyOnInbox` must be true or false" }).default(false),
     ingest: z.boolean({ error: "`ingest` must be true or false" }).default(false),
-    ingestPath: localPath.default("inbox"),
+    ingestPath: workspaceFolder("ingestPath").default("inbox"),
     conflictResolve: z
       .enum(["newer", "local", "remote"], { error: "`conflictResolve` must be one of: newer, local, remote" })
       .default("newer"),
