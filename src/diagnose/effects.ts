@@ -52,7 +52,8 @@ export function diagnoseEffects(input: {
     rclone: (binary, args, remote) =>
       runRclone({
         binary,
-        args,
+        // One try each: a diagnosis wants the first answer, not rclone's patience.
+        args: [...args, "--low-level-retries", "1", "--contimeout", "15s"],
         configPath: remote.configPath,
         env,
         timeoutMs: input.probeTimeoutMs ?? 60_000,
