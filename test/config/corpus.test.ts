@@ -14,7 +14,7 @@ const token =
   '{"access_token":"x","token_type":"bearer","refresh_token":"r","expiry":"2030-01-01T00:00:00Z"}';
 
 /** [config, the key its error must name]. */
-export const badConfigs: readonly [unknown, string][] = [
+const badConfigs: readonly [unknown, string][] = [
   [{ provider: "local" }, "mode"],
   [{ ...base, mode: "push" }, "mode"],
   [{ ...base, mode: 1 }, "mode"],
