@@ -1,6 +1,6 @@
 /** The wizard without a terminal: every answer as a flag, the missing ones named, bad ones refused with nothing written. */
 import { execFile } from "node:child_process";
-import { access, mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -28,10 +28,14 @@ const exists = (path: string) =>
 
 /** `workspace-sync setup` with the wizard's target as `--config`, no terminal. */
 async function setup(...argv: string[]): Promise<CliResult> {
+  return setupWith({}, ...argv);
+}
+
+async function setupWith(env: Record<string, string>, ...argv: string[]): Promise<CliResult> {
   const args = [cliPath, "setup", ...argv, "--config", target, "--workspace", box.workspace];
   try {
     const { stdout, stderr } = await run(process.execPath, [...args, "--state-dir", box.stateDir], {
-      env: testEnv(),
+      env: testEnv(env),
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -54,6 +58,25 @@ describe("setup without a terminal", () => {
     expect(dropbox.stderr).toContain("--token");
     expect(await exists(target)).toBe(false);
     expect(await exists(box.stateDir)).toBe(false);
+  });
+
+  it("without rclone, names the package manager's install command (never a download piped to a shell)", async () => {
+    const bin = join(box.root, "bin");
+    await mkdir(bin);
+    await symlink("/usr/bin/apt-get", join(bin, "apt-get"));
+    const result = await setupWith(
+      { PATH: bin },
+      "--provider",
+      "local",
+      "--mode",
+      "mailbox",
+      "--local-dir",
+      "/x",
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/rclone is not installed: install it: (sudo )?apt-get install -y rclone/);
+    expect(result.stderr).not.toMatch(/curl|\| *sh/);
+    expect(await exists(target)).toBe(false);
   });
 
   it.each([
