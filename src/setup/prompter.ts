@@ -16,7 +16,7 @@ export interface Prompter {
   secret(message: string, check?: (value: string) => string | undefined): Promise<string>;
   confirm(message: string, initial: boolean): Promise<boolean>;
   note(message: string, title?: string): void;
-  step(message: string): void;
+  intro(title: string): void;
 }
 
 export class SetupCancelled extends Error {
@@ -57,6 +57,6 @@ export function terminalPrompter(): Prompter {
       answered(await clack.password({ message, validate: (value) => check?.(value ?? "") })),
     confirm: async (message, initial) => answered(await clack.confirm({ message, initialValue: initial })),
     note: (message, title) => clack.note(message, title),
-    step: (message) => clack.log.step(message),
+    intro: (title) => clack.intro(title),
   };
 }

@@ -61,6 +61,9 @@ async function ensureRclone(options: SetupOptions): Promise<string> {
 
 export async function runSetup(options: SetupOptions): Promise<void> {
   const { answers, prompter, out } = options;
+  prompter?.intro(
+    "workspace-sync setup: sync this agent's workspace with your cloud (Ctrl-C stops, nothing written)",
+  );
   const binary = await ensureRclone(options);
   if (prompter) {
     await askMissing(answers, prompter);
