@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Everything the tests need, from the OS package manager and the npm registry only:
 # the real rclone (tests never mock it), Chromium (the live page is tested in a real browser, driven by
-# npm playwright-core: never `npx playwright install`), the npm dependencies, then the real OpenClaw host
-# for `npm run test:openclaw` (Node 24 and openclaw from the npm registry, cached between runs).
+# npm playwright-core: never `npx playwright install`), tmux (the setup wizard is driven through a real
+# terminal), age (a backup must open with the standard age CLI), openssl (the backup bench's baseline),
+# the npm dependencies, then the real OpenClaw host for `npm run test:openclaw` (Node 24 and openclaw from
+# the npm registry, cached between runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+missing=()
+for tool in chromium tmux age openssl; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "install-test-deps: please install chromium with your package manager" >&2
+    echo "install-test-deps: please install ${missing[*]} with your package manager" >&2
     exit 1
   fi
 fi

@@ -1,9 +1,11 @@
 /** Exit codes people and scripts can rely on, and the one place errors are mapped to them. */
 import { ConfigError } from "../config/load.js";
+import { CredentialsMissingError } from "../host/remote.js";
 import { UnsupportedModeError } from "../host/workspace.js";
 import { StateDirBusyError } from "../log/state-dir-lock.js";
 import { ProviderOffError } from "../providers/index.js";
 import { RcloneNotFoundError, RcloneVersionError } from "../rclone/binary.js";
+import { RcloneConfigParseError } from "../rclone/config-file.js";
 
 export const ExitCode = {
   ok: 0,
@@ -31,12 +33,17 @@ export function toCliError(error: unknown): CliError | null {
   if (
     error instanceof ConfigError ||
     error instanceof ProviderOffError ||
-    error instanceof UnsupportedModeError
+    error instanceof UnsupportedModeError ||
+    error instanceof CredentialsMissingError
   ) {
     return new CliError(error.message, ExitCode.usage);
   }
   if (error instanceof StateDirBusyError) return new CliError(error.message, ExitCode.busy);
-  if (error instanceof RcloneNotFoundError || error instanceof RcloneVersionError) {
+  if (
+    error instanceof RcloneNotFoundError ||
+    error instanceof RcloneVersionError ||
+    error instanceof RcloneConfigParseError
+  ) {
     return new CliError(error.message, ExitCode.failed);
   }
   return null;

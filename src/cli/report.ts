@@ -10,6 +10,7 @@ import { EventLog, type LogRecord } from "../log/event-log.js";
 import { type LockHolder, readStateDirLock } from "../log/state-dir-lock.js";
 import { modeFor } from "../modes/index.js";
 import { workspacePaths } from "../paths.js";
+import { providerFor } from "../providers/index.js";
 import { remoteSpec } from "../rclone/remote.js";
 import type { Resolved } from "./context.js";
 import { resyncCommandFor } from "./cycle-format.js";
@@ -85,6 +86,13 @@ function conflictsOf(cycle: CycleRecord | null): Conflict[] {
   return cycle !== null && "bisync" in cycle ? (cycle.bisync?.conflicts ?? []) : [];
 }
 
+/** Path segments before `remotePath` (the S3 bucket); none when the provider is off. */
+export function remotePrefix(resolved: Resolved): string[] {
+  const sync = resolved.loaded.sync;
+  if (sync.provider === "off") return [];
+  return providerFor(sync).remote({ config: sync, stateDir: resolved.stateDir }).pathPrefix ?? [];
+}
+
 async function openReadOnly(resolved: Resolved) {
   const paths = workspacePaths(
     resolved.stateDir,
@@ -114,7 +122,7 @@ export async function buildStatus(resolved: Resolved, live?: LiveState): Promise
     return {
       workspace: paths.workspace,
       localDir: paths.localDir,
-      remote: remoteSpec(sync.remoteName, sync.remotePath),
+      remote: remoteSpec(sync.remoteName, [...remotePrefix(resolved), sync.remotePath]),
       mode: sync.mode,
       provider: sync.provider,
       state: stateName(snapshot.value),

@@ -6,9 +6,11 @@ import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { consola } from "consola";
 import { messageOf } from "../util/errors.js";
 import { toolVersion } from "../version.js";
+import { authorizeCommand } from "./commands/authorize.js";
 import { daemonCommand } from "./commands/daemon.js";
 import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
+import { setupCommand } from "./commands/setup.js";
 import { statusCommand } from "./commands/status.js";
 import { syncCommand } from "./commands/sync.js";
 import { ExitCode, toCliError } from "./errors.js";
@@ -24,6 +26,8 @@ const subCommands: Record<string, CommandDef | (() => Promise<CommandDef>)> = {
   log: logCommand as CommandDef,
   list: listCommand as CommandDef,
   daemon: daemonCommand as CommandDef,
+  setup: setupCommand as CommandDef,
+  authorize: authorizeCommand as CommandDef,
   viz: lazy(async () => (await import("./commands/viz.js")).vizCommand as CommandDef),
 };
 

@@ -5,7 +5,10 @@
 import { readFile } from "node:fs/promises";
 import { ProviderConfigError, providerFor } from "../providers/index.js";
 import { type BackupConfig, backupSchema } from "./backup.js";
-import { knownSyncKeys, reservedKeys, type SyncConfig, supportedProviders, syncSchema } from "./schema.js";
+import { reservedKeys, type SyncConfig, syncSchema } from "./schema.js";
+import { unknownKeyWarning, unknownKeyWarnings } from "./unknown-keys.js";
+
+export { nearestKey } from "./unknown-keys.js";
 
 export const pluginId = "openclaw-workspace-sync";
 
@@ -53,45 +56,13 @@ export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, key = ""): unk
   return value;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j] ?? 0;
-      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + cost);
-      previous = saved;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
-export function nearestKey(key: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = distance(key, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
-}
-
-function unknownKeyWarnings(
-  raw: Record<string, unknown>,
-  known: readonly string[],
-  prefix: string,
-): string[] {
-  return Object.keys(raw)
-    .filter((key) => !known.includes(key))
-    .map((key) => {
-      const near = nearestKey(key, known);
-      return `unknown key \`${prefix}${key}\` is ignored${near ? ` (did you mean \`${prefix}${near}\`?)` : ""}`;
-    });
+/** `` `timeout` `` → `` `sync.timeout` `` in the nested form: keys in messages name where they are. */
+function withPrefix(message: string, prefix: string, keys: readonly string[]): string {
+  if (prefix === "") return message;
+  return message.replace(
+    /`([A-Za-z][A-Za-z0-9]*)((?:\.[A-Za-z0-9_*]+)*)`/g,
+    (whole, key: string, rest: string) => (keys.includes(key) ? `\`${prefix}${key}${rest}\`` : whole),
+  );
 }
 
 interface Validator<T> {
@@ -121,7 +92,9 @@ function validate<T>(
   const lines = result.error.issues.map((issue) => {
     const where =
       issue.path.length > 0 ? `${prefix}${issue.path.map(String).join(".")}` : prefix || "(config)";
-    return issue.message.includes("`") ? issue.message : `\`${where}\`: ${issue.message}`;
+    if (!issue.message.includes("`")) return `\`${where}\`: ${issue.message}`;
+    const top = issue.path[0];
+    return typeof top === "string" ? withPrefix(issue.message, prefix, [top]) : issue.message;
   });
   throw new ConfigError(lines.join("; "), source);
 }
@@ -136,18 +109,24 @@ export function parseConfig(
   const nested = isRecord(raw.sync);
   const syncRaw = nested ? (raw.sync as Record<string, unknown>) : raw;
   const sync = validate(syncSchema, syncRaw, nested ? "sync." : "", env, source);
-  const warnings = unknownKeyWarnings(syncRaw, [...knownSyncKeys, ...reservedKeys], nested ? "sync." : "");
-  if (!(supportedProviders as readonly string[]).includes(sync.provider)) {
-    throw new ConfigError(
-      `\`provider\`: "${sync.provider}" is not supported by this version yet; supported: ${supportedProviders.join(", ")}`,
-      source,
-    );
+  const warnings = unknownKeyWarnings(syncSchema, syncRaw, nested ? "sync." : "", nested ? [] : reservedKeys);
+  if (nested) {
+    for (const key of Object.keys(raw).filter((k) => !reservedKeys.includes(k))) {
+      warnings.push(
+        key in syncSchema.shape
+          ? `key \`${key}\` is ignored next to \`sync\`: in the nested form it belongs inside \`sync\``
+          : unknownKeyWarning(key, reservedKeys, ""),
+      );
+    }
   }
   if (sync.provider !== "off") {
     try {
       providerFor(sync).remote({ config: sync, stateDir: "" });
     } catch (error) {
-      if (error instanceof ProviderConfigError) throw new ConfigError(error.message, source);
+      if (error instanceof ProviderConfigError) {
+        const keys = nested ? Object.keys(syncSchema.shape) : [];
+        throw new ConfigError(withPrefix(error.message, nested ? "sync." : "", keys), source);
+      }
       throw error;
     }
   }
@@ -155,7 +134,7 @@ export function parseConfig(
   if (raw.backup !== undefined) {
     if (!isRecord(raw.backup)) throw new ConfigError("`backup` must be an object", source);
     backup = validate(backupSchema, raw.backup, "backup.", env, source);
-    warnings.push(...unknownKeyWarnings(raw.backup, Object.keys(backupSchema.shape), "backup."));
+    warnings.push(...unknownKeyWarnings(backupSchema, raw.backup, "backup."));
   }
   return { sync, backup, source, warnings };
 }

@@ -3,39 +3,76 @@
  * and the backup block (which may override them for its own remote). Keys follow the existing plugin.
  */
 import { z } from "zod";
+import { hasControlChar as hasControlCharacter } from "../rclone/remote.js";
+
+export { hasControlCharacter };
+
+const oneLineMessage = "must be one line of printable text (no newlines or control characters)";
 
 /** One line of text that cannot break the rclone config file it is written into. */
 export const configValue = (key: string) =>
   z
     .string({ error: `\`${key}\` must be a string` })
-    .refine((v) => !/[\r\n\0]/.test(v), { error: `\`${key}\` must be one line (no newlines)` });
+    .refine((v) => !hasControlCharacter(v), { error: `\`${key}\` ${oneLineMessage}`, abort: true });
+
+/**
+ * An OAuth token as `rclone authorize` prints it: one line of JSON with an `access_token`.
+ * Checked here so a pasted or `${ENV}` token that is not one fails with its key named.
+ */
+export const tokenValue = (key: string) =>
+  configValue(key).refine(
+    (v) => {
+      try {
+        const parsed: unknown = JSON.parse(v);
+        return (
+          typeof parsed === "object" &&
+          parsed !== null &&
+          typeof (parsed as { access_token?: unknown }).access_token === "string"
+        );
+      } catch {
+        return false;
+      }
+    },
+    {
+      error: `\`${key}\` must be the token JSON from \`workspace-sync authorize\` or \`rclone authorize\` ({"access_token": ...})`,
+    },
+  );
 
 export const s3Block = z.object(
   {
     endpoint: configValue("s3.endpoint").optional(),
-    bucket: configValue("s3.bucket").optional(),
+    bucket: configValue("s3.bucket")
+      .refine((v) => /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/.test(v), {
+        error: "`s3.bucket` must be a bucket name: 3 or more letters, digits, `.`, `_` or `-` (no `/`)",
+      })
+      .optional(),
     region: configValue("s3.region").optional(),
     accessKeyId: configValue("s3.accessKeyId").optional(),
     secretAccessKey: configValue("s3.secretAccessKey").optional(),
     /** rclone's s3 `provider` (AWS, Minio, Cloudflare, Other, ...). */
-    provider: configValue("s3.provider").optional(),
+    provider: configValue("s3.provider")
+      .refine((v) => /^[A-Za-z0-9]+$/.test(v), {
+        error: "`s3.provider` must be an rclone S3 provider name such as AWS, Cloudflare, Minio or Other",
+      })
+      .optional(),
   },
   { error: '`s3` must be an object such as { "bucket": "my-bucket", "region": "us-east-1" }' },
 );
 
 export const dropboxBlock = z.object(
   {
+    /** The app key belongs to an "App folder" Dropbox app: the remote's root is that folder. */
     appFolder: z.boolean({ error: "`dropbox.appFolder` must be true or false" }).optional(),
     appKey: configValue("dropbox.appKey").optional(),
     appSecret: configValue("dropbox.appSecret").optional(),
-    token: configValue("dropbox.token").optional(),
+    token: tokenValue("dropbox.token").optional(),
   },
   { error: "`dropbox` must be an object" },
 );
 
 export const gdriveBlock = z.object(
   {
-    token: configValue("gdrive.token").optional(),
+    token: tokenValue("gdrive.token").optional(),
     teamDrive: configValue("gdrive.teamDrive").optional(),
     rootFolderId: configValue("gdrive.rootFolderId").optional(),
   },
@@ -44,7 +81,7 @@ export const gdriveBlock = z.object(
 
 export const onedriveBlock = z.object(
   {
-    token: configValue("onedrive.token").optional(),
+    token: tokenValue("onedrive.token").optional(),
     driveId: configValue("onedrive.driveId").optional(),
     driveType: z
       .enum(["personal", "business", "sharepoint"], {
@@ -65,7 +102,9 @@ export const customBlock = z.object(
         z.string().regex(/^[a-z0-9_]+$/, {
           error: "`custom.rcloneOptions` keys must be rclone option names (lowercase, digits, `_`)",
         }),
-        configValue("custom.rcloneOptions.*"),
+        z
+          .string({ error: "must be a string (rclone options are text)" })
+          .refine((v) => !hasControlCharacter(v), { error: oneLineMessage }),
         { error: "`custom.rcloneOptions` must be an object of string values" },
       )
       .default({}),
@@ -81,5 +120,11 @@ export const providerBlocks = {
   custom: customBlock.optional(),
 };
 
+export const providerNames = ["local", "dropbox", "gdrive", "onedrive", "s3", "custom"] as const;
+export type ProviderName = (typeof providerNames)[number];
+
 export type S3Block = z.infer<typeof s3Block>;
+export type DropboxBlock = z.infer<typeof dropboxBlock>;
+export type GdriveBlock = z.infer<typeof gdriveBlock>;
+export type OnedriveBlock = z.infer<typeof onedriveBlock>;
 export type CustomBlock = z.infer<typeof customBlock>;

@@ -3,10 +3,10 @@
  * existing `plugins.entries.openclaw-workspace-sync.config` keeps working, flat or nested `{sync, backup}`.
  */
 import { z } from "zod";
-import { configValue, providerBlocks } from "./provider-blocks.js";
+import { configValue, hasControlCharacter, providerBlocks, providerNames } from "./provider-blocks.js";
 
-const modes = ["mailbox", "mirror", "bisync"] as const;
-export const supportedProviders = ["off", "local", "s3", "custom"] as const;
+export const modes = ["mailbox", "mirror", "bisync"] as const;
+export const supportedProviders = ["off", ...providerNames] as const;
 
 function isInside(relative: string): boolean {
   const parts = relative.split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
@@ -18,23 +18,28 @@ function isInside(relative: string): boolean {
   return true;
 }
 
-const localPath = z
-  .string({ error: '`localPath` must be a string: a folder inside the workspace ("" = the workspace root)' })
-  .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
-    error: "`localPath` must be relative to the workspace, not an absolute path",
-  })
-  .refine(isInside, { error: "`localPath` must stay inside the workspace (no `..` escape)" })
-  .refine((p) => !p.split(/[\\/]+/).includes(".workspace-sync"), {
-    error: "`localPath` must not be inside `.workspace-sync` (the tool's own folder)",
-  });
+/** A folder inside the workspace (`localPath`, `ingestPath`). */
+const workspaceFolder = (key: string) =>
+  z
+    .string({ error: `\`${key}\` must be a string: a folder inside the workspace ("" = the workspace root)` })
+    .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
+      error: `\`${key}\` must be relative to the workspace, not an absolute path`,
+    })
+    .refine(isInside, { error: `\`${key}\` must stay inside the workspace (no \`..\` escape)` })
+    .refine((p) => !p.split(/[\\/]+/).includes(".workspace-sync"), {
+      error: `\`${key}\` must not be inside \`.workspace-sync\` (the tool's own folder)`,
+    })
+    .refine((p) => !hasControlCharacter(p), { error: `\`${key}\` must not contain control characters` });
 
+/**
+ * The folder on the remote. Empty (the remote's root) only for a Dropbox app folder, whose root is the
+ * app's own folder (checked on the whole object, below).
+ */
 const remotePath = z
   .string({ error: '`remotePath` must be a string: a folder on the remote, such as "openclaw-share"' })
-  .refine((p) => p.replace(/^\/+|\/+$/g, "") !== "", {
-    error: "`remotePath` must name a folder: syncing to the remote's root could delete unrelated files",
-  })
   .refine((p) => !p.split("/").includes(".."), { error: "`remotePath` must not contain `..`" })
-  .refine((p) => !/[\r\n\0]/.test(p), { error: "`remotePath` must not contain control characters" })
+  .refine((p) => !hasControlCharacter(p), { error: "`remotePath` must not contain control characters" })
+  .default("openclaw-share")
   .transform((p) => p.replace(/^\/+|\/+$/g, ""));
 
 const seconds = (key: string, min: number, fallback: number) =>
@@ -44,91 +49,109 @@ const seconds = (key: string, min: number, fallback: number) =>
     .min(min, { error: `\`${key}\` must be at least ${min} seconds` })
     .default(fallback);
 
-export const syncSchema = z.object({
-  provider: z
-    .enum([...supportedProviders, "dropbox", "gdrive", "onedrive", "s3", "custom"], {
-      error: "`provider` must be one of: off, local, dropbox, gdrive, onedrive, s3, custom",
-    })
-    .default("off"),
-  mode: z.enum(modes, {
-    error: (issue) =>
-      issue.input === undefined
-        ? "`mode` is required: one of mailbox (safest), mirror, bisync"
-        : "`mode` must be one of: mailbox (safest), mirror, bisync",
-  }),
-  remotePath: remotePath.default("openclaw-share"),
-  localPath: localPath.default("shared"),
-  remoteName: z
-    .string({ error: "`remoteName` must be a string" })
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, {
-      error: "`remoteName` may hold letters, digits, `_`, `-` and `.` (up to 64), like an rclone remote name",
-    })
-    .default("cloud"),
-  exclude: z
-    .array(
-      z.string().refine((p) => !/[\r\n\0]/.test(p), { error: "`exclude` patterns must be one line each" }),
-      {
-        error: "`exclude` must be a list of rclone filter patterns",
-      },
-    )
-    .default(["**/.DS_Store"]),
-  timeout: seconds("timeout", 60, 1800),
-  interval: z
-    .number({ error: "`interval` must be a number of seconds (0 = no timer)" })
-    .int({ error: "`interval` must be a whole number of seconds" })
-    .min(0, { error: "`interval` must be 0 (no timer) or a number of seconds" })
-    .default(0),
-  onSessionStart: z.boolean({ error: "`onSessionStart` must be true or false" }).default(false),
-  onSessionEnd: z.boolean({ error: "`onSessionEnd` must be true or false" }).default(false),
-  notifyOnInbox: z.boolean({ error: "`notifyOnInbox` must be true or false" }).default(false),
-  ingest: z.boolean({ error: "`ingest` must be true or false" }).default(false),
-  ingestPath: localPath.default("inbox"),
-  conflictResolve: z
-    .enum(["newer", "local", "remote"], { error: "`conflictResolve` must be one of: newer, local, remote" })
-    .default("newer"),
-  copySymlinks: z.boolean({ error: "`copySymlinks` must be true or false" }).default(false),
-  /** A one-way cycle that would delete more than this percent of the destination's files halts first. */
-  maxDelete: z
-    .number({ error: "`maxDelete` must be a percentage from 0 to 100" })
-    .min(0, { error: "`maxDelete` must be a percentage from 0 to 100" })
-    .max(100, { error: "`maxDelete` must be a percentage from 0 to 100" })
-    .default(50),
-  /** Accepted for compatibility: the tool always writes its own rclone config under the state directory. */
-  configPath: configValue("configPath").optional(),
-  ...providerBlocks,
-  local: z
-    .object(
-      {
-        path: z
-          .string({ error: "`local.path` must be a string: an absolute folder that acts as the cloud" })
-          .refine((p) => p.startsWith("/"), { error: "`local.path` must be an absolute path" })
-          .optional(),
-      },
-      { error: '`local` must be an object such as { "path": "/srv/cloud" }' },
-    )
-    .default({}),
-  retry: z
-    .object(
-      {
-        attempts: z
-          .number({ error: "`retry.attempts` must be a number" })
-          .int()
-          .min(1, { error: "`retry.attempts` must be between 1 and 20" })
-          .max(20, { error: "`retry.attempts` must be between 1 and 20" })
-          .default(5),
-        delay: z
-          .number({ error: "`retry.delay` must be a number of seconds" })
-          .min(0.1, { error: "`retry.delay` must be at least 0.1 seconds" })
-          .default(10),
-        maxDelay: z
-          .number({ error: "`retry.maxDelay` must be a number of seconds" })
-          .min(0.1, { error: "`retry.maxDelay` must be at least 0.1 seconds" })
-          .default(300),
-      },
-      { error: '`retry` must be an object such as { "attempts": 5, "delay": 10 }' },
-    )
-    .default({ attempts: 5, delay: 10, maxDelay: 300 }),
-});
+export const syncSchema = z
+  .object({
+    provider: z
+      .enum(supportedProviders, {
+        error: "`provider` must be one of: off, local, dropbox, gdrive, onedrive, s3, custom",
+      })
+      .default("off"),
+    mode: z.enum(modes, {
+      error: (issue) =>
+        issue.input === undefined
+          ? "`mode` is required: one of mailbox (safest), mirror, bisync"
+          : "`mode` must be one of: mailbox (safest), mirror, bisync",
+    }),
+    remotePath,
+    localPath: workspaceFolder("localPath").default("shared"),
+    remoteName: z
+      .string({ error: "`remoteName` must be a string" })
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, {
+        error:
+          "`remoteName` may hold letters, digits, `_`, `-` and `.` (up to 64), like an rclone remote name",
+      })
+      .default("cloud"),
+    exclude: z
+      .array(
+        z
+          .string()
+          .refine((p) => !hasControlCharacter(p), { error: "`exclude` patterns must be one line each" }),
+        {
+          error: "`exclude` must be a list of rclone filter patterns",
+        },
+      )
+      .default(["**/.DS_Store"]),
+    timeout: seconds("timeout", 60, 1800),
+    interval: z
+      .number({ error: "`interval` must be a number of seconds (0 = no timer)" })
+      .int({ error: "`interval` must be a whole number of seconds" })
+      .min(0, { error: "`interval` must be 0 (no timer) or a number of seconds" })
+      .default(0),
+    onSessionStart: z.boolean({ error: "`onSessionStart` must be true or false" }).default(false),
+    onSessionEnd: z.boolean({ error: "`onSessionEnd` must be true or false" }).default(false),
+    notifyOnInbox: z.boolean({ error: "`notifyOnInbox` must be true or false" }).default(false),
+    ingest: z.boolean({ error: "`ingest` must be true or false" }).default(false),
+    ingestPath: workspaceFolder("ingestPath").default("inbox"),
+    conflictResolve: z
+      .enum(["newer", "local", "remote"], { error: "`conflictResolve` must be one of: newer, local, remote" })
+      .default("newer"),
+    copySymlinks: z.boolean({ error: "`copySymlinks` must be true or false" }).default(false),
+    /** A one-way cycle that would delete more than this percent of the destination's files halts first. */
+    maxDelete: z
+      .number({ error: "`maxDelete` must be a percentage from 0 to 100" })
+      .min(0, { error: "`maxDelete` must be a percentage from 0 to 100" })
+      .max(100, { error: "`maxDelete` must be a percentage from 0 to 100" })
+      .default(50),
+    /** Accepted for compatibility: the tool always writes its own rclone config under the state directory. */
+    configPath: configValue("configPath").optional(),
+    ...providerBlocks,
+    local: z
+      .object(
+        {
+          path: z
+            .string({ error: "`local.path` must be a string: an absolute folder that acts as the cloud" })
+            .refine((p) => p.startsWith("/"), { error: "`local.path` must be an absolute path" })
+            .refine((p) => !hasControlCharacter(p), {
+              error: "`local.path` must not contain control characters",
+            })
+            .optional(),
+        },
+        { error: '`local` must be an object such as { "path": "/srv/cloud" }' },
+      )
+      .default({}),
+    retry: z
+      .object(
+        {
+          attempts: z
+            .number({ error: "`retry.attempts` must be a number" })
+            .int()
+            .min(1, { error: "`retry.attempts` must be between 1 and 20" })
+            .max(20, { error: "`retry.attempts` must be between 1 and 20" })
+            .default(5),
+          delay: z
+            .number({ error: "`retry.delay` must be a number of seconds" })
+            .min(0.1, { error: "`retry.delay` must be at least 0.1 seconds" })
+            .default(10),
+          maxDelay: z
+            .number({ error: "`retry.maxDelay` must be a number of seconds" })
+            .min(0.1, { error: "`retry.maxDelay` must be at least 0.1 seconds" })
+            .default(300),
+        },
+        { error: '`retry` must be an object such as { "attempts": 5, "delay": 10 }' },
+      )
+      .default({ attempts: 5, delay: 10, maxDelay: 300 }),
+  })
+  .superRefine((config, context) => {
+    const appFolder = config.provider === "dropbox" && config.dropbox?.appFolder === true;
+    if (config.remotePath === "" && !appFolder) {
+      context.addIssue({
+        code: "custom",
+        path: ["remotePath"],
+        message:
+          '`remotePath` must name a folder: syncing to the remote\'s root could delete unrelated files (only a Dropbox app folder may use "")',
+      });
+    }
+  });
 
 export type SyncConfig = z.infer<typeof syncSchema>;
 export type SyncConfigInput = z.input<typeof syncSchema>;

@@ -1,11 +1,16 @@
 /** The providers this version can write a remote for. One folder per backend. */
 import type { SyncConfig } from "../config/schema.js";
 import { customProvider } from "./custom/index.js";
+import { dropboxProvider } from "./dropbox/index.js";
+import { gdriveProvider } from "./gdrive/index.js";
 import { localProvider } from "./local/index.js";
+import { onedriveProvider } from "./onedrive/index.js";
 import { s3Provider } from "./s3/index.js";
 import type { Provider } from "./types.js";
 
 export {
+  type OAuthBackend,
+  type OAuthRemote,
   type Provider,
   ProviderConfigError,
   type ProviderSettings,
@@ -14,6 +19,9 @@ export {
 
 const providers: Readonly<Record<string, Provider>> = {
   local: localProvider,
+  dropbox: dropboxProvider,
+  gdrive: gdriveProvider,
+  onedrive: onedriveProvider,
   s3: s3Provider,
   custom: customProvider,
 };

@@ -15,6 +15,21 @@ export interface ProviderContext {
   stateDir: string;
 }
 
+/** The OAuth backends `workspace-sync authorize` can get a token for (rclone's backend names). */
+export type OAuthBackend = "dropbox" | "drive" | "onedrive";
+
+export interface OAuthRemote {
+  /** The backend name for `rclone authorize`. */
+  backend: OAuthBackend;
+  /**
+   * Options that may live in the project's rclone.conf instead of the config (stored there by
+   * `authorize`, refreshed there by rclone): kept from the file when the config does not give them.
+   */
+  stored: readonly string[];
+  /** Options the remote cannot work without, and what to do when one is missing. */
+  required: readonly { option: string; fix: string }[];
+}
+
 export interface RemoteDefinition {
   /** The section written to the project's rclone.conf (`type` and its options). */
   section: Record<string, string>;
@@ -26,6 +41,8 @@ export interface RemoteDefinition {
   pathPrefix?: string[];
   /** How the remote is described to people (no secret). */
   describe: string;
+  /** Set for OAuth backends (Dropbox, Google Drive, OneDrive). */
+  oauth?: OAuthRemote;
 }
 
 export interface Provider {

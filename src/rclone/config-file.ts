@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import { tokenExpiry } from "../providers/oauth.js";
 import { writeFileDurably } from "../util/durable-file.js";
 import { hasControlChar, remoteNamePattern } from "./remote.js";
 
@@ -79,7 +80,6 @@ function unquote(text: string): string {
   return text;
 }
 
-/** Parses rclone's INI config text the way rclone reads it. Encrypted configs are refused. */
 /** The file already has exactly this text and mode 0600: no write (and no fsync) needed. */
 async function holds(file: string, text: string): Promise<boolean> {
   try {
@@ -90,6 +90,7 @@ async function holds(file: string, text: string): Promise<boolean> {
   }
 }
 
+/** Parses rclone's INI config text the way rclone reads it. Encrypted configs are refused. */
 export function parseRcloneConfig(text: string): RcloneRemotes {
   const remotes: RcloneRemotes = {};
   let current: Record<string, string> | undefined;
@@ -116,4 +117,53 @@ export function parseRcloneConfig(text: string): RcloneRemotes {
 /** Reads an rclone config file back (for tests, and to keep a token rclone refreshed in place). */
 export async function readRcloneConfig(file: string): Promise<RcloneRemotes> {
   return parseRcloneConfig(await readFile(file, "utf8"));
+}
+
+/** The remotes in `file`; none when it does not exist. Throws {@link RcloneConfigParseError} naming the file. */
+export async function readRcloneConfigIfAny(file: string): Promise<RcloneRemotes> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw error;
+  }
+  try {
+    return parseRcloneConfig(text);
+  } catch (error) {
+    throw new RcloneConfigParseError(
+      `${file}: ${(error as Error).message}; move it away and run the command again (re-authorize OAuth remotes)`,
+    );
+  }
+}
+
+/**
+ * The section to write for a remote: `next` (from the config), keeping what the file already holds
+ * for the same backend (same `type` and `client_id`) when it is newer or the config does not give it:
+ * - `token`: the file's token wins when its expiry is later (rclone refreshed it there), or when the
+ *   config gives none and `token` is among `stored`;
+ * - any other `stored` option the config leaves out (for example OneDrive's `drive_id` from authorize).
+ */
+export function mergeRemoteSection(
+  previous: Readonly<Record<string, string>> | undefined,
+  next: Readonly<Record<string, string>>,
+  stored: readonly string[] = [],
+): Record<string, string> {
+  const merged = { ...next };
+  if (!previous || previous.type !== next.type || (previous.client_id ?? "") !== (next.client_id ?? "")) {
+    return merged;
+  }
+  for (const key of stored) {
+    const kept = previous[key];
+    if (merged[key] === undefined && kept !== undefined) merged[key] = kept;
+  }
+  const keptToken = previous.token;
+  if (
+    keptToken !== undefined &&
+    next.token !== undefined &&
+    tokenExpiry(keptToken) > tokenExpiry(next.token)
+  ) {
+    merged.token = keptToken;
+  }
+  return merged;
 }

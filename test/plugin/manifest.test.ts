@@ -2,7 +2,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { manifestText, pluginConfigSchema, pluginManifest } from "../../src/plugin/manifest.js";
+import { pluginConfigJsonSchema } from "../../src/config/json-schema.js";
+import { manifestText, pluginManifest } from "../../src/plugin/manifest.js";
+
+/** The manifest's JSON Schema as a validator: what OpenClaw checks a config against. */
+const pluginConfigSchema = z.fromJSONSchema(pluginManifest().configSchema as never);
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -49,6 +53,6 @@ describe("openclaw.plugin.json", () => {
     const schema = pluginManifest().configSchema as { anyOf?: unknown[]; $schema?: string };
     expect(schema.anyOf).toHaveLength(2);
     expect(schema.$schema).toBeUndefined();
-    expect(z.toJSONSchema(pluginConfigSchema, { io: "input", target: "draft-07" })).toMatchObject(schema);
+    expect(schema).toEqual(pluginConfigJsonSchema());
   });
 });

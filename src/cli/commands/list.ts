@@ -33,6 +33,11 @@ export const listCommand = defineCommand({
       redact: remote.redact,
       stdout: "text",
     });
+    if (!result.ok && result.failure.kind === "not-found") {
+      if (args.json) out.json([]);
+      else out.line(`nothing on the remote yet: the first sync creates ${remote.remoteRoot}`);
+      return;
+    }
     if (!result.ok) throw new CliError(`list failed: ${failureLine(result.failure)}`);
     const files = (JSON.parse(result.stdout || "[]") as ListedFile[]).sort((a, b) =>
       a.Path.localeCompare(b.Path),
@@ -43,5 +48,9 @@ export const listCommand = defineCommand({
     }
     for (const f of files)
       out.line(args.long ? `${bytes(f.Size).padStart(10)}  ${f.ModTime}  ${f.Path}` : f.Path);
+    if (args.long) {
+      const total = files.reduce((sum, f) => sum + f.Size, 0);
+      out.line(`${files.length} files, ${bytes(total)} in ${remote.remoteRoot}`);
+    }
   },
 });

@@ -6,7 +6,6 @@ import type { AnyCycleContext } from "../../host/workspace.js";
 import type { HostClient } from "../../ipc/client.js";
 import type { SendResult } from "../../ipc/protocol.js";
 import { workspacePaths } from "../../paths.js";
-import { providerFor } from "../../providers/index.js";
 import { remoteSpec } from "../../rclone/remote.js";
 import { commonArgs, type Resolved, resolveContext, withHost } from "../context.js";
 import { cycleLines, haltLine, resyncCommandFor } from "../cycle-format.js";
@@ -14,7 +13,7 @@ import { CliError, ExitCode } from "../errors.js";
 import { failureLine } from "../format.js";
 import { createOutput, type Output } from "../output.js";
 import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
-import { stateName } from "../report.js";
+import { remotePrefix, stateName } from "../report.js";
 import { routed } from "../route.js";
 
 function directionOf(value: string | undefined): Direction {
@@ -132,8 +131,7 @@ function oneShot(
 function endpoints(resolved: Resolved): string {
   const sync = resolved.loaded.sync;
   const localDir = workspacePaths(resolved.stateDir, resolved.workspace, sync.localPath).localDir;
-  const prefix = providerFor(sync).remote({ config: sync, stateDir: resolved.stateDir }).pathPrefix ?? [];
-  return `${localDir} <-> ${remoteSpec(sync.remoteName, [...prefix, sync.remotePath])}`;
+  return `${localDir} <-> ${remoteSpec(sync.remoteName, [...remotePrefix(resolved), sync.remotePath])}`;
 }
 
 function report(outcome: SyncOutcome, resolved: Resolved, json: boolean, out: Output): void {

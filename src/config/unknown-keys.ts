@@ -1,0 +1,80 @@
+/**
+ * Keys the schema does not know: ignored, with a warning that names the nearest known key
+ * ("did you mean"). Walks the zod schema alongside the raw object, into nested blocks.
+ */
+import { z } from "zod";
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const saved = row[j] ?? 0;
+      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + cost);
+      previous = saved;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+export function nearestKey(key: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = distance(key, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The object schema inside optional/default/pipe wrappers; null for anything else. */
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | null {
+  let current: z.ZodType = schema;
+  for (let depth = 0; depth < 10; depth++) {
+    if (current instanceof z.ZodObject) return current.shape as Record<string, z.ZodType>;
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else {
+      return null;
+    }
+  }
+  return null;
+}
+
+export function unknownKeyWarning(key: string, known: readonly string[], prefix: string): string {
+  const near = nearestKey(key, known);
+  return `unknown key \`${prefix}${key}\` is ignored${near ? ` (did you mean \`${prefix}${near}\`?)` : ""}`;
+}
+
+/** Warnings for every key of `raw` (at any depth of nested objects) that `schema` does not know. */
+export function unknownKeyWarnings(
+  schema: z.ZodType,
+  raw: unknown,
+  prefix: string,
+  alsoKnown: readonly string[] = [],
+): string[] {
+  const shape = objectShape(schema);
+  if (shape === null || !isRecord(raw)) return [];
+  const known = [...Object.keys(shape), ...alsoKnown];
+  const warnings: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const child = shape[key];
+    if (child === undefined) {
+      if (!alsoKnown.includes(key)) warnings.push(unknownKeyWarning(key, known, prefix));
+    } else {
+      warnings.push(...unknownKeyWarnings(child, value, `${prefix}${key}.`));
+    }
+  }
+  return warnings;
+}
