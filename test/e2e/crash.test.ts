@@ -100,8 +100,11 @@ describe("a host killed mid-cycle", () => {
     await makeFiles(inbox, 1, 10, "drop");
     const agentsOwn = await digest(inbox);
 
-    const { sawState } = await killDuring("running.draining");
+    const { sawState, rclonePids } = await killDuring("running.draining");
     expect(sawState).toBe(true);
+    // Count at rest: the killed host's rclone may still be moving files (until its next log line hits the
+    // closed pipe); a file it moves between two folders while they are counted would be counted twice.
+    for (let i = 0; i < 600 && rclonePids.some((pid) => isAlive(pid)); i++) await sleep(100);
     const staging = join(box.workspace, ".workspace-sync", "incoming");
     const inFlight =
       (await filesIn(outbox)).length + (await filesIn(inbox)).length - 1 + (await filesIn(staging)).length;
