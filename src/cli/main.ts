@@ -3,6 +3,7 @@ import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { consola } from "consola";
 import { messageOf } from "../util/errors.js";
 import { toolVersion } from "../version.js";
+import { backupCommand } from "./commands/backup.js";
 import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
 import { statusCommand } from "./commands/status.js";
@@ -16,6 +17,7 @@ const subCommands: Record<string, CommandDef> = {
   status: statusCommand as CommandDef,
   log: logCommand as CommandDef,
   list: listCommand as CommandDef,
+  backup: backupCommand as CommandDef,
 };
 
 export const mainCommand = defineCommand({

@@ -1,0 +1,373 @@
+/**
+ * The backup statechart: one backup at a time, on request (`backup now`) or when its interval is due.
+ *
+ * A backup streams the snapshot to a partial object (`archiving`), checks it on the remote (`verifying`),
+ * publishes it with its manifest written last (`publishing`), then applies retention (`pruning`). Pure:
+ * effects are inert placeholder actors provided by the host; every outcome is an event carrying `at`;
+ * the next due time lives in context and is awaited by the invoked `waitUntil` actor, so it survives a
+ * restart. A host that dies mid-backup starts it again; what the dead attempt uploaded is removed.
+ */
+import { assign, fromCallback, setup } from "xstate";
+import type { FailureReason } from "./outcomes.js";
+import type { TriggerSource } from "./requests.js";
+
+/** What the machine needs to know of a manifest (the host's type carries the rest). */
+export interface SnapshotSummary {
+  id: string;
+  time: string;
+  object: { name: string; bytes: number };
+  files: number;
+  bytes: number;
+  skippedCount: number;
+  [key: string]: unknown;
+}
+
+export interface UploadOutcome {
+  manifest: SnapshotSummary;
+  /** The partial object's name, published by `publishing`. */
+  partial: string;
+}
+
+export interface PruneOutcome {
+  removed: string[];
+  kept: number;
+  leftoversRemoved: string[];
+}
+
+export interface BackupRun {
+  requestIds: string[];
+  sources: TriggerSource[];
+  /** When this attempt started (epoch ms); the snapshot id derives from it. */
+  startedAt: number;
+  id: string;
+}
+
+export interface BackupRecord {
+  id: string;
+  requestIds: string[];
+  sources: TriggerSource[];
+  startedAt: number;
+  finishedAt: number;
+  snapshot: SnapshotSummary;
+  hashChecked: boolean;
+  prune: PruneOutcome | null;
+  pruneError: FailureReason | null;
+}
+
+export interface BackupFailure {
+  requestIds: string[];
+  at: number;
+  error: FailureReason;
+}
+
+export interface BackupContext {
+  /** Milliseconds between scheduled backups; null until a host says (no schedule). */
+  intervalMs: number | null;
+  /** When the next scheduled backup is due (epoch ms); null without a schedule. */
+  nextDueAt: number | null;
+  current: BackupRun | null;
+  /** Requests that arrived during a backup: served together by one more backup after it. */
+  pending: { requestIds: string[]; sources: TriggerSource[] } | null;
+  upload: UploadOutcome | null;
+  hashChecked: boolean;
+  /** Ids of attempts that failed or that a dead host left: their unpublished objects go at the next prune. */
+  abandoned: string[];
+  lastBackup: BackupRecord | null;
+  lastFailure: BackupFailure | null;
+  totals: { backups: number; failures: number; pruned: number };
+  rclone: string | null;
+}
+
+type At = { at: number };
+export type BackupEvent =
+  | ({ type: "hostStarted"; pid: number; intervalMs: number | null; rclone?: string } & At)
+  | ({ type: "hostStopped"; pid: number } & At)
+  | ({ type: "backupRequested"; requestId?: string; source: TriggerSource } & At)
+  | ({ type: "backupDue" } & At)
+  | ({ type: "uploadDone" } & UploadOutcome & At)
+  | ({ type: "uploadFailed"; error: FailureReason } & At)
+  | ({ type: "checkDone"; hashChecked: boolean } & At)
+  | ({ type: "checkFailed"; error: FailureReason } & At)
+  | ({ type: "publishDone" } & At)
+  | ({ type: "publishFailed"; error: FailureReason } & At)
+  | ({ type: "pruneDone" } & PruneOutcome & At)
+  | ({ type: "pruneFailed"; error: FailureReason } & At);
+
+export interface CreateInput {
+  id: string;
+  startedAt: number;
+}
+export interface PublishInput {
+  upload: UploadOutcome;
+}
+export interface PruneInput {
+  keepId: string;
+  abandoned: string[];
+}
+export interface DeadlineInput {
+  at: number;
+}
+
+/** After a failure the schedule tries again after at most this long. */
+export const failureRetryMs = 3_600_000;
+
+/** `20261121T091530Z-ab12`: sorts as time does; the tail (from the request) tells apart one second's. */
+export function snapshotIdAt(ms: number, seed: string): string {
+  const stamp = new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  let hash = 0;
+  for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `${stamp}-${(hash & 0xffff).toString(16).padStart(4, "0")}`;
+}
+
+const inert = <TInput>() => fromCallback<BackupEvent, TInput>(() => undefined);
+
+export const initialBackupContext: BackupContext = {
+  intervalMs: null,
+  nextDueAt: null,
+  current: null,
+  pending: null,
+  upload: null,
+  hashChecked: false,
+  abandoned: [],
+  lastBackup: null,
+  lastFailure: null,
+  totals: { backups: 0, failures: 0, pruned: 0 },
+  rclone: null,
+};
+
+function runFor(requestIds: string[], sources: TriggerSource[], at: number): BackupRun {
+  return { requestIds, sources, startedAt: at, id: snapshotIdAt(at, `${requestIds.join(",")}@${at}`) };
+}
+
+function requestOf(event: BackupEvent): { requestIds: string[]; sources: TriggerSource[] } {
+  if (event.type === "backupRequested") {
+    return { requestIds: event.requestId ? [event.requestId] : [], sources: [event.source] };
+  }
+  return { requestIds: [], sources: ["timer"] };
+}
+
+function failureOf(event: BackupEvent): FailureReason {
+  return "error" in event ? event.error : { kind: "fatal", message: `unexpected event ${event.type}` };
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** The attempts whose unpublished objects may be left on the remote. */
+function abandonedWith(context: BackupContext): string[] {
+  return unique([...context.abandoned, ...(context.current ? [context.current.id] : [])]);
+}
+
+/** When the follow-up of a finished backup starts: done events carry no time of their own. */
+function followUpAt(context: BackupContext): number {
+  return Math.max(context.lastBackup?.finishedAt ?? 0, context.lastFailure?.at ?? 0);
+}
+
+export const backupMachine = setup({
+  types: { context: {} as BackupContext, events: {} as BackupEvent },
+  actors: {
+    create: inert<CreateInput>(),
+    check: inert<PublishInput>(),
+    publish: inert<PublishInput>(),
+    prune: inert<PruneInput>(),
+    waitUntil: inert<DeadlineInput>(),
+  },
+  guards: {
+    scheduled: ({ context }) => context.nextDueAt !== null,
+    hasPending: ({ context }) => context.pending !== null,
+  },
+  actions: {
+    applySettings: assign(({ context, event }) => {
+      if (event.type !== "hostStarted") return {};
+      const intervalMs = event.intervalMs;
+      const last = context.lastBackup?.startedAt ?? null;
+      // Due one interval after the last backup; at once when there was none, or it is overdue.
+      const nextDueAt = intervalMs === null ? null : last === null ? event.at : last + intervalMs;
+      return { intervalMs, nextDueAt, rclone: event.rclone ?? context.rclone };
+    }),
+    beginBackup: assign(({ event }) => {
+      const { requestIds, sources } = requestOf(event);
+      return { current: runFor(requestIds, sources, event.at), upload: null, hashChecked: false };
+    }),
+    queueRequest: assign(({ context, event }) => {
+      const { requestIds, sources } = requestOf(event);
+      const pending = context.pending ?? { requestIds: [], sources: [] };
+      return {
+        pending: {
+          requestIds: unique([...pending.requestIds, ...requestIds]),
+          sources: unique([...pending.sources, ...sources]),
+        },
+      };
+    }),
+    restartBackup: assign(({ context, event }) => ({
+      abandoned: abandonedWith(context),
+      upload: null,
+      hashChecked: false,
+      current: context.current
+        ? runFor(context.current.requestIds, context.current.sources, event.at)
+        : runFor([], ["startup"], event.at),
+    })),
+    recordUpload: assign(({ event }) =>
+      event.type === "uploadDone" ? { upload: { manifest: event.manifest, partial: event.partial } } : {},
+    ),
+    recordCheck: assign(({ event }) =>
+      event.type === "checkDone" ? { hashChecked: event.hashChecked } : {},
+    ),
+    recordFailure: assign(({ context, event }) => {
+      const error = failureOf(event);
+      return {
+        lastFailure: { requestIds: context.current?.requestIds ?? [], at: event.at, error },
+        abandoned: abandonedWith(context),
+        current: null,
+        upload: null,
+        totals: { ...context.totals, failures: context.totals.failures + 1 },
+        nextDueAt:
+          context.intervalMs === null ? null : event.at + Math.min(context.intervalMs, failureRetryMs),
+      };
+    }),
+    recordBackup: assign(({ context, event }) => {
+      const current = context.current;
+      const upload = context.upload;
+      if (current === null || upload === null) return {};
+      const prune = event.type === "pruneDone" ? event : null;
+      const record: BackupRecord = {
+        id: current.id,
+        requestIds: current.requestIds,
+        sources: current.sources,
+        startedAt: current.startedAt,
+        finishedAt: event.at,
+        snapshot: upload.manifest,
+        hashChecked: context.hashChecked,
+        prune: prune
+          ? { removed: prune.removed, kept: prune.kept, leftoversRemoved: prune.leftoversRemoved }
+          : null,
+        pruneError: event.type === "pruneFailed" ? event.error : null,
+      };
+      return {
+        lastBackup: record,
+        current: null,
+        upload: null,
+        abandoned: prune ? [] : context.abandoned,
+        totals: {
+          backups: context.totals.backups + 1,
+          failures: context.totals.failures,
+          pruned: context.totals.pruned + (prune?.removed.length ?? 0),
+        },
+        nextDueAt: context.intervalMs === null ? null : current.startedAt + context.intervalMs,
+      };
+    }),
+    startPending: assign(({ context }) => {
+      const pending = context.pending;
+      if (pending === null) return {};
+      return { current: runFor(pending.requestIds, pending.sources, followUpAt(context)), pending: null };
+    }),
+  },
+}).createMachine({
+  id: "backup",
+  context: initialBackupContext,
+  initial: "idle",
+  on: {
+    hostStarted: { actions: "applySettings" },
+    hostStopped: {},
+  },
+  states: {
+    idle: {
+      invoke: {
+        id: "schedule",
+        src: "waitUntil",
+        input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
+      },
+      on: {
+        backupRequested: { target: "running", actions: "beginBackup" },
+        backupDue: { guard: "scheduled", target: "running", actions: "beginBackup" },
+      },
+    },
+    running: {
+      initial: "archiving",
+      on: {
+        backupRequested: { actions: "queueRequest" },
+        // A backup is already running: it serves the schedule too.
+        backupDue: {},
+        // The host died mid-backup: start it again; what it uploaded is removed by the prune.
+        hostStarted: { target: "running", reenter: true, actions: ["applySettings", "restartBackup"] },
+      },
+      states: {
+        archiving: {
+          invoke: {
+            id: "create",
+            src: "create",
+            input: ({ context }) => ({
+              id: context.current?.id ?? "",
+              startedAt: context.current?.startedAt ?? 0,
+            }),
+          },
+          on: {
+            uploadDone: { target: "verifying", actions: "recordUpload" },
+            uploadFailed: { target: "#backup.failed", actions: "recordFailure" },
+          },
+        },
+        verifying: {
+          invoke: {
+            id: "check",
+            src: "check",
+            input: ({ context }) => ({ upload: context.upload as UploadOutcome }),
+          },
+          on: {
+            checkDone: { target: "publishing", actions: "recordCheck" },
+            checkFailed: { target: "#backup.failed", actions: "recordFailure" },
+          },
+        },
+        publishing: {
+          invoke: {
+            id: "publish",
+            src: "publish",
+            input: ({ context }) => ({ upload: context.upload as UploadOutcome }),
+          },
+          on: {
+            publishDone: "pruning",
+            publishFailed: { target: "#backup.failed", actions: "recordFailure" },
+          },
+        },
+        pruning: {
+          invoke: {
+            id: "prune",
+            src: "prune",
+            input: ({ context }) => ({
+              keepId: context.upload?.manifest.id ?? "",
+              abandoned: context.abandoned,
+            }),
+          },
+          on: {
+            // The snapshot is published either way; a failed prune is reported and tried next time.
+            pruneDone: { target: "done", actions: "recordBackup" },
+            pruneFailed: { target: "done", actions: "recordBackup" },
+          },
+        },
+        done: { type: "final" },
+      },
+      onDone: [
+        { guard: "hasPending", target: "running", reenter: true, actions: "startPending" },
+        { target: "idle" },
+      ],
+    },
+    failed: {
+      // Requests that came during the failed backup get one of their own.
+      always: { guard: "hasPending", target: "running", actions: "startPending" },
+      invoke: {
+        id: "retrySchedule",
+        src: "waitUntil",
+        input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
+      },
+      on: {
+        backupRequested: { target: "running", actions: "beginBackup" },
+        backupDue: { guard: "scheduled", target: "running", actions: "beginBackup" },
+      },
+    },
+  },
+});
+
+export type BackupMachine = typeof backupMachine;
