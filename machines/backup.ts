@@ -5,7 +5,8 @@
  * publishes it with its manifest written last (`publishing`), then applies retention (`pruning`). Pure:
  * effects are inert placeholder actors provided by the host; every outcome is an event carrying `at`;
  * the next due time lives in context and is awaited by the invoked `waitUntil` actor, so it survives a
- * restart. A host that dies mid-backup starts it again; what the dead attempt uploaded is removed.
+ * restart. A backup a dead host left unfinished counts as failed and is due again at once; the next
+ * prune removes what it uploaded.
  */
 import { assign, fromCallback, setup } from "xstate";
 import type { FailureReason } from "./outcomes.js";
@@ -203,13 +204,20 @@ export const backupMachine = setup({
         },
       };
     }),
-    restartBackup: assign(({ context, event }) => ({
+    recordInterruption: assign(({ context, event }) => ({
+      lastFailure: {
+        requestIds: context.current?.requestIds ?? [],
+        at: event.at,
+        error: {
+          kind: "retryable" as const,
+          message: "the host stopped during the backup; nothing of it was published",
+        },
+      },
       abandoned: abandonedWith(context),
+      current: null,
       upload: null,
-      hashChecked: false,
-      current: context.current
-        ? runFor(context.current.requestIds, context.current.sources, event.at)
-        : runFor([], ["startup"], event.at),
+      totals: { ...context.totals, failures: context.totals.failures + 1 },
+      nextDueAt: context.intervalMs === null ? null : event.at,
     })),
     recordUpload: assign(({ event }) =>
       event.type === "uploadDone" ? { upload: { manifest: event.manifest, partial: event.partial } } : {},
@@ -292,8 +300,9 @@ export const backupMachine = setup({
         backupRequested: { actions: "queueRequest" },
         // A backup is already running: it serves the schedule too.
         backupDue: {},
-        // The host died mid-backup: start it again; what it uploaded is removed by the prune.
-        hostStarted: { target: "running", reenter: true, actions: ["applySettings", "restartBackup"] },
+        // The host died mid-backup: nothing of it was published. A schedule runs it again at once; what the
+        // dead attempt uploaded is removed by the next prune.
+        hostStarted: { target: "#backup.failed", actions: ["applySettings", "recordInterruption"] },
       },
       states: {
         archiving: {
