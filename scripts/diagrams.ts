@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { AnyStateMachine } from "xstate";
+import { backupMachine } from "../machines/backup.js";
 import { mailboxMachine } from "../machines/mailbox.js";
 import { toMermaid } from "./statechart-mermaid.js";
 
@@ -25,6 +26,7 @@ export interface DiagramSpec {
 /** One line per machine. */
 export const diagrams: readonly DiagramSpec[] = [
   { name: "mailbox", machine: mailboxMachine, source: "machines/mailbox.ts", embedIn: ["docs/states.md"] },
+  { name: "backup", machine: backupMachine, source: "machines/backup.ts", embedIn: ["docs/backup.md"] },
 ];
 
 export const projectRoot = fileURLToPath(new URL("..", import.meta.url));

@@ -1,7 +1,18 @@
 /** A sandbox for backup tests: the real CLI with its own environment, trees to compare byte for byte. */
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmod, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { type CliResult, cliPath, createSandbox, type Sandbox, testEnv } from "../support/sandbox.js";
@@ -111,8 +122,8 @@ export async function makeTree(dir: string): Promise<void> {
 }
 
 /** `age-keygen` output: the identity file and its public key. */
-export async function ageKeypair(dir: string): Promise<{ identityFile: string; recipient: string }> {
-  const identityFile = join(dir, "age-key.txt");
+export async function ageKeypair(): Promise<{ identityFile: string; recipient: string }> {
+  const identityFile = join(await mkdtemp(join(tmpdir(), "wsync-age-")), "age-key.txt");
   await run("age-keygen", ["-o", identityFile]);
   const text = await readFile(identityFile, "utf8");
   const recipient = /public key: (age1[0-9a-z]+)/.exec(text)?.[1];

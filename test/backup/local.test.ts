@@ -36,7 +36,7 @@ describe("backup on a local remote, sealed to an age recipient", () => {
   let identityFile: string;
 
   beforeAll(async () => {
-    const keys = await ageKeypair(await import("node:os").then((os) => os.tmpdir()));
+    const keys = await ageKeypair();
     identityFile = keys.identityFile;
     box = await backupSandbox({ recipients: [keys.recipient], identityFile: keys.identityFile, retain: 5 });
     await makeTree(box.workspace);

@@ -1,13 +1,14 @@
 /**
- * age encryption (npm `age-encryption`, the format the `age` CLI reads) as Node stream stages.
- * A passphrase seals with scrypt (about 2 s, blocking, once per backup); recipients (`age1...`) let the
- * backup host hold only public keys. Decryption authenticates every 64 KiB chunk and the end of the
+ * age encryption (the format the `age` CLI reads) as Node stream stages: sealing in age-seal.ts, opening
+ * with npm `age-encryption`. Recipients (`age1...`) let the backup host hold only public keys; a
+ * passphrase costs one scrypt (native when sealing; about 2 s in JS when opening). Decryption authenticates every 64 KiB chunk and the end of the
  * stream: a flipped byte or a cut object errors the stream.
  */
 import { readFile } from "node:fs/promises";
-import { Duplex, Readable } from "node:stream";
+import { type Duplex, Readable } from "node:stream";
 import type { ReadableStream as WebReadable } from "node:stream/web";
-import { Decrypter, Encrypter } from "age-encryption";
+import { Decrypter } from "age-encryption";
+import { AgePayloadSeal, startAgeFile } from "./age-seal.js";
 
 export type EncryptionKind = "age-passphrase" | "age-recipients" | "none";
 
@@ -32,23 +33,16 @@ export function encryptionKindOf(encrypt: boolean, keys: EncryptionKeys): Encryp
   );
 }
 
-/** An identity stream between two Node stream stages, with the web streams age-encryption works on. */
-async function webStage(
-  transform: (input: WebReadable<Uint8Array>) => Promise<ReadableStream<Uint8Array>>,
+/** The sealing stage: age's header first, then the payload (see age-seal.ts). */
+export async function encryptStage(
+  kind: Exclude<EncryptionKind, "none">,
+  keys: EncryptionKeys,
 ): Promise<Duplex> {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const output = await transform(readable as unknown as WebReadable<Uint8Array>);
-  return Duplex.fromWeb(
-    { readable: output as unknown as WebReadable<Uint8Array>, writable },
-    { objectMode: false },
-  );
-}
-
-export async function encryptStage(kind: Exclude<EncryptionKind, "none">, keys: EncryptionKeys) {
-  const encrypter = new Encrypter();
-  if (kind === "age-passphrase" && keys.passphrase) encrypter.setPassphrase(keys.passphrase);
-  else for (const recipient of keys.recipients ?? []) encrypter.addRecipient(recipient);
-  return webStage((input) => encrypter.encrypt(input as unknown as ReadableStream<Uint8Array>));
+  const start =
+    kind === "age-passphrase" && keys.passphrase
+      ? await startAgeFile({ passphrase: keys.passphrase })
+      : await startAgeFile({ recipients: keys.recipients ?? [] });
+  return new AgePayloadSeal(start);
 }
 
 /** Identities from an age identity file: every `AGE-SECRET-KEY-` line. */

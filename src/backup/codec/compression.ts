@@ -1,5 +1,6 @@
 /**
- * Compression stages: gzip and brotli in Node's zlib (off the main thread), zstd through the system's
+ * Compression stages: gzip (in blocks on every core, see parallel-gzip.ts) and brotli in Node's zlib
+ * (off the main thread), zstd through the system's
  * `zstd` program (Node 20's zlib has none), or none. A program's exit status is checked: a failed
  * stage errors the stream, and the pipeline around it fails.
  */
@@ -7,6 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { Duplex, PassThrough } from "node:stream";
 import zlib from "node:zlib";
 import type { BackupConfig } from "../../config/backup.js";
+import { ParallelGzip } from "./parallel-gzip.js";
 
 export type Compression = BackupConfig["compression"];
 
@@ -76,7 +78,7 @@ export function programStage(command: string, args: readonly string[]): Duplex {
 export function compressStage(choice: CompressionChoice, zstdBinary = "zstd"): Duplex {
   switch (choice.algorithm) {
     case "gzip":
-      return zlib.createGzip({ level: choice.level ?? 6, chunkSize: zlibChunk });
+      return new ParallelGzip(choice.level ?? 6);
     case "brotli":
       return zlib.createBrotliCompress({
         chunkSize: zlibChunk,

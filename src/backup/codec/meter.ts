@@ -20,6 +20,7 @@ export function meter(options: { md5?: boolean } = {}): Meter {
   let bytes = 0;
   let digest: Measured | null = null;
   const stream = new Transform({
+    highWaterMark: 1024 * 1024,
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
       sha256.update(chunk);

@@ -138,9 +138,7 @@ const restoreCommand = defineCommand({
     const listed: string[] = [];
     let to = args.to;
     if (to === undefined) {
-      const found = await import("../../backup/restore.js").then((m) =>
-        m.resolveSnapshot(runtime, args.snapshot),
-      );
+      const found = await resolveSnapshot(runtime, args.snapshot);
       if (!found.ok) throw new CliError(`restore failed: ${failureLine(found.failure)}`);
       to = join(resolved.stateDir, "restores", found.manifest.id);
     }
