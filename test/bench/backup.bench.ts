@@ -150,7 +150,7 @@ async function memory(fixtures: BackupFixtures, options: BackupBenchOptions): Pr
   );
   const lines: string[] = [];
   for (const [name, backup] of [
-    ["recipients", { recipients: [recipient] }],
+    ["recipients", { recipients: [recipient], passphrase: undefined }],
     ["passphrase", {}],
   ] as const) {
     options.log(`memory: a ~1 GiB backup sealed with ${name}`);
