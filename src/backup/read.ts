@@ -129,6 +129,13 @@ export async function readSnapshot(options: ReadOptions): Promise<ReadOutcome> {
     cat.kill();
   }
   const exit = await cat.exit;
+  if (options.signal?.aborted) {
+    return {
+      ok: false,
+      counts,
+      failure: { kind: "retryable", message: "stopped before the snapshot was read" },
+    };
+  }
   // rclone's own failure explains a cut stream; a stream that failed by itself is damaged.
   if (exit && !cat.killed()) return { ok: false, counts, failure: exit };
   if (streamError !== null) return corrupt(streamError);
