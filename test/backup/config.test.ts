@@ -11,7 +11,7 @@ const parse = (backup: Record<string, unknown>, sync: Record<string, unknown> = 
   });
 
 describe("backup config", () => {
-  it("applies the defaults and expands ${ENV} in the passphrase", () => {
+  it("applies the defaults and expands an environment variable in the passphrase", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax under test
     const { backup } = parse({ passphrase: "${BACKUP_PASSPHRASE}" });
     expect(backup).toMatchObject({
