@@ -122,13 +122,14 @@ export async function makeTree(dir: string): Promise<void> {
 }
 
 /** `age-keygen` output: the identity file and its public key. */
-export async function ageKeypair(): Promise<{ identityFile: string; recipient: string }> {
-  const identityFile = join(await mkdtemp(join(tmpdir(), "wsync-age-")), "age-key.txt");
+export async function ageKeypair(): Promise<{ identityFile: string; recipient: string; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "wsync-age-"));
+  const identityFile = join(dir, "age-key.txt");
   await run("age-keygen", ["-o", identityFile]);
   const text = await readFile(identityFile, "utf8");
   const recipient = /public key: (age1[0-9a-z]+)/.exec(text)?.[1];
   if (!recipient) throw new Error("age-keygen printed no public key");
-  return { identityFile, recipient };
+  return { identityFile, recipient, dir };
 }
 
 /** The objects in the local backup folder (names, sorted). */

@@ -4,7 +4,7 @@
  * byte and a cut object without touching the target; restore never overwrites without --force.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, readFile, stat, truncate, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,14 +34,19 @@ async function listed(box: BackupSandbox): Promise<Listed> {
 describe("backup on a local remote, sealed to an age recipient", () => {
   let box: BackupSandbox;
   let identityFile: string;
+  let keyDir: string;
 
   beforeAll(async () => {
     const keys = await ageKeypair();
     identityFile = keys.identityFile;
+    keyDir = keys.dir;
     box = await backupSandbox({ recipients: [keys.recipient], identityFile: keys.identityFile, retain: 5 });
     await makeTree(box.workspace);
   });
-  afterAll(() => box.cleanup());
+  afterAll(async () => {
+    await box.cleanup();
+    await rm(keyDir, { recursive: true, force: true });
+  });
 
   it("backs up, lists, verifies and restores byte for byte (modes and symlinks included)", async () => {
     const made = await box.run("backup", "now");

@@ -3,7 +3,7 @@
  * (`s3rver`) with a bucket and a prefix. Round trip byte for byte; verify catches a flipped byte on S3.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -44,10 +44,14 @@ describe.each(remotes)("backup on %s", (name, start, backupConfig) => {
   let remote: TestRemote;
   let box: BackupSandbox;
   let objectPath: (object: string) => string;
+  let serverDir: string;
+  let keyDir: string;
 
   beforeAll(async () => {
     const keys = await ageKeypair();
-    remote = await start(await mkdtemp(join(tmpdir(), `wsync-${name}-`)));
+    serverDir = await mkdtemp(join(tmpdir(), `wsync-${name}-`));
+    keyDir = keys.dir;
+    remote = await start(join(serverDir, "data"));
     box = await backupSandbox({
       recipients: [keys.recipient],
       identityFile: keys.identityFile,
@@ -60,6 +64,8 @@ describe.each(remotes)("backup on %s", (name, start, backupConfig) => {
   afterAll(async () => {
     await remote?.stop();
     await box?.cleanup();
+    await rm(serverDir, { recursive: true, force: true });
+    await rm(keyDir, { recursive: true, force: true });
   });
 
   it("round trips byte for byte through list, verify and restore", async () => {
