@@ -2,23 +2,25 @@
 # Everything the tests need, from the OS package manager and the npm registry only:
 # the real rclone (tests never mock it), Chromium (the live page is tested in a real browser, driven by
 # npm playwright-core: never `npx playwright install`), tmux (the setup wizard is driven through a real
-# terminal), age (a backup must open with the standard age CLI), openssl (the backup bench's baseline),
-# the npm dependencies, then the real OpenClaw host for `npm run test:openclaw` (Node 24 and openclaw from
-# the npm registry, cached between runs).
+# terminal), age (backups must open with the standard age CLI), zstd (the fast backup compression),
+# script from bsdutils (gives `age` a terminal for its passphrase prompt), openssl (the backup bench's
+# baseline), the npm dependencies, then the real OpenClaw host for `npm run test:openclaw` (Node 24 and
+# openclaw from the npm registry, cached between runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-missing=()
-for tool in chromium tmux age openssl; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+need_apt=()
+for tool in chromium tmux age zstd openssl; do
+  command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
-if [ "${#missing[@]}" -gt 0 ]; then
+command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
+if [ "${#need_apt[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "install-test-deps: please install ${missing[*]} with your package manager" >&2
+    echo "install-test-deps: please install ${need_apt[*]} with your package manager" >&2
     exit 1
   fi
 fi

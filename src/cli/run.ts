@@ -7,6 +7,7 @@ import { consola } from "consola";
 import { messageOf } from "../util/errors.js";
 import { toolVersion } from "../version.js";
 import { authorizeCommand } from "./commands/authorize.js";
+import { backupCommand } from "./commands/backup.js";
 import { daemonCommand } from "./commands/daemon.js";
 import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
@@ -28,6 +29,7 @@ const subCommands: Record<string, CommandDef | (() => Promise<CommandDef>)> = {
   daemon: daemonCommand as CommandDef,
   setup: setupCommand as CommandDef,
   authorize: authorizeCommand as CommandDef,
+  backup: backupCommand as CommandDef,
   viz: lazy(async () => (await import("./commands/viz.js")).vizCommand as CommandDef),
 };
 

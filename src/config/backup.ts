@@ -28,6 +28,8 @@ const count = (key: string) =>
     .int({ error: `\`${key}\` must be a whole number (-1 = unlimited)` })
     .min(-1, { error: `\`${key}\` must be -1 (unlimited), 0 or more` });
 
+export const backupCompressions = ["gzip", "brotli", "zstd", "none"] as const;
+
 export const retainSchema = z.union(
   [
     count("backup.retain").refine((n) => n >= 1, { error: "`backup.retain` must keep at least 1 snapshot" }),
@@ -51,7 +53,7 @@ export const retainSchema = z.union(
   },
 );
 
-export const backupSchema = z.object({
+const backupObject = z.object({
   enabled: z.boolean({ error: "`backup.enabled` must be true or false" }).default(false),
   provider: z
     .enum(["local", "dropbox", "gdrive", "onedrive", "s3", "custom"], {
@@ -86,9 +88,24 @@ export const backupSchema = z.object({
       { error: "`backup.recipients` must be a list of age public keys" },
     )
     .optional(),
+  /** `zstd` runs the system's `zstd` binary (Node 20's zlib has none); the others run in Node. */
   compression: z
-    .enum(["gzip", "brotli", "none"], { error: "`backup.compression` must be one of: gzip, brotli, none" })
+    .enum(backupCompressions, {
+      error: `\`backup.compression\` must be one of: ${backupCompressions.join(", ")}`,
+    })
     .default("gzip"),
+  /** gzip 1-9, brotli 0-11, zstd 1-19; each algorithm's own default when missing. */
+  compressionLevel: z
+    .number({ error: "`backup.compressionLevel` must be a whole number" })
+    .int({ error: "`backup.compressionLevel` must be a whole number" })
+    .min(0, { error: "`backup.compressionLevel` must be 0 or more" })
+    .max(19, { error: "`backup.compressionLevel` must be at most 19" })
+    .optional(),
+  /** An age identity file (`AGE-SECRET-KEY-1...`) for verify and restore when backups go to `recipients`. */
+  identityFile: z
+    .string({ error: "`backup.identityFile` must be a string" })
+    .refine((p) => p.startsWith("/"), { error: "`backup.identityFile` must be an absolute path" })
+    .optional(),
   include: z
     .array(
       z.enum(backupIncludeItems, {
@@ -112,6 +129,48 @@ export const backupSchema = z.object({
     .default({}),
   ...providerBlocks,
 });
+
+/** Limits of `compressionLevel` per algorithm (none takes no level). */
+export const compressionLevels: Record<(typeof backupCompressions)[number], [number, number] | null> = {
+  gzip: [1, 9],
+  brotli: [0, 11],
+  zstd: [1, 19],
+  none: null,
+};
+
+/** The backup block, with the checks that span keys. */
+export const backupSchema = backupObject.superRefine((backup, ctx) => {
+  if (backup.passphrase !== undefined && backup.recipients !== undefined && backup.recipients.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["recipients"],
+      message:
+        "`backup.passphrase` and `backup.recipients` cannot be used together: an age file is sealed with a passphrase alone or with recipients; choose one",
+    });
+  }
+  if (backup.passphrase === "") {
+    ctx.addIssue({ code: "custom", path: ["passphrase"], message: "`backup.passphrase` must not be empty" });
+  }
+  const limits = compressionLevels[backup.compression];
+  if (backup.compressionLevel !== undefined) {
+    if (limits === null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["compressionLevel"],
+        message: '`backup.compressionLevel` does not apply to `compression: "none"`',
+      });
+    } else if (backup.compressionLevel < limits[0] || backup.compressionLevel > limits[1]) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["compressionLevel"],
+        message: `\`backup.compressionLevel\` for ${backup.compression} must be ${limits[0]} to ${limits[1]}`,
+      });
+    }
+  }
+});
+
+/** Every key the block knows, for "did you mean" warnings. */
+export const knownBackupKeys: readonly string[] = Object.keys(backupObject.shape);
 
 export type BackupConfig = z.infer<typeof backupSchema>;
 export type BackupRetain = z.infer<typeof retainSchema>;

@@ -3,6 +3,7 @@
  * (`scripts/diagrams.ts`) all read this list. Adding a machine is adding its line.
  */
 import type { AnyStateMachine } from "xstate";
+import { backupMachine } from "../../machines/backup.js";
 import { bisyncMachine } from "../../machines/bisync.js";
 import { mailboxMachine } from "../../machines/mailbox.js";
 import { mirrorMachine } from "../../machines/mirror.js";
@@ -22,6 +23,7 @@ export const charts: readonly ChartSpec[] = [
   { name: "mailbox", machine: mailboxMachine, source: "machines/mailbox.ts", embedIn: ["docs/states.md"] },
   { name: "mirror", machine: mirrorMachine, source: "machines/mirror.ts", embedIn: ["docs/states.md"] },
   { name: "bisync", machine: bisyncMachine, source: "machines/bisync.ts", embedIn: ["docs/states.md"] },
+  { name: "backup", machine: backupMachine, source: "machines/backup.ts", embedIn: ["docs/backup.md"] },
 ];
 
 export class UnknownChartError extends Error {

@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark in one run, printed as tables of interleaved A/B ratios against their
- * targets. Options: `--only cycle|log`, `--reps N` (cycle pairs), `--quick` (fewer repetitions).
+ * targets. Options: `--only cycle|log|backup`, `--reps N` (cycle pairs), `--quick` (fewer repetitions).
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { backupBench } from "./backup.bench.js";
 import { cycleBench } from "./cycle.bench.js";
 import { logBench } from "./log.bench.js";
 
@@ -20,17 +21,18 @@ const reps = values.reps === undefined ? (quick ? 3 : 9) : Number(values.reps);
 if (!Number.isInteger(reps) || reps < 1)
   throw new Error(`--reps must be a positive integer, got ${values.reps}`);
 const only = values.only;
-if (only !== undefined && only !== "cycle" && only !== "log") throw new Error("--only must be cycle or log");
+if (only !== undefined && only !== "cycle" && only !== "log" && only !== "backup")
+  throw new Error("--only must be cycle, log or backup");
 
 const started = performance.now();
 const progress = (line: string) =>
   process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
 const tables: string[] = [];
 
-if (only !== "log") {
+if (only === undefined || only === "cycle") {
   tables.push(await cycleBench({ warmup: 1, reps, changed: 100, log: progress }));
 }
-if (only !== "cycle") {
+if (only === undefined || only === "log") {
   tables.push(
     await logBench({
       appends: 200,
@@ -39,6 +41,10 @@ if (only !== "cycle") {
       log: progress,
     }),
   );
+}
+
+if (only === undefined || only === "backup") {
+  tables.push(await backupBench({ warmup: 1, reps: quick ? 1 : 3, log: progress }));
 }
 
 process.stdout.write(`${tables.join("\n")}\n`);

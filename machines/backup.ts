@@ -1,0 +1,246 @@
+/**
+ * The backup statechart: one backup at a time, on request (`backup now`) or when its interval is due.
+ *
+ * A backup streams the snapshot to a partial object (`archiving`), checks it on the remote (`verifying`),
+ * publishes it with its manifest written last (`publishing`), then applies retention (`pruning`). Pure:
+ * effects are inert placeholder actors provided by the host; every outcome is an event carrying `at`;
+ * the next due time lives in context and is awaited by the invoked `waitUntil` actor, so it survives a
+ * restart. A backup a dead host left unfinished counts as failed and is due again at once; the next
+ * prune removes what it uploaded.
+ */
+import { assign, fromCallback, setup } from "xstate";
+import {
+  abandonedWith,
+  type BackupContext,
+  type BackupEvent,
+  type BackupRecord,
+  type CreateInput,
+  type DeadlineInput,
+  failureOf,
+  failureRetryMs,
+  followUpAt,
+  initialBackupContext,
+  type PruneInput,
+  type PublishInput,
+  requestOf,
+  runFor,
+  type UploadOutcome,
+  unique,
+} from "./backup-context.js";
+
+export * from "./backup-context.js";
+
+const inert = <TInput>() => fromCallback<BackupEvent, TInput>(() => undefined);
+
+export const backupMachine = setup({
+  types: { context: {} as BackupContext, events: {} as BackupEvent },
+  actors: {
+    create: inert<CreateInput>(),
+    check: inert<PublishInput>(),
+    publish: inert<PublishInput>(),
+    prune: inert<PruneInput>(),
+    waitUntil: inert<DeadlineInput>(),
+  },
+  guards: {
+    scheduled: ({ context }) => context.nextDueAt !== null,
+    hasPending: ({ context }) => context.pending !== null,
+  },
+  actions: {
+    applySettings: assign(({ context, event }) => {
+      if (event.type !== "hostStarted") return {};
+      const intervalMs = event.intervalMs;
+      const last = context.lastBackup?.startedAt ?? null;
+      // Due one interval after the last backup; at once when there was none, or it is overdue.
+      const nextDueAt = intervalMs === null ? null : last === null ? event.at : last + intervalMs;
+      return { intervalMs, nextDueAt, rclone: event.rclone ?? context.rclone };
+    }),
+    beginBackup: assign(({ event }) => {
+      const { requestIds, sources } = requestOf(event);
+      return { current: runFor(requestIds, sources, event.at), upload: null, hashChecked: false };
+    }),
+    queueRequest: assign(({ context, event }) => {
+      const { requestIds, sources } = requestOf(event);
+      const pending = context.pending ?? { requestIds: [], sources: [] };
+      return {
+        pending: {
+          requestIds: unique([...pending.requestIds, ...requestIds]),
+          sources: unique([...pending.sources, ...sources]),
+        },
+      };
+    }),
+    recordInterruption: assign(({ context, event }) => ({
+      lastFailure: {
+        requestIds: context.current?.requestIds ?? [],
+        at: event.at,
+        error: {
+          kind: "retryable" as const,
+          message: "the host stopped during the backup; nothing of it was published",
+        },
+      },
+      abandoned: abandonedWith(context),
+      current: null,
+      upload: null,
+      totals: { ...context.totals, failures: context.totals.failures + 1 },
+      nextDueAt: context.intervalMs === null ? null : event.at,
+    })),
+    recordUpload: assign(({ event }) =>
+      event.type === "uploadDone" ? { upload: { manifest: event.manifest, partial: event.partial } } : {},
+    ),
+    recordCheck: assign(({ event }) =>
+      event.type === "checkDone" ? { hashChecked: event.hashChecked } : {},
+    ),
+    recordFailure: assign(({ context, event }) => {
+      const error = failureOf(event);
+      return {
+        lastFailure: { requestIds: context.current?.requestIds ?? [], at: event.at, error },
+        abandoned: abandonedWith(context),
+        current: null,
+        upload: null,
+        totals: { ...context.totals, failures: context.totals.failures + 1 },
+        nextDueAt:
+          context.intervalMs === null ? null : event.at + Math.min(context.intervalMs, failureRetryMs),
+      };
+    }),
+    recordBackup: assign(({ context, event }) => {
+      const current = context.current;
+      const upload = context.upload;
+      if (current === null || upload === null) return {};
+      const prune = event.type === "pruneDone" ? event : null;
+      const record: BackupRecord = {
+        id: current.id,
+        requestIds: current.requestIds,
+        sources: current.sources,
+        startedAt: current.startedAt,
+        finishedAt: event.at,
+        snapshot: upload.manifest,
+        hashChecked: context.hashChecked,
+        prune: prune
+          ? { removed: prune.removed, kept: prune.kept, leftoversRemoved: prune.leftoversRemoved }
+          : null,
+        pruneError: event.type === "pruneFailed" ? event.error : null,
+      };
+      return {
+        lastBackup: record,
+        current: null,
+        upload: null,
+        abandoned: prune ? [] : context.abandoned,
+        totals: {
+          backups: context.totals.backups + 1,
+          failures: context.totals.failures,
+          pruned: context.totals.pruned + (prune?.removed.length ?? 0),
+        },
+        nextDueAt: context.intervalMs === null ? null : current.startedAt + context.intervalMs,
+      };
+    }),
+    startPending: assign(({ context }) => {
+      const pending = context.pending;
+      if (pending === null) return {};
+      return { current: runFor(pending.requestIds, pending.sources, followUpAt(context)), pending: null };
+    }),
+  },
+}).createMachine({
+  id: "backup",
+  context: initialBackupContext,
+  initial: "idle",
+  on: {
+    hostStarted: { actions: "applySettings" },
+    hostStopped: {},
+  },
+  states: {
+    idle: {
+      invoke: {
+        id: "schedule",
+        src: "waitUntil",
+        input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
+      },
+      on: {
+        backupRequested: { target: "running", actions: "beginBackup" },
+        backupDue: { guard: "scheduled", target: "running", actions: "beginBackup" },
+      },
+    },
+    running: {
+      initial: "archiving",
+      on: {
+        backupRequested: { actions: "queueRequest" },
+        // A backup is already running: it serves the schedule too.
+        backupDue: {},
+        // The host died mid-backup: nothing of it was published. A schedule runs it again at once; what the
+        // dead attempt uploaded is removed by the next prune.
+        hostStarted: { target: "#backup.failed", actions: ["applySettings", "recordInterruption"] },
+      },
+      states: {
+        archiving: {
+          invoke: {
+            id: "create",
+            src: "create",
+            input: ({ context }) => ({
+              id: context.current?.id ?? "",
+              startedAt: context.current?.startedAt ?? 0,
+            }),
+          },
+          on: {
+            uploadDone: { target: "verifying", actions: "recordUpload" },
+            uploadFailed: { target: "#backup.failed", actions: "recordFailure" },
+          },
+        },
+        verifying: {
+          invoke: {
+            id: "check",
+            src: "check",
+            input: ({ context }) => ({ upload: context.upload as UploadOutcome }),
+          },
+          on: {
+            checkDone: { target: "publishing", actions: "recordCheck" },
+            checkFailed: { target: "#backup.failed", actions: "recordFailure" },
+          },
+        },
+        publishing: {
+          invoke: {
+            id: "publish",
+            src: "publish",
+            input: ({ context }) => ({ upload: context.upload as UploadOutcome }),
+          },
+          on: {
+            publishDone: "pruning",
+            publishFailed: { target: "#backup.failed", actions: "recordFailure" },
+          },
+        },
+        pruning: {
+          invoke: {
+            id: "prune",
+            src: "prune",
+            input: ({ context }) => ({
+              keepId: context.upload?.manifest.id ?? "",
+              abandoned: context.abandoned,
+            }),
+          },
+          on: {
+            // The snapshot is published either way; a failed prune is reported and tried next time.
+            pruneDone: { target: "done", actions: "recordBackup" },
+            pruneFailed: { target: "done", actions: "recordBackup" },
+          },
+        },
+        done: { type: "final" },
+      },
+      onDone: [
+        { guard: "hasPending", target: "running", reenter: true, actions: "startPending" },
+        { target: "idle" },
+      ],
+    },
+    failed: {
+      // Requests that came during the failed backup get one of their own.
+      always: { guard: "hasPending", target: "running", actions: "startPending" },
+      invoke: {
+        id: "retrySchedule",
+        src: "waitUntil",
+        input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
+      },
+      on: {
+        backupRequested: { target: "running", actions: "beginBackup" },
+        backupDue: { guard: "scheduled", target: "running", actions: "beginBackup" },
+      },
+    },
+  },
+});
+
+export type BackupMachine = typeof backupMachine;

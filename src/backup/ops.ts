@@ -1,0 +1,44 @@
+/** How the backup runs rclone: one config file, secrets redacted, metadata calls bounded by `timeout`. */
+import type { Readable } from "node:stream";
+import { type RcloneResult, runRclone } from "../rclone/run.js";
+import { type RcloneStream, rcloneStdout } from "./rclone-stream.js";
+import type { BackupRemote } from "./remote.js";
+
+export interface BackupOps {
+  remote: BackupRemote;
+  /** A metadata call (list, stat, move, delete, small writes), bounded by the sync `timeout`. */
+  run(args: string[], signal?: AbortSignal, stdin?: Readable): Promise<RcloneResult>;
+  /** A data transfer with no time bound (a backup may take hours on a slow link). */
+  transfer(args: string[], signal: AbortSignal, stdin: Readable): Promise<RcloneResult>;
+  /** `rclone <args>` with stdout streamed (cat). */
+  stream(args: string[], signal?: AbortSignal): RcloneStream;
+  /** `root/<name>`. */
+  path(name: string): string;
+}
+
+export interface OpsContext {
+  binary: string;
+  remote: BackupRemote;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+export function backupOps({ binary, remote, env, timeoutMs }: OpsContext): BackupOps {
+  const base = { binary, configPath: remote.configPath, env, redact: remote.redact };
+  return {
+    remote,
+    run: (args, signal, stdin) =>
+      runRclone({
+        ...base,
+        args,
+        timeoutMs,
+        stdout: "text",
+        ...(signal ? { signal } : {}),
+        ...(stdin ? { stdin } : {}),
+      }),
+    transfer: (args, signal, stdin) =>
+      runRclone({ ...base, args, timeoutMs: Number.POSITIVE_INFINITY, stdout: "ignore", signal, stdin }),
+    stream: (args, signal) => rcloneStdout(args, { ...base, ...(signal ? { signal } : {}) }),
+    path: (name) => `${remote.root}/${name}`,
+  };
+}

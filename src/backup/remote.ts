@@ -1,0 +1,92 @@
+/**
+ * The backup's own remote: its provider (the sync provider unless `backup.provider` says otherwise), the
+ * backup's provider blocks merged over the sync ones, written to a config file of its own
+ * (`<stateDir>/backup/rclone.conf`, so the sync host's rewrites never touch it), and the folder snapshots
+ * live in: `<bucket>/<remotePath>/<prefix>`, or `openclaw-backup` when none is given.
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { BackupConfig } from "../config/backup.js";
+import type { SyncConfig } from "../config/schema.js";
+import { ProviderConfigError, type ProviderSettings, providerFor } from "../providers/index.js";
+import { writeRcloneConfig } from "../rclone/config-file.js";
+import { remoteSpec } from "../rclone/remote.js";
+import { createRedactor, type Redact } from "../util/errors.js";
+
+export const defaultBackupFolder = "openclaw-backup";
+
+export interface BackupRemote {
+  configPath: string;
+  /** `backup:<folder>`: where manifests and snapshot objects live. */
+  root: string;
+  redact: Redact;
+  describe: string;
+  provider: string;
+}
+
+export function backupDir(stateDir: string): string {
+  return join(stateDir, "backup");
+}
+
+function merged<T extends object>(sync: T | undefined, own: T | undefined): T | undefined {
+  if (sync === undefined) return own;
+  if (own === undefined) return sync;
+  return { ...sync, ...own };
+}
+
+/** The provider settings of the backup remote: the backup's own blocks over the sync ones. */
+export function backupProviderSettings(sync: SyncConfig, backup: BackupConfig): ProviderSettings {
+  const provider = backup.provider ?? sync.provider;
+  const s3 = merged(sync.s3, backup.s3);
+  return {
+    local: backup.local.path ? backup.local : sync.local,
+    s3: provider === "s3" && backup.bucket ? { ...s3, bucket: backup.bucket } : s3,
+    dropbox: merged(sync.dropbox, backup.dropbox),
+    gdrive: merged(sync.gdrive, backup.gdrive),
+    onedrive: merged(sync.onedrive, backup.onedrive),
+    custom: backup.custom ?? sync.custom,
+  };
+}
+
+export function backupProviderName(sync: SyncConfig, backup: BackupConfig): string {
+  const provider = backup.provider ?? sync.provider;
+  if (provider === "off") {
+    throw new ProviderConfigError(
+      '`backup.provider` is not set and the sync `provider` is "off": set `backup.provider` (local, s3 or custom)',
+    );
+  }
+  return provider;
+}
+
+export async function prepareBackupRemote(
+  sync: SyncConfig,
+  backup: BackupConfig,
+  stateDir: string,
+  extraSecrets: readonly string[] = [],
+): Promise<BackupRemote> {
+  const provider = backupProviderName(sync, backup);
+  const settings = backupProviderSettings(sync, backup);
+  const remote = providerFor({ provider: provider as SyncConfig["provider"] }).remote({
+    config: settings,
+    stateDir,
+  });
+  const folder = [
+    ...(provider !== "s3" && backup.bucket ? [backup.bucket] : []),
+    backup.remotePath ?? "",
+    backup.prefix ?? "",
+  ].filter((part) => part.replace(/\//g, "") !== "");
+  const path = [...(remote.pathPrefix ?? []), ...(folder.length > 0 ? folder : [])];
+  if (path.length === 0) path.push(defaultBackupFolder);
+  const dir = backupDir(stateDir);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await remote.prepare?.();
+  const configPath = join(dir, "rclone.conf");
+  await writeRcloneConfig(configPath, { [backup.remoteName]: remote.section });
+  return {
+    configPath,
+    root: remoteSpec(backup.remoteName, path),
+    redact: createRedactor([...remote.secrets, ...extraSecrets]),
+    describe: remote.describe,
+    provider,
+  };
+}

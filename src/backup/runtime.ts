@@ -1,0 +1,56 @@
+/** Everything a backup, a verify or a restore needs, resolved once from the config. */
+import { hostname } from "node:os";
+import type { BackupConfig } from "../config/backup.js";
+import { toolVersion } from "../version.js";
+import type { SourceRoots } from "./archive/sources.js";
+import { type EncryptionKeys, type EncryptionKind, encryptionKindOf } from "./codec/age.js";
+import { type CompressionChoice, compressionOf } from "./codec/compression.js";
+import type { BackupOps } from "./ops.js";
+
+export interface BackupRuntime {
+  ops: BackupOps;
+  config: BackupConfig;
+  roots: SourceRoots;
+  /** Folders never archived: the tool's state directory, a local backup target inside a source. */
+  excludeAbsolute: string[];
+  keys: EncryptionKeys;
+  encryption: EncryptionKind;
+  compression: CompressionChoice;
+  zstdBinary: string;
+  host: string;
+  tool: string;
+  now: () => number;
+}
+
+export interface RuntimeInput {
+  ops: BackupOps;
+  config: BackupConfig;
+  roots: SourceRoots;
+  excludeAbsolute: string[];
+  identities?: string[];
+  zstdBinary?: string;
+  now?: () => number;
+}
+
+/** Throws EncryptionConfigError when `encrypt` is on with no passphrase and no recipients. */
+export function backupRuntime(input: RuntimeInput): BackupRuntime {
+  const { config } = input;
+  const keys: EncryptionKeys = {
+    passphrase: config.passphrase,
+    recipients: config.recipients,
+    identities: input.identities,
+  };
+  return {
+    ops: input.ops,
+    config,
+    roots: input.roots,
+    excludeAbsolute: input.excludeAbsolute,
+    keys,
+    encryption: encryptionKindOf(config.encrypt, keys),
+    compression: compressionOf(config),
+    zstdBinary: input.zstdBinary ?? "zstd",
+    host: hostname(),
+    tool: `openclaw-workspace-sync ${toolVersion()}`,
+    now: input.now ?? Date.now,
+  };
+}

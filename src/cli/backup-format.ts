@@ -1,0 +1,32 @@
+/** `backup status` for people. */
+import type { BackupStatus } from "../backup/report.js";
+import { bytes, failureLine } from "./format.js";
+
+export function formatBackupStatus(status: BackupStatus): string {
+  const schedule = status.enabled
+    ? `every ${status.intervalSeconds} s`
+    : "off (`backup.enabled` is false): only `backup now`";
+  const lines = [
+    `schedule   ${schedule}`,
+    `state      ${status.state}`,
+    `host       ${status.host ? `running, pid ${status.host.pid} since ${status.host.startedAt}` : "not running"}`,
+    `next run   ${status.nextRun ?? "none"}${status.nextRun && !status.host ? " (when a host runs)" : ""}`,
+  ];
+  const last = status.lastBackup;
+  if (last) {
+    lines.push(
+      `last       ${last.id} at ${last.finishedAt} (${last.durationMs} ms): ${last.files} files, ${bytes(last.bytes)} → ${bytes(last.objectBytes)}${last.skipped ? `, ${last.skipped} skipped` : ""}`,
+    );
+    if (last.pruned > 0) lines.push(`pruned     ${last.pruned} snapshots`);
+    if (last.pruneError) lines.push(`prune      failed: ${failureLine(last.pruneError)}`);
+  } else {
+    lines.push("last       never");
+  }
+  if (status.lastFailure)
+    lines.push(`last error ${status.lastFailure.at}: ${failureLine(status.lastFailure.error)}`);
+  lines.push(
+    `totals     ${status.totals.backups} backups, ${status.totals.failures} failures, ${status.totals.pruned} pruned; ${status.events} events logged`,
+  );
+  for (const warning of status.warnings) lines.push(`warning    ${warning}`);
+  return lines.join("\n");
+}

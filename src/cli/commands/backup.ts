@@ -1,0 +1,198 @@
+/** `workspace-sync backup now|list|verify|restore|status`: encrypted snapshots of the workspace and OpenClaw's state. */
+
+import { join } from "node:path";
+import { type CommandDef, defineCommand } from "citty";
+import { readCatalog } from "../../backup/catalog.js";
+import type { Manifest } from "../../backup/manifest.js";
+import { buildBackupStatus } from "../../backup/report.js";
+import { resolveSnapshot, restoreSnapshot, verifySnapshot } from "../../backup/restore.js";
+import { backupConfigOf, readOnlyBackupRuntime, withBackupHost } from "../backup-context.js";
+import { formatBackupStatus } from "../backup-format.js";
+import { commonArgs, resolveContext } from "../context.js";
+import { CliError } from "../errors.js";
+import { bytes, failureLine } from "../format.js";
+import { createOutput } from "../output.js";
+
+const json = { type: "boolean", description: "print as JSON" } as const;
+const snapshotArg = {
+  type: "string",
+  description: "a snapshot id (or its unique start), or latest (default)",
+  valueHint: "ID",
+} as const;
+const identityArg = {
+  type: "string",
+  description: "an age identity file, for snapshots sealed to recipients",
+  valueHint: "FILE",
+} as const;
+
+function snapshotLine(m: Manifest): string {
+  const skipped = m.skippedCount > 0 ? `, ${m.skippedCount} skipped` : "";
+  return `${m.id}  ${m.time}  ${String(m.files).padStart(6)} files  ${bytes(m.bytes).padStart(10)} → ${bytes(m.object.bytes).padStart(10)}  ${m.compression.algorithm}${m.encryption === "none" ? "" : "+age"}${skipped}`;
+}
+
+const nowCommand = defineCommand({
+  meta: { name: "now", description: "Back up now and wait for it (published, checked, pruned)" },
+  args: { ...commonArgs, json },
+  async run({ args }) {
+    const out = createOutput();
+    const resolved = await resolveContext(args, out);
+    await withBackupHost(resolved, out, async (handle) => {
+      const answer = await handle.requestBackup({ source: "cli" });
+      if (args.json) out.json({ verdict: answer.verdict, backup: answer.record, failure: answer.failure });
+      if (answer.verdict !== "done" || !answer.record) {
+        const error = answer.failure?.error;
+        throw new CliError(`backup failed: ${error ? failureLine(error) : "unknown failure"}`);
+      }
+      if (args.json) return;
+      const { record } = answer;
+      const s = record.snapshot as unknown as Manifest;
+      out.success(`backed up ${s.id} to ${handle.remote.root}`);
+      out.line(snapshotLine(s));
+      for (const note of s.notes) out.line(`  note: ${note}`);
+      for (const skip of s.skipped) out.line(`  skipped ${skip.path}: ${skip.reason}`);
+      if (record.prune) {
+        const { removed, leftoversRemoved } = record.prune;
+        if (removed.length > 0) out.line(`pruned ${removed.length}: ${removed.join(", ")}`);
+        if (leftoversRemoved.length > 0) out.line(`removed ${leftoversRemoved.length} unpublished leftovers`);
+      }
+      if (record.pruneError)
+        out.warn(`pruning failed (tried again next time): ${failureLine(record.pruneError)}`);
+    });
+  },
+});
+
+const listCommand = defineCommand({
+  meta: { name: "list", description: "List the published snapshots (those with a manifest), newest first" },
+  args: { ...commonArgs, json },
+  async run({ args }) {
+    const out = createOutput();
+    const runtime = await readOnlyBackupRuntime(await resolveContext(args, out));
+    const read = await readCatalog(runtime.ops);
+    if (!read.ok) throw new CliError(`backup list failed: ${failureLine(read.failure)}`);
+    const { snapshots, leftovers, broken } = read.catalog;
+    if (args.json) {
+      out.json({ snapshots, leftovers, broken });
+      return;
+    }
+    if (snapshots.length === 0) out.line(`no snapshots in ${runtime.ops.remote.root}`);
+    for (const m of snapshots) out.line(snapshotLine(m));
+    for (const b of broken) out.warn(`${b.id} is not listed: ${b.reason}`);
+    if (leftovers.length > 0)
+      out.info(`${leftovers.length} unpublished leftovers (removed by the next backup's prune once old)`);
+  },
+});
+
+const verifyCommand = defineCommand({
+  meta: {
+    name: "verify",
+    description: "Read a snapshot back whole: authenticate, decompress, list, compare with its manifest",
+  },
+  args: { ...commonArgs, snapshot: snapshotArg, identity: identityArg, json },
+  async run({ args }) {
+    const out = createOutput();
+    const runtime = await readOnlyBackupRuntime(await resolveContext(args, out), {
+      identityFile: args.identity,
+    });
+    const result = await verifySnapshot(runtime, args.snapshot);
+    if (args.json)
+      out.json(
+        result.ok
+          ? { ok: true, id: result.manifest.id, counts: result.counts }
+          : { ok: false, id: result.manifest?.id ?? null, failure: result.failure },
+      );
+    if (!result.ok) throw new CliError(`verify failed: ${failureLine(result.failure)}`);
+    if (!args.json) {
+      const { counts } = result;
+      out.success(
+        `${result.manifest.id} verified: ${counts.files} files, ${counts.dirs} folders, ${counts.symlinks} symlinks, ${bytes(counts.bytes)}; hashes match the manifest`,
+      );
+    }
+  },
+});
+
+const restoreCommand = defineCommand({
+  meta: {
+    name: "restore",
+    description:
+      "Restore a snapshot into a folder (staged; moved into place only when all of it checked out)",
+  },
+  args: {
+    ...commonArgs,
+    snapshot: snapshotArg,
+    to: {
+      type: "string",
+      description: "target folder (default: <state-dir>/restores/<id>)",
+      valueHint: "DIR",
+    },
+    "dry-run": { type: "boolean", description: "list what would be restored; write nothing" },
+    force: { type: "boolean", description: "move an existing non-empty target aside first" },
+    identity: identityArg,
+    json,
+  },
+  async run({ args }) {
+    const out = createOutput();
+    const resolved = await resolveContext(args, out);
+    backupConfigOf(resolved);
+    const runtime = await readOnlyBackupRuntime(resolved, { identityFile: args.identity });
+    const dryRun = args["dry-run"] === true;
+    const listed: string[] = [];
+    let to = args.to;
+    if (to === undefined) {
+      const found = await resolveSnapshot(runtime, args.snapshot);
+      if (!found.ok) throw new CliError(`restore failed: ${failureLine(found.failure)}`);
+      to = join(resolved.stateDir, "restores", found.manifest.id);
+    }
+    const result = await restoreSnapshot(runtime, {
+      ...(args.snapshot ? { snapshot: args.snapshot } : {}),
+      to,
+      dryRun,
+      force: args.force === true,
+      onEntry: (entry) =>
+        listed.push(
+          `${entry.kind === "dir" ? `${entry.path}/` : entry.path}${entry.kind === "symlink" ? ` -> ${entry.linkpath}` : ""}`,
+        ),
+    });
+    if (args.json)
+      out.json(
+        result.ok
+          ? { ...result, manifest: undefined, id: result.manifest.id, entries: dryRun ? listed : undefined }
+          : { ok: false, failure: result.failure },
+      );
+    if (!result.ok)
+      throw new CliError(`restore failed: ${failureLine(result.failure)}; the target was not touched`);
+    if (args.json) return;
+    if (dryRun) {
+      for (const line of listed) out.line(line);
+      out.success(
+        `dry run: ${result.manifest.id} would restore ${result.restored} entries into ${result.target} (it authenticated and matches its manifest)`,
+      );
+    } else {
+      out.success(`restored ${result.manifest.id} into ${result.target} (${result.restored} entries)`);
+      if (result.movedAside) out.info(`the previous ${result.target} was moved to ${result.movedAside}`);
+    }
+    for (const path of result.leftOut) out.warn(`left out ${path}: it changed while being archived`);
+  },
+});
+
+const statusCommand = defineCommand({
+  meta: { name: "status", description: "Show the backup schedule, the last result, totals and the next run" },
+  args: { ...commonArgs, json },
+  async run({ args }) {
+    const out = createOutput();
+    const resolved = await resolveContext(args, out);
+    const status = await buildBackupStatus(resolved.stateDir, backupConfigOf(resolved), Date.now());
+    if (args.json) out.json(status);
+    else out.line(formatBackupStatus(status));
+  },
+});
+
+export const backupCommand = defineCommand({
+  meta: { name: "backup", description: "Encrypted backups: now, list, verify, restore, status" },
+  subCommands: {
+    now: nowCommand as CommandDef,
+    list: listCommand as CommandDef,
+    verify: verifyCommand as CommandDef,
+    restore: restoreCommand as CommandDef,
+    status: statusCommand as CommandDef,
+  },
+});
