@@ -14,6 +14,8 @@ export interface RcloneContext {
   timeoutMs: number;
   redact: Redact;
   env: NodeJS.ProcessEnv;
+  /** Flags every run of this workspace gets (`--links` with `copySymlinks`). */
+  globalArgs?: readonly string[];
   /** Asked at each run: who wants its live progress now (undefined: nobody, no stats flags). */
   progress?: () => ((progress: RcloneProgress) => void) | undefined;
 }
@@ -30,7 +32,7 @@ export function rcloneRunner(context: RcloneContext, lock?: CycleLock): RcloneRu
     const onProgress = context.progress?.();
     const result = await runRclone({
       binary: context.binary,
-      args,
+      args: context.globalArgs?.length ? [...args, ...context.globalArgs] : args,
       configPath: context.configPath,
       env: context.env,
       timeoutMs: context.timeoutMs,

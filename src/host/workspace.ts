@@ -104,7 +104,17 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
           for (const listener of progressListeners) listener(update);
         };
   const rclone = rcloneRunner(
-    { binary: options.rcloneBinary, configPath, timeoutMs: config.timeout * 1000, redact, env, progress },
+    {
+      binary: options.rcloneBinary,
+      configPath,
+      timeoutMs: config.timeout * 1000,
+      redact,
+      env,
+      progress,
+      // Symlinks travel as `<name>.rclonelink` files holding their target, and come back as symlinks; they
+      // are never followed (a link may point outside the workspace). Without it rclone skips them.
+      globalArgs: config.copySymlinks ? ["--links"] : [],
+    },
     lock,
   );
   const caps = capabilitiesOf(options.rcloneVersion);
