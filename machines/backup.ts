@@ -143,7 +143,6 @@ export const backupMachine = setup({
   context: initialBackupContext,
   initial: "idle",
   on: {
-    hostStarted: { actions: "applySettings" },
     hostStopped: {},
   },
   states: {
@@ -154,6 +153,9 @@ export const backupMachine = setup({
         input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
       },
       on: {
+        // Re-entered: the schedule's wait starts again with the deadline the new settings give (an invoked
+        // actor keeps the input it started with, also when restored from the log).
+        hostStarted: { target: "idle", reenter: true, actions: "applySettings" },
         backupRequested: { target: "running", actions: "beginBackup" },
         backupDue: { guard: "scheduled", target: "running", actions: "beginBackup" },
       },
@@ -236,6 +238,7 @@ export const backupMachine = setup({
         input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
       },
       on: {
+        hostStarted: { target: "failed", reenter: true, actions: "applySettings" },
         backupRequested: { target: "running", actions: "beginBackup" },
         backupDue: { guard: "scheduled", target: "running", actions: "beginBackup" },
       },
