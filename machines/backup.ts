@@ -5,7 +5,7 @@
  * publishes it with its manifest written last (`publishing`), then applies retention (`pruning`). Pure:
  * effects are inert placeholder actors provided by the host; every outcome is an event carrying `at`;
  * the next due time lives in context and is awaited by the invoked `waitUntil` actor, so it survives a
- * restart. A backup a dead host left unfinished counts as failed and is due again at once; the next
+ * restart (`hostStarted` re-enters the resting state, so the wait starts again with the new deadline). A backup a dead host left unfinished counts as failed and is due again at once; the next
  * prune removes what it uploaded.
  */
 import { assign, fromCallback, setup } from "xstate";
