@@ -5,7 +5,7 @@
  * publishes it with its manifest written last (`publishing`), then applies retention (`pruning`). Pure:
  * effects are inert placeholder actors provided by the host; every outcome is an event carrying `at`;
  * the next due time lives in context and is awaited by the invoked `waitUntil` actor, so it survives a
- * restart. A backup a dead host left unfinished counts as failed and is due again at once; the next
+ * restart (`hostStarted` re-enters the resting state, so the wait starts again with the new deadline). A backup a dead host left unfinished counts as failed and is due again at once; the next
  * prune removes what it uploaded.
  */
 import { assign, fromCallback, setup } from "xstate";
@@ -143,7 +143,6 @@ export const backupMachine = setup({
   context: initialBackupContext,
   initial: "idle",
   on: {
-    hostStarted: { actions: "applySettings" },
     hostStopped: {},
   },
   states: {
@@ -154,6 +153,9 @@ export const backupMachine = setup({
         input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
       },
       on: {
+        // Re-entered: the schedule's wait starts again with the deadline the new settings give (an invoked
+        // actor keeps the input it started with, also when restored from the log).
+        hostStarted: { target: "idle", reenter: true, actions: "applySettings" },
         backupRequested: { target: "running", actions: "beginBackup" },
         backupDue: { guard: "scheduled", target: "running", actions: "beginBackup" },
       },
@@ -236,6 +238,7 @@ export const backupMachine = setup({
         input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
       },
       on: {
+        hostStarted: { target: "failed", reenter: true, actions: "applySettings" },
         backupRequested: { target: "running", actions: "beginBackup" },
         backupDue: { guard: "scheduled", target: "running", actions: "beginBackup" },
       },

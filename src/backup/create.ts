@@ -7,9 +7,10 @@
 import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FailureReason } from "../../machines/outcomes.js";
+import type { RcloneProgress } from "../rclone/progress.js";
 import { messageOf } from "../util/errors.js";
 import { excludeMatcher } from "./archive/exclude.js";
-import { emptyTotals, packEntries } from "./archive/pack.js";
+import { type ArchiveTotals, emptyTotals, packEntries } from "./archive/pack.js";
 import { resolveSources } from "./archive/sources.js";
 import { type Skipped, walkSources } from "./archive/walk.js";
 import { encryptStage } from "./codec/age.js";
@@ -33,6 +34,21 @@ export type CreateResult =
   | { ok: false; failure: FailureReason; partial: string };
 
 const streamChunk = 1024 * 1024;
+
+/**
+ * `rclone rcat`'s statistics as a backup's progress: the bytes sent so far and their speed (the object's
+ * size is unknown until the stream ends: no total, no ETA), and the files archived so far.
+ */
+export function streamProgress(stats: RcloneProgress, totals: ArchiveTotals): RcloneProgress {
+  return {
+    ...stats,
+    totalBytes: 0,
+    transfers: totals.files,
+    totalTransfers: 0,
+    etaSeconds: null,
+    transferring: [],
+  };
+}
 
 export async function createSnapshot(
   rt: BackupRuntime,
@@ -101,8 +117,10 @@ export async function createSnapshot(
       return messageOf(error);
     },
   );
+  const listener = rt.progress?.();
+  const onProgress = listener && ((stats: RcloneProgress) => listener(streamProgress(stats, totals)));
   const uploading = rt.ops
-    .transfer(["rcat", rt.ops.path(partial)], controller.signal, body)
+    .transfer(["rcat", rt.ops.path(partial)], controller.signal, body, onProgress)
     .then((result) => {
       if (!produced) body.destroy(new Error("the upload ended before the archive did"));
       return result;

@@ -19,6 +19,7 @@ import { ActorHost } from "../host/actor-host.js";
 import { InFlight } from "../host/effect.js";
 import { EventLog } from "../log/event-log.js";
 import { defaultLocalCloud, openclawStateDir } from "../paths.js";
+import type { RcloneProgress } from "../rclone/progress.js";
 import { backupEffects } from "./effects.js";
 import { backupOps } from "./ops.js";
 import { type BackupRemote, backupDir, prepareBackupRemote } from "./remote.js";
@@ -55,6 +56,8 @@ export interface BackupHandle {
   host: ActorHost;
   runtime: BackupRuntime;
   remote: BackupRemote;
+  /** Live progress of the uploads from now on (bytes sent, files archived; stats flags only while someone listens). */
+  watchProgress(listener: (progress: RcloneProgress) => void): () => void;
   requestBackup(input: { source: TriggerSource }): Promise<BackupAnswer>;
   stop(): Promise<void>;
 }
@@ -90,6 +93,7 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     backup.passphrase ? [backup.passphrase] : [],
   );
   const ops = backupOps({ binary: options.rcloneBinary, remote, env, timeoutMs: sync.timeout * 1000 });
+  const progressListeners = new Set<(progress: RcloneProgress) => void>();
   const runtime = backupRuntime({
     ops,
     config: backup,
@@ -97,6 +101,12 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     excludeAbsolute: ownFolders(options),
     ...(options.zstdBinary ? { zstdBinary: options.zstdBinary } : {}),
     now,
+    progress: () =>
+      progressListeners.size === 0
+        ? undefined
+        : (update) => {
+            for (const listener of progressListeners) listener(update);
+          },
   });
   const inFlight = new InFlight();
   const machine = backupMachine.provide({
@@ -128,6 +138,10 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     host,
     runtime,
     remote,
+    watchProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
     async requestBackup({ source }) {
       const requestId = randomUUID();
       host.send({ type: "backupRequested", at: now(), requestId, source });

@@ -1,5 +1,6 @@
 /** How the backup runs rclone: one config file, secrets redacted, metadata calls bounded by `timeout`. */
 import type { Readable } from "node:stream";
+import type { RcloneProgress } from "../rclone/progress.js";
 import { type RcloneResult, runRclone } from "../rclone/run.js";
 import { type RcloneStream, rcloneStdout } from "./rclone-stream.js";
 import type { BackupRemote } from "./remote.js";
@@ -8,8 +9,16 @@ export interface BackupOps {
   remote: BackupRemote;
   /** A metadata call (list, stat, move, delete, small writes), bounded by the sync `timeout`. */
   run(args: string[], signal?: AbortSignal, stdin?: Readable): Promise<RcloneResult>;
-  /** A data transfer with no time bound (a backup may take hours on a slow link). */
-  transfer(args: string[], signal: AbortSignal, stdin: Readable): Promise<RcloneResult>;
+  /**
+   * A data transfer with no time bound (a backup may take hours on a slow link); with `onProgress`, rclone's
+   * statistics about once a second.
+   */
+  transfer(
+    args: string[],
+    signal: AbortSignal,
+    stdin: Readable,
+    onProgress?: (progress: RcloneProgress) => void,
+  ): Promise<RcloneResult>;
   /** `rclone <args>` with stdout streamed (cat). */
   stream(args: string[], signal?: AbortSignal): RcloneStream;
   /** `root/<name>`. */
@@ -36,8 +45,16 @@ export function backupOps({ binary, remote, env, timeoutMs }: OpsContext): Backu
         ...(signal ? { signal } : {}),
         ...(stdin ? { stdin } : {}),
       }),
-    transfer: (args, signal, stdin) =>
-      runRclone({ ...base, args, timeoutMs: Number.POSITIVE_INFINITY, stdout: "ignore", signal, stdin }),
+    transfer: (args, signal, stdin, onProgress) =>
+      runRclone({
+        ...base,
+        args,
+        timeoutMs: Number.POSITIVE_INFINITY,
+        stdout: "ignore",
+        signal,
+        stdin,
+        ...(onProgress ? { onProgress } : {}),
+      }),
     stream: (args, signal) => rcloneStdout(args, { ...base, ...(signal ? { signal } : {}) }),
     path: (name) => `${remote.root}/${name}`,
   };

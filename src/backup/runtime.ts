@@ -1,6 +1,7 @@
 /** Everything a backup, a verify or a restore needs, resolved once from the config. */
 import { hostname } from "node:os";
 import type { BackupConfig } from "../config/backup.js";
+import type { RcloneProgress } from "../rclone/progress.js";
 import { toolVersion } from "../version.js";
 import type { SourceRoots } from "./archive/sources.js";
 import { type EncryptionKeys, type EncryptionKind, encryptionKindOf } from "./codec/age.js";
@@ -20,6 +21,8 @@ export interface BackupRuntime {
   host: string;
   tool: string;
   now: () => number;
+  /** Asked at each upload: who wants its live progress now (undefined: nobody, no stats flags). */
+  progress?: () => ((progress: RcloneProgress) => void) | undefined;
 }
 
 export interface RuntimeInput {
@@ -30,6 +33,7 @@ export interface RuntimeInput {
   identities?: string[];
   zstdBinary?: string;
   now?: () => number;
+  progress?: BackupRuntime["progress"];
 }
 
 /** Throws EncryptionConfigError when `encrypt` is on with no passphrase and no recipients. */
@@ -52,5 +56,6 @@ export function backupRuntime(input: RuntimeInput): BackupRuntime {
     host: hostname(),
     tool: `openclaw-workspace-sync ${toolVersion()}`,
     now: input.now ?? Date.now,
+    ...(input.progress ? { progress: input.progress } : {}),
   };
 }

@@ -92,6 +92,8 @@ export async function withBackupHost<T>(
       env,
       rcloneBinary,
       rcloneVersion,
+      // A one-shot host serves its command only: the schedule is a long-lived host's.
+      schedule: false,
       onWarning: (message) => out.warn(message),
       ...leftoverGraceFromEnv(env),
     });

@@ -112,6 +112,11 @@ export function eventDetail(event: LogRecord["event"]): string {
     const dry = `${e.dryRun ? ", dry run" : ""}${e.force ? ", forced" : ""}${e.resync ? ", resync" : ""}`;
     return `from ${String(e.source)}${e.direction && e.direction !== "both" ? `, ${String(e.direction)} only` : ""}${dry}`;
   }
+  if (event.type === "backupRequested") return `from ${String(e.source)}`;
+  if (event.type === "uploadDone" && e.manifest && typeof e.manifest === "object") {
+    const m = e.manifest as { id?: unknown; files?: unknown; object?: { bytes?: unknown } };
+    return `${String(m.id)}: ${String(m.files)} files, ${bytes(Number(m.object?.bytes ?? 0))} sent`;
+  }
   if (event.type === "hostStarted" || event.type === "hostStopped") return `pid ${String(e.pid)}`;
   return "";
 }

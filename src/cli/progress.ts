@@ -44,14 +44,17 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-/** `pushing  12.0 MiB / 40.0 MiB (30%), 3/10 files, 2.0 MiB/s, ETA 14s, big.bin 45%` */
+/**
+ * `pushing  12.0 MiB / 40.0 MiB (30%), 3/10 files, 2.0 MiB/s, ETA 14s, big.bin 45%`; with no totals (a
+ * stream, such as a backup's upload): `archiving  12.0 MiB, 340 files, 2.0 MiB/s`.
+ */
 export function progressLine(label: string, p: RcloneProgress): string {
+  const known = p.totalBytes > 0 || p.totalTransfers > 0;
   const percent = p.totalBytes > 0 ? ` (${Math.floor((p.bytes / p.totalBytes) * 100)}%)` : "";
-  const parts = [
-    `${bytes(p.bytes)} / ${bytes(p.totalBytes)}${percent}`,
-    `${p.transfers}/${p.totalTransfers} files`,
-    `${bytes(Math.round(p.speed))}/s`,
-  ];
+  const parts = known
+    ? [`${bytes(p.bytes)} / ${bytes(p.totalBytes)}${percent}`, `${p.transfers}/${p.totalTransfers} files`]
+    : [bytes(p.bytes), `${p.transfers} files`];
+  parts.push(`${bytes(Math.round(p.speed))}/s`);
   if (p.etaSeconds !== null) parts.push(`ETA ${duration(p.etaSeconds)}`);
   if (p.errors > 0) parts.push(`${p.errors} errors`);
   const current = p.transferring[0];

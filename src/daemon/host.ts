@@ -1,7 +1,7 @@
 /**
  * The long-lived host: owns the state directory (its lock), runs one unit per configured workspace
- * (and every other registered kind), serves them over the socket, and turns hooks, timers and client
- * requests into events. `workspace-sync daemon` and the OpenClaw plugin's service both run one.
+ * (and every other registered kind: the backup), serves them over the socket, and turns hooks, timers
+ * and client requests into events. `workspace-sync daemon` and the OpenClaw plugin's service both run one.
  */
 import { resolve } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
@@ -23,6 +23,8 @@ export interface HostOptions {
   /** Workspaces served from the start; more are added when a hook or a client names one. */
   workspaces: readonly string[];
   logger: HostLogger;
+  /** OpenClaw's state directory, archived by backups (default: `$OPENCLAW_STATE_DIR`, else `~/.openclaw`). */
+  openclawState?: string;
   env?: NodeJS.ProcessEnv;
   /** Recorded in the state-directory lock, shown to anyone refused by it. */
   command?: string;
@@ -45,6 +47,9 @@ export class Host implements HostApi {
   private constructor(
     private readonly context: UnitContext,
     private readonly lock: StateDirLock,
+    private readonly kinds: readonly UnitKind[],
+    /** The workspaces served from the start (the first is the one backups archive). */
+    private readonly workspaces: readonly string[],
   ) {}
 
   static async start(options: HostOptions): Promise<Host> {
@@ -63,11 +68,13 @@ export class Host implements HostApi {
       logger: options.logger,
       onArrivals: options.onArrivals,
       onTransition: options.onTransition,
+      openclawState: options.openclawState,
     };
-    const host = new Host(context, lock);
+    const workspaces = [...new Set(options.workspaces.map((w) => resolve(w)))];
+    const kinds = options.kinds ?? unitKinds;
+    const host = new Host(context, lock, kinds, workspaces);
     try {
-      const workspaces = [...new Set(options.workspaces.map((w) => resolve(w)))];
-      for (const kind of options.kinds ?? unitKinds) {
+      for (const kind of kinds) {
         for (const unit of await kind.start(context, workspaces)) host.#units.set(unit.info.id, unit);
       }
       if (options.listen !== false) {
@@ -104,7 +111,7 @@ export class Host implements HostApi {
 
   async resolveUnit(ref: { unit?: string | undefined; workspace?: string | undefined }, create: boolean) {
     if (ref.unit !== undefined) {
-      const unit = this.#units.get(ref.unit);
+      const unit = this.#units.get(ref.unit) ?? (create ? await this.#startOnRequest(ref.unit) : undefined);
       if (!unit) throw new RequestError("unknown-unit", `this host runs no unit "${ref.unit}"`);
       return unit;
     }
@@ -141,9 +148,34 @@ export class Host implements HostApi {
     return starting;
   }
 
+  /** The unit `id` of a kind that starts it when a client first sends it a trigger; undefined if none does. */
+  #startOnRequest(id: string): Promise<Unit> | undefined {
+    const existing = this.#starting.get(id);
+    if (existing) return existing;
+    if (this.#stopping) throw new RequestError("stopping", "the host is stopping");
+    for (const kind of this.kinds) {
+      const started = kind.startOnRequest?.(this.context, id, this.workspaces);
+      if (!started) continue;
+      const starting = started
+        .then((unit) => {
+          this.#units.set(id, unit);
+          this.context.logger.info(`serving ${unit.info.kind} ${unit.info.label} (${id})`);
+          return unit;
+        })
+        .catch((error: unknown) => {
+          throw new RequestError("refused", `could not start unit "${id}": ${messageOf(error)}`);
+        })
+        .finally(() => this.#starting.delete(id));
+      this.#starting.set(id, starting);
+      return starting;
+    }
+    return undefined;
+  }
+
   /** A session hook for `workspace`: returns at once; the unit decides whether to sync. */
   hook(hook: SessionHook, workspace: string): void {
-    if (this.#stopping) return;
+    // Sync off (a host for backups only): no workspace unit to start.
+    if (this.#stopping || this.context.config.sync.provider === "off") return;
     this.workspace(workspace)
       .then((unit) => unit.onHook(hook))
       .catch((error: unknown) => this.context.logger.warn(`${hook} for ${workspace}: ${messageOf(error)}`));

@@ -1,11 +1,11 @@
 /**
- * A unit is one statechart the host keeps running: a workspace's sync actor today, a backup actor
- * later. The host knows units only through this interface, so adding a kind is one registration in
- * `kinds.ts`; the IPC server serves every unit the same way.
+ * A unit is one statechart the host keeps running: a workspace's sync actor, or the backup actor. The
+ * host knows units only through this interface, so adding a kind is one registration in `kinds.ts`; the
+ * IPC server serves every unit the same way.
  */
 import type { Direction, TriggerSource } from "../../machines/requests.js";
 import type { LoadedConfig } from "../config/load.js";
-import type { Transition, UnitInfo } from "../ipc/protocol.js";
+import type { ClientEvent, Transition, UnitInfo } from "../ipc/protocol.js";
 import type { LogRecord } from "../log/event-log.js";
 import type { RcloneProgress } from "../rclone/progress.js";
 
@@ -30,6 +30,8 @@ export type SessionHook = "session_start" | "session_end";
 
 export interface Unit {
   readonly info: UnitInfo;
+  /** The client event that triggers this unit (`send` refuses any other). */
+  readonly takes: ClientEvent["type"];
   /** The live state: value and context, as JSON-safe data. */
   current(): { value: unknown; context: unknown };
   /** Send a trigger now; the promise resolves when the cycle serving it has ended. */
@@ -63,6 +65,8 @@ export interface UnitContext {
   rcloneVersion: string;
   now: () => number;
   logger: HostLogger;
+  /** OpenClaw's state directory, for backups (default: from the environment). */
+  openclawState?: string | undefined;
   /** Files a drain delivered into a workspace's `_inbox` (real cycles only). */
   onArrivals?: ((unit: UnitInfo, arrivals: string[]) => void) | undefined;
   /** Every event any unit processes (the daemon logs them). Called synchronously: keep it cheap. */
@@ -74,4 +78,9 @@ export interface UnitKind {
   kind: string;
   /** Units to run for these workspaces (a kind that is not per workspace ignores them). */
   start(context: UnitContext, workspaces: readonly string[]): Promise<Unit[]>;
+  /**
+   * The unit `id` started because a client sent it a trigger, when this kind runs a unit of that id that
+   * start-up did not start (null otherwise). Throws, with the reason, when it cannot start.
+   */
+  startOnRequest?(context: UnitContext, id: string, workspaces: readonly string[]): Promise<Unit> | null;
 }

@@ -11,6 +11,7 @@ import { EventLog } from "../log/event-log.js";
 import { workspaceId } from "../paths.js";
 import type { RcloneProgress } from "../rclone/progress.js";
 import { messageOf } from "../util/errors.js";
+import { inspectProcessed, plain, TransitionFeed } from "./feed.js";
 import { effectiveInterval } from "./interval.js";
 import { IntervalTimer } from "./timer.js";
 import type { SessionHook, TriggerAnswer, TriggerInput, Unit, UnitContext } from "./unit.js";
@@ -18,11 +19,6 @@ import type { SessionHook, TriggerAnswer, TriggerInput, Unit, UnitContext } from
 export const workspaceUnitKind = "workspace";
 
 type Listener = (transition: Transition) => void;
-
-/** JSON-safe copy: the stream and the socket carry data, never live objects. */
-function plain(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
-}
 
 /** Workspace-relative names of files a real cycle just delivered, from a `drainDone` and its snapshot. */
 export function deliveredArrivals(event: Transition["event"], context: unknown): string[] {
@@ -36,7 +32,8 @@ export function deliveredArrivals(event: Transition["event"], context: unknown):
 
 export class WorkspaceUnit implements Unit {
   readonly info: UnitInfo;
-  readonly #listeners = new Set<Listener>();
+  readonly takes = "syncRequested";
+  readonly #feed: TransitionFeed;
   readonly #inspection: { unsubscribe(): void };
   #timer: IntervalTimer | null = null;
   #stopping = false;
@@ -47,14 +44,10 @@ export class WorkspaceUnit implements Unit {
     private readonly workspace: string,
   ) {
     this.info = { id: workspaceId(workspace), kind: workspaceUnitKind, label: workspace };
-    const actor = handle.host.actor;
-    this.#inspection = actor.system.inspect((inspection) => {
-      if (inspection.type !== "@xstate.snapshot" || inspection.actorRef !== actor) return;
-      const event = inspection.event as Transition["event"];
-      if (event.type.startsWith("xstate.")) return;
-      const snapshot = inspection.snapshot as AnyMachineSnapshot;
-      this.#processed(event, snapshot);
-    });
+    this.#feed = new TransitionFeed(this.info, context);
+    this.#inspection = inspectProcessed(handle.host.actor, (event, snapshot) =>
+      this.#processed(event, snapshot),
+    );
   }
 
   static async start(context: UnitContext, workspace: string): Promise<WorkspaceUnit> {
@@ -108,8 +101,7 @@ export class WorkspaceUnit implements Unit {
   }
 
   subscribe(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#feed.subscribe(listener);
   }
 
   async history(options: { limit?: number; afterSeq?: number }) {
@@ -142,7 +134,7 @@ export class WorkspaceUnit implements Unit {
     this.#timer?.stop();
     await this.handle.stop();
     this.#inspection.unsubscribe();
-    this.#listeners.clear();
+    this.#feed.clear();
   }
 
   private get config(): LoadedConfig {
@@ -167,26 +159,7 @@ export class WorkspaceUnit implements Unit {
         this.context.logger.warn(`${this.workspace}: inbox notification failed: ${messageOf(error)}`);
       }
     }
-    try {
-      this.context.onTransition?.(this.info, event, snapshot.value);
-    } catch (error) {
-      this.context.logger.warn(`a transition listener failed: ${messageOf(error)}`);
-    }
-    if (this.#listeners.size === 0) return;
-    const transition: Transition = {
-      unit: this.info.id,
-      at: new Date(this.context.now()).toISOString(),
-      event: plain(event) as Transition["event"],
-      state: plain(snapshot.value),
-      context: plain(snapshot.context),
-    };
-    for (const listener of this.#listeners) {
-      try {
-        listener(transition);
-      } catch (error) {
-        this.context.logger.warn(`a transition listener failed: ${messageOf(error)}`);
-      }
-    }
+    this.#feed.publish(event, snapshot);
   }
 }
 
@@ -194,11 +167,16 @@ function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/** The workspace kind: one unit per workspace the host serves. */
+/**
+ * The workspace kind: one unit per workspace the host serves. None when sync is off and backups are on
+ * (a host for backups only); sync off with nothing else to run is refused as before, by `startWorkspace`.
+ */
 export const workspaceUnits = {
   kind: workspaceUnitKind,
   async start(context: UnitContext, workspaces: readonly string[]) {
     const units: Unit[] = [];
+    const { sync, backup } = context.config;
+    if (sync.provider === "off" && backup?.enabled === true) return units;
     for (const workspace of workspaces) units.push(await WorkspaceUnit.start(context, workspace));
     return units;
   },

@@ -22,17 +22,26 @@ const unitRef = {
   workspace: z.string().min(1).optional(),
 };
 
-/** The events a client may send: triggers only. Outcome events belong to the host's effects. */
-export const clientEventSchema = z.object({
-  type: z.literal("syncRequested"),
-  direction: z.enum(["both", "push", "pull"]).optional(),
-  dryRun: z.boolean().optional(),
-  source: z.enum(["cli", "timer", "hook", "startup", "retry"]).optional(),
-  /** Go through a deletion-guard halt (`sync --force`). */
-  force: z.boolean().optional(),
-  /** Rebuild bisync's listings (`sync --resync`; only a person asks for it). */
-  resync: z.boolean().optional(),
-});
+const triggerSource = z.enum(["cli", "timer", "hook", "startup", "retry"]);
+
+/**
+ * The events a client may send: triggers only. Outcome events belong to the host's effects. Each unit
+ * takes one of them (`hello` lists the units): a workspace `syncRequested`, the backup `backupRequested`.
+ */
+export const clientEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("syncRequested"),
+    direction: z.enum(["both", "push", "pull"]).optional(),
+    dryRun: z.boolean().optional(),
+    source: triggerSource.optional(),
+    /** Go through a deletion-guard halt (`sync --force`). */
+    force: z.boolean().optional(),
+    /** Rebuild bisync's listings (`sync --resync`; only a person asks for it). */
+    resync: z.boolean().optional(),
+  }),
+  /** One backup now (`backup now`), served by the unit `backup`. */
+  z.object({ type: z.literal("backupRequested"), source: triggerSource.optional() }),
+]);
 export type ClientEvent = z.infer<typeof clientEventSchema>;
 
 const base = { v: z.number().int(), id: z.string().min(1).max(200) };
@@ -106,8 +115,9 @@ export type Response =
 
 export interface UnitInfo {
   id: string;
+  /** `workspace` or `backup`. */
   kind: string;
-  /** What the unit serves, for people: a workspace path. */
+  /** What the unit serves, for people: a workspace path, or where backups go. */
   label: string;
 }
 

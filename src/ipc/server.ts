@@ -208,7 +208,7 @@ async function serve(
       };
     }
     case "send": {
-      const unit = await host.resolveUnit(request, true);
+      const unit = await sendTarget(request, host);
       const { type: _type, source, ...rest } = request.event;
       const trigger = { ...rest, source: source ?? "cli" };
       const streams =
@@ -270,6 +270,26 @@ async function serve(
       return streaming;
     }
   }
+}
+
+/**
+ * The unit a `send` goes to: the one it names; with none named, the only unit taking its event (the
+ * backup, or a host's one workspace). A unit is sent only the event it takes.
+ */
+async function sendTarget(request: Extract<Request, { op: "send" }>, host: HostApi): Promise<Unit> {
+  const type = request.event.type;
+  if (request.unit === undefined && request.workspace === undefined) {
+    const takers = host.units().filter((u) => u.takes === type);
+    if (takers.length === 1 && takers[0]) return takers[0];
+  }
+  const unit = await host.resolveUnit(request, true);
+  if (unit.takes !== type) {
+    throw new RequestError(
+      "refused",
+      `unit "${unit.info.id}" (${unit.info.kind}) takes ${unit.takes} events, not ${type}`,
+    );
+  }
+  return unit;
 }
 
 async function removeStaleSocket(path: string): Promise<void> {

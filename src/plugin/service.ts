@@ -74,8 +74,8 @@ export class PluginHost {
     if (ctx.workspaceDir) this.#defaultWorkspace = resolve(ctx.workspaceDir);
     const loaded = this.config(logger, true);
     if (loaded === null) return;
-    if (loaded.sync.provider === "off") {
-      logger.info("workspace-sync: provider is off; nothing to sync");
+    if (loaded.sync.provider === "off" && loaded.backup?.enabled !== true) {
+      logger.info("workspace-sync: provider is off and backups are not enabled; nothing to run");
       return;
     }
     try {
@@ -83,6 +83,7 @@ export class PluginHost {
         stateDir: this.#stateDir,
         config: loaded,
         workspaces: [this.#defaultWorkspace],
+        openclawState: ctx.stateDir,
         env: this.captured.env,
         command: `openclaw gateway (${pluginId} service)`,
         logger: {

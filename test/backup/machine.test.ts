@@ -1,6 +1,6 @@
 /** The backup statechart, path by path, through XState's pure transition(): no effect runs. */
 import { describe, expect, it } from "vitest";
-import { type AnyMachineSnapshot, createActor, initialTransition, transition } from "xstate";
+import { type AnyMachineSnapshot, createActor, fromCallback, initialTransition, transition } from "xstate";
 import {
   type BackupContext,
   type BackupEvent,
@@ -127,6 +127,33 @@ describe("backup statechart", () => {
     const unscheduled = run([ev.started(0, null), ev.due(1)]);
     expect(unscheduled.snapshot.value).toBe("idle");
     expect(unscheduled.context.nextDueAt).toBeNull();
+  });
+
+  it("a host start arms the schedule's wait with the new deadline, idle or failed (as the host restores it)", () => {
+    const waits: number[] = [];
+    const machine = backupMachine.provide({
+      actors: {
+        waitUntil: fromCallback<BackupEvent, { at: number }>(({ input }) => {
+          waits.push(input.at);
+          return () => undefined;
+        }),
+      },
+    });
+    // As ActorHost starts: the log replayed and `hostStarted` applied purely, then the actor restored.
+    const restore = (events: BackupEvent[]) => {
+      let snapshot = initialTransition(machine)[0];
+      for (const event of events) snapshot = transition(machine, snapshot, event)[0];
+      const actor = createActor(machine, { snapshot: machine.getPersistedSnapshot(snapshot) as never });
+      actor.start();
+      actor.stop();
+    };
+    restore([ev.started(5)]);
+    expect(waits).toEqual([5]);
+    // Overdue after a restart: the wait is for the last start plus the interval, long past, so it fires at once.
+    restore([ev.started(5), ev.due(6), ...whole(6), ev.started(6 + 3 * day)]);
+    expect(waits.at(-1)).toBe(6 + day);
+    restore([ev.started(5), ev.request(6), ev.uploadFailed(7), ev.started(8)]);
+    expect(waits.at(-1)).toBe(8);
   });
 
   it("never runs two backups at once: requests during one are served by one more after it", () => {

@@ -34,6 +34,17 @@ describe("progress for people", () => {
     );
   });
 
+  it("for a stream of unknown size (a backup's upload), says what was sent and how many files so far", () => {
+    const upload = progress({
+      totalBytes: 0,
+      totalTransfers: 0,
+      transfers: 340,
+      etaSeconds: null,
+      transferring: [],
+    });
+    expect(progressLine("archiving", upload)).toBe("archiving  12.0 MiB, 340 files, 2.0 MiB/s");
+  });
+
   it("chooses the display from --json and the terminal", () => {
     expect(progressMode({ json: true, isTTY: true })).toBe("off");
     expect(progressMode({ json: false, isTTY: true })).toBe("tty");

@@ -170,6 +170,39 @@ describe("the OpenClaw plugin with a fake api", () => {
     expect(logger.lines.some((l) => l.level === "warn" && l.message.includes("could not notify"))).toBe(true);
   });
 
+  it("with sync off and backups on, the service runs the scheduled backups of the gateway's state", async () => {
+    const { fake, ctx, stateDir, sandbox } = await setup({
+      provider: "off",
+      backup: {
+        enabled: true,
+        // Into the sync `local` block's folder (the sandbox's cloud): the backup's own blocks default to it.
+        provider: "local",
+        encrypt: false,
+        include: ["workspace", "config"],
+      },
+    });
+    await writeFile(join(sandbox.root, "openclaw.json"), "{}");
+    const service = fake.registered.services[0];
+    if (!service) throw new Error("no service");
+    await service.start(ctx);
+    stops.push(async () => service.stop?.(ctx));
+    const hello = await callHost<{ units: { id: string }[] }>(stateDir, { op: "hello" });
+    expect(hello?.result.units.map((u) => u.id)).toEqual(["backup"]);
+    // Never backed up: due at once. OpenClaw's state is the gateway's (the service's `stateDir`).
+    const status = await eventually(async () => {
+      const answer = await callHost<{ lastBackup: unknown }>(stateDir, { op: "status", unit: "backup" });
+      return answer?.result.lastBackup ? answer.result : false;
+    }, "the start-up backup");
+    expect(status).toMatchObject({ unit: "backup", totals: { backups: 1 } });
+    const state = await callHost<{
+      units: { context: { lastBackup: { snapshot: { sources: unknown } } } }[];
+    }>(stateDir, { op: "state", unit: "backup" });
+    expect(state?.result.units[0]?.context.lastBackup.snapshot.sources).toEqual([
+      { item: "workspace", path: sandbox.workspace },
+      { item: "config", path: join(sandbox.root, "openclaw.json") },
+    ]);
+  });
+
   it("an invalid config is reported and nothing starts", async () => {
     const { fake, ctx, stateDir, logger } = await setup({ mode: "sideways" });
     await fake.registered.services[0]?.start(ctx);

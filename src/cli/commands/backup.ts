@@ -4,14 +4,20 @@ import { join } from "node:path";
 import { type CommandDef, defineCommand } from "citty";
 import { readCatalog } from "../../backup/catalog.js";
 import type { Manifest } from "../../backup/manifest.js";
-import { buildBackupStatus } from "../../backup/report.js";
+import { type BackupStatus, buildBackupStatus } from "../../backup/report.js";
 import { resolveSnapshot, restoreSnapshot, verifySnapshot } from "../../backup/restore.js";
+import { type BackupCycle, backupUnitId, type LiveBackupStatus } from "../../daemon/backup-unit.js";
+import type { HostClient } from "../../ipc/client.js";
+import type { SendResult } from "../../ipc/protocol.js";
 import { backupConfigOf, readOnlyBackupRuntime, withBackupHost } from "../backup-context.js";
 import { formatBackupStatus } from "../backup-format.js";
-import { commonArgs, resolveContext } from "../context.js";
+import { commonArgs, type Resolved, resolveContext } from "../context.js";
 import { CliError } from "../errors.js";
 import { bytes, failureLine } from "../format.js";
-import { createOutput } from "../output.js";
+import { createOutput, type Output } from "../output.js";
+import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
+import { stateName } from "../report.js";
+import { readRouted, routed } from "../route.js";
 
 const json = { type: "boolean", description: "print as JSON" } as const;
 const snapshotArg = {
@@ -30,34 +36,94 @@ function snapshotLine(m: Manifest): string {
   return `${m.id}  ${m.time}  ${String(m.files).padStart(6)} files  ${bytes(m.bytes).padStart(10)} → ${bytes(m.object.bytes).padStart(10)}  ${m.compression.algorithm}${m.encryption === "none" ? "" : "+age"}${skipped}`;
 }
 
+/** What one `backup now` came to, whichever host ran it. */
+interface BackupOutcome extends BackupCycle {
+  verdict: "done" | "failed";
+}
+
+/** The step a backup is in (`archiving`), which labels each progress line. */
+const stepOf = (state: unknown) => stateName(state).split(".").at(-1) ?? "";
+
+async function nowViaHost(client: HostClient, progress: ProgressReporter | null): Promise<BackupOutcome> {
+  let step = "";
+  const result = await client.call<SendResult>(
+    {
+      op: "send",
+      unit: backupUnitId,
+      event: { type: "backupRequested", source: "cli" },
+      wait: true,
+      progress: progress !== null,
+    },
+    {
+      onStream: (t) => {
+        step = stepOf(t.state);
+      },
+      onStats: (stats) => progress?.update(step, stats),
+    },
+  );
+  const cycle = result.cycle as BackupCycle;
+  return { verdict: result.verdict === "done" ? "done" : "failed", ...cycle };
+}
+
+function nowOneShot(
+  resolved: Resolved,
+  out: Output,
+  progress: ProgressReporter | null,
+): Promise<BackupOutcome> {
+  return withBackupHost(resolved, out, async (handle) => {
+    const step = () => stepOf(handle.host.snapshot.value);
+    const unwatch = progress ? handle.watchProgress((update) => progress.update(step(), update)) : () => {};
+    try {
+      const answer = await handle.requestBackup({ source: "cli" });
+      const { verdict, record, failure } = answer;
+      return { verdict, record, failure, root: handle.remote.root };
+    } finally {
+      unwatch();
+    }
+  });
+}
+
+function reportNow(outcome: BackupOutcome, json: boolean, out: Output): void {
+  if (json) out.json({ verdict: outcome.verdict, backup: outcome.record, failure: outcome.failure });
+  if (outcome.verdict !== "done" || !outcome.record) {
+    const error = outcome.failure?.error;
+    throw new CliError(`backup failed: ${error ? failureLine(error) : "unknown failure"}`);
+  }
+  if (json) return;
+  const { record } = outcome;
+  const s = record.snapshot as unknown as Manifest;
+  out.success(`backed up ${s.id} to ${outcome.root}`);
+  out.line(snapshotLine(s));
+  for (const note of s.notes) out.line(`  note: ${note}`);
+  for (const skip of s.skipped) out.line(`  skipped ${skip.path}: ${skip.reason}`);
+  if (record.prune) {
+    const { removed, leftoversRemoved } = record.prune;
+    if (removed.length > 0) out.line(`pruned ${removed.length}: ${removed.join(", ")}`);
+    if (leftoversRemoved.length > 0) out.line(`removed ${leftoversRemoved.length} unpublished leftovers`);
+  }
+  if (record.pruneError)
+    out.warn(`pruning failed (tried again next time): ${failureLine(record.pruneError)}`);
+}
+
 const nowCommand = defineCommand({
-  meta: { name: "now", description: "Back up now and wait for it (published, checked, pruned)" },
+  meta: {
+    name: "now",
+    description:
+      "Back up now and wait for it (published, checked, pruned); a running host does it, else this process",
+  },
   args: { ...commonArgs, json },
   async run({ args }) {
     const out = createOutput();
     const resolved = await resolveContext(args, out);
-    await withBackupHost(resolved, out, async (handle) => {
-      const answer = await handle.requestBackup({ source: "cli" });
-      if (args.json) out.json({ verdict: answer.verdict, backup: answer.record, failure: answer.failure });
-      if (answer.verdict !== "done" || !answer.record) {
-        const error = answer.failure?.error;
-        throw new CliError(`backup failed: ${error ? failureLine(error) : "unknown failure"}`);
-      }
-      if (args.json) return;
-      const { record } = answer;
-      const s = record.snapshot as unknown as Manifest;
-      out.success(`backed up ${s.id} to ${handle.remote.root}`);
-      out.line(snapshotLine(s));
-      for (const note of s.notes) out.line(`  note: ${note}`);
-      for (const skip of s.skipped) out.line(`  skipped ${skip.path}: ${skip.reason}`);
-      if (record.prune) {
-        const { removed, leftoversRemoved } = record.prune;
-        if (removed.length > 0) out.line(`pruned ${removed.length}: ${removed.join(", ")}`);
-        if (leftoversRemoved.length > 0) out.line(`removed ${leftoversRemoved.length} unpublished leftovers`);
-      }
-      if (record.pruneError)
-        out.warn(`pruning failed (tried again next time): ${failureLine(record.pruneError)}`);
-    });
+    backupConfigOf(resolved);
+    const mode = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
+    const progress = mode === "off" ? null : createProgressReporter({ stream: process.stderr, mode });
+    const outcome = await routed(
+      resolved,
+      (client) => nowViaHost(client, progress),
+      () => nowOneShot(resolved, out, progress),
+    ).finally(() => progress?.done());
+    reportNow(outcome, args.json === true, out);
   },
 });
 
@@ -180,7 +246,13 @@ const statusCommand = defineCommand({
   async run({ args }) {
     const out = createOutput();
     const resolved = await resolveContext(args, out);
-    const status = await buildBackupStatus(resolved.stateDir, backupConfigOf(resolved), Date.now());
+    const backup = backupConfigOf(resolved);
+    // The running host answers from its live actor; without one (or without a backup unit), the log on disk does.
+    const status = await readRouted<BackupStatus & { unit?: string }>(
+      resolved,
+      (client) => client.call<LiveBackupStatus>({ op: "status", unit: backupUnitId }),
+      () => buildBackupStatus(resolved.stateDir, backup, Date.now()),
+    );
     if (args.json) out.json(status);
     else out.line(formatBackupStatus(status));
   },

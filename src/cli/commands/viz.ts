@@ -1,7 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { defineCommand } from "citty";
+import { backupLogDir } from "../../backup/host.js";
 import { ConfigError } from "../../config/load.js";
+import { backupUnitId } from "../../daemon/backup-unit.js";
 import { HostClient } from "../../ipc/client.js";
 import { workspacePaths } from "../../paths.js";
 import { createLogSource } from "../../viz/live/log-source.js";
@@ -55,29 +57,40 @@ async function chosenChart(
   }
 }
 
-/** Subscribe to the running host's transitions, if one runs; null otherwise (the log is polled). */
-async function followHost(resolved: Resolved, onEvent: () => void): Promise<HostClient | null> {
+/** Subscribe to the running host's transitions of `unit`, if one runs; null otherwise (the log is polled). */
+async function followHost(
+  resolved: Resolved,
+  unit: { unit: string } | { workspace: string },
+  onEvent: () => void,
+): Promise<HostClient | null> {
   const client = await HostClient.connect(resolved.stateDir).catch(() => null);
   if (client === null) return null;
-  client
-    .call({ op: "subscribe", workspace: resolved.workspace }, { onStream: onEvent })
-    .catch(() => client.close());
+  client.call({ op: "subscribe", ...unit }, { onStream: onEvent }).catch(() => client.close());
   return client;
 }
 
-async function serveLive(resolved: Resolved, chart: ChartSpec, port: number, out: Output, json: boolean) {
+/** The log the page reads and the unit whose events it follows: the backup's, or the workspace's. */
+function watchedLog(resolved: Resolved, chart: ChartSpec) {
+  if (chart.name === "backup") {
+    return { logDir: backupLogDir(resolved.stateDir), unit: { unit: backupUnitId }, what: "backups" };
+  }
   const sync = resolved.loaded.sync;
   const paths = workspacePaths(resolved.stateDir, resolved.workspace, sync.localPath, sync.mode);
-  const source = await createLogSource({ chart, logDir: paths.logDir, onWarning: (w) => out.warn(w) });
+  return { logDir: paths.logDir, unit: { workspace: resolved.workspace }, what: paths.workspace };
+}
+
+async function serveLive(resolved: Resolved, chart: ChartSpec, port: number, out: Output, json: boolean) {
+  const { logDir, unit, what } = watchedLog(resolved, chart);
+  const source = await createLogSource({ chart, logDir, onWarning: (w) => out.warn(w) });
   // A running host pushes each processed event over its socket: the page follows at once, not at the next poll.
-  const host = await followHost(resolved, () => void source.refresh());
+  const host = await followHost(resolved, unit, () => void source.refresh());
   const live = await startLiveServer({
     source,
     svg: () => renderChart(chart, "svg"),
     port,
-    title: `${chart.name} · ${paths.workspace}`,
+    title: `${chart.name} · ${what}`,
   });
-  if (json) out.json({ url: live.url, port: live.port, mode: chart.name, logDir: paths.logDir });
+  if (json) out.json({ url: live.url, port: live.port, mode: chart.name, logDir });
   else {
     out.line(`live page (127.0.0.1 only; the token in the address is the key): ${live.url}`);
     out.line("press Ctrl-C to stop");

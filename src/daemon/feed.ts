@@ -1,0 +1,70 @@
+/**
+ * What every unit does with the events its actor processes: tell the host (`onTransition`) and every
+ * subscriber, as JSON-safe data. Units differ only in what else they do with an event (timers, inbox).
+ */
+import type { AnyActorRef, AnyMachineSnapshot } from "xstate";
+import type { Transition, UnitInfo } from "../ipc/protocol.js";
+import { messageOf } from "../util/errors.js";
+import type { UnitContext } from "./unit.js";
+
+type Listener = (transition: Transition) => void;
+
+/** JSON-safe copy: the stream and the socket carry data, never live objects. */
+export function plain(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
+/** Calls `onProcessed` after each root event `actor` processed (XState's own events left out). */
+export function inspectProcessed(
+  actor: AnyActorRef,
+  onProcessed: (event: Transition["event"], snapshot: AnyMachineSnapshot) => void,
+): { unsubscribe(): void } {
+  return actor.system.inspect((inspection) => {
+    if (inspection.type !== "@xstate.snapshot" || inspection.actorRef !== actor) return;
+    const event = inspection.event as Transition["event"];
+    if (event.type.startsWith("xstate.")) return;
+    onProcessed(event, inspection.snapshot as AnyMachineSnapshot);
+  });
+}
+
+export class TransitionFeed {
+  readonly #listeners = new Set<Listener>();
+
+  constructor(
+    private readonly info: UnitInfo,
+    private readonly context: UnitContext,
+  ) {}
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** One processed event: to the host's `onTransition`, then to each subscriber. */
+  publish(event: Transition["event"], snapshot: AnyMachineSnapshot): void {
+    try {
+      this.context.onTransition?.(this.info, event, snapshot.value);
+    } catch (error) {
+      this.context.logger.warn(`a transition listener failed: ${messageOf(error)}`);
+    }
+    if (this.#listeners.size === 0) return;
+    const transition: Transition = {
+      unit: this.info.id,
+      at: new Date(this.context.now()).toISOString(),
+      event: plain(event) as Transition["event"],
+      state: plain(snapshot.value),
+      context: plain(snapshot.context),
+    };
+    for (const listener of this.#listeners) {
+      try {
+        listener(transition);
+      } catch (error) {
+        this.context.logger.warn(`a transition listener failed: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  clear(): void {
+    this.#listeners.clear();
+  }
+}
