@@ -1,9 +1,10 @@
 /** Exit codes people and scripts can rely on, and the one place errors are mapped to them. */
+import { EncryptionConfigError } from "../backup/codec/age.js";
 import { ConfigError } from "../config/load.js";
 import { CredentialsMissingError } from "../host/remote.js";
 import { UnsupportedModeError } from "../host/workspace.js";
 import { StateDirBusyError } from "../log/state-dir-lock.js";
-import { ProviderOffError } from "../providers/index.js";
+import { ProviderConfigError, ProviderOffError } from "../providers/index.js";
 import { RcloneNotFoundError, RcloneVersionError } from "../rclone/binary.js";
 import { RcloneConfigParseError } from "../rclone/config-file.js";
 
@@ -34,7 +35,9 @@ export function toCliError(error: unknown): CliError | null {
     error instanceof ConfigError ||
     error instanceof ProviderOffError ||
     error instanceof UnsupportedModeError ||
-    error instanceof CredentialsMissingError
+    error instanceof CredentialsMissingError ||
+    error instanceof ProviderConfigError ||
+    error instanceof EncryptionConfigError
   ) {
     return new CliError(error.message, ExitCode.usage);
   }

@@ -2,8 +2,8 @@
  * Retention against restic: the vectors derived from restic's own golden files, read from
  * `../shared/retention/restic-policy-cases.json` beside the repository (never copied into it).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   applyRetention,
@@ -14,7 +14,16 @@ import {
 } from "../../src/backup/retention.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
-const vectorsPath = join(repoRoot, "..", "shared", "retention", "restic-policy-cases.json");
+const relative = join("shared", "retention", "restic-policy-cases.json");
+
+/** `../shared/...` beside the repository; a clone kept deeper finds it in the nearest ancestor that has it. */
+function locateVectors(): string {
+  for (let dir = dirname(repoRoot); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, relative))) return join(dir, relative);
+    if (dirname(dir) === dir) return join(dirname(repoRoot), relative);
+  }
+}
+const vectorsPath = locateVectors();
 
 interface Vectors {
   snapshots: string[];

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { type CommandDef, defineCommand } from "citty";
 import { readCatalog } from "../../backup/catalog.js";
+import { encryptionKindOf } from "../../backup/codec/age.js";
 import type { Manifest } from "../../backup/manifest.js";
 import { type BackupStatus, buildBackupStatus } from "../../backup/report.js";
 import { resolveSnapshot, restoreSnapshot, verifySnapshot } from "../../backup/restore.js";
@@ -115,7 +116,9 @@ const nowCommand = defineCommand({
   async run({ args }) {
     const out = createOutput();
     const resolved = await resolveContext(args, out);
-    backupConfigOf(resolved);
+    const backup = backupConfigOf(resolved);
+    // A backup that could not be sealed is refused before anything is made or written.
+    encryptionKindOf(backup.encrypt, { passphrase: backup.passphrase, recipients: backup.recipients });
     const mode = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
     const progress = mode === "off" ? null : createProgressReporter({ stream: process.stderr, mode });
     const outcome = await routed(
