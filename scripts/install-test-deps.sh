@@ -13,16 +13,6 @@ for tool in chromium tmux age zstd openssl; do
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
-    echo "install-test-deps: please install ${need_apt[*]} with your package manager" >&2
-    exit 1
-  fi
-fi
+bash scripts/apt-install.sh install-test-deps ${need_apt[@]+"${need_apt[@]}"}
 bash scripts/setup.sh
 bash scripts/install-openclaw.sh

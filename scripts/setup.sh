@@ -14,17 +14,7 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)
   echo "setup: Node.js >= 20 is required, found $(node --version)" >&2
   exit 1
 }
-if [ "${#need_apt[@]}" -gt 0 ]; then
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
-    echo "setup: please install ${need_apt[*]} with your package manager (brew install rclone, dnf install rclone, ...)" >&2
-    exit 1
-  fi
-fi
+bash scripts/apt-install.sh setup ${need_apt[@]+"${need_apt[@]}"}
 # `npm install` honours package-lock.json; `npm ci` trips over optional platform packages this npm leaves out of the lock.
 npm install --no-audit --no-fund --loglevel=error
 npm run build --silent
