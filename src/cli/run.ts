@@ -6,19 +6,18 @@ import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { consola } from "consola";
 import { messageOf } from "../util/errors.js";
 import { toolVersion } from "../version.js";
-import { authorizeCommand } from "./commands/authorize.js";
-import { backupCommand } from "./commands/backup.js";
-import { daemonCommand } from "./commands/daemon.js";
 import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
-import { setupCommand } from "./commands/setup.js";
 import { statusCommand } from "./commands/status.js";
 import { syncCommand } from "./commands/sync.js";
 import { ExitCode, toCliError } from "./errors.js";
 
 const pkg = { version: toolVersion() };
 
-/** Loaded on use: `viz` (diagrams, live page) is kept out of every other command's start-up. */
+/**
+ * Loaded on use: `viz` (diagrams, live page), `backup` (age, tar), `setup` and `authorize` (prompts) and
+ * `daemon` are kept out of every other command's start-up.
+ */
 const lazy = (load: () => Promise<CommandDef>) => load;
 
 const subCommands: Record<string, CommandDef | (() => Promise<CommandDef>)> = {
@@ -26,10 +25,10 @@ const subCommands: Record<string, CommandDef | (() => Promise<CommandDef>)> = {
   status: statusCommand as CommandDef,
   log: logCommand as CommandDef,
   list: listCommand as CommandDef,
-  daemon: daemonCommand as CommandDef,
-  setup: setupCommand as CommandDef,
-  authorize: authorizeCommand as CommandDef,
-  backup: backupCommand as CommandDef,
+  daemon: lazy(async () => (await import("./commands/daemon.js")).daemonCommand as CommandDef),
+  setup: lazy(async () => (await import("./commands/setup.js")).setupCommand as CommandDef),
+  authorize: lazy(async () => (await import("./commands/authorize.js")).authorizeCommand as CommandDef),
+  backup: lazy(async () => (await import("./commands/backup.js")).backupCommand as CommandDef),
   viz: lazy(async () => (await import("./commands/viz.js")).vizCommand as CommandDef),
 };
 
