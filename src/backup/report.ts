@@ -8,21 +8,10 @@ import type { BackupConfig } from "../config/backup.js";
 import { replay } from "../host/actor-host.js";
 import { EventLog } from "../log/event-log.js";
 import { type LockHolder, readStateDirLock } from "../log/state-dir-lock.js";
+import { stateName } from "../util/state-name.js";
 import { backupLogDir } from "./host.js";
 
 const iso = (ms: number | null | undefined) => (typeof ms === "number" ? new Date(ms).toISOString() : null);
-
-/** `{running: "archiving"}` → `running.archiving`. */
-function stateName(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value !== null && typeof value === "object") {
-    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
-    if (key === undefined) return "";
-    const rest = stateName(child);
-    return rest === "" ? key : `${key}.${rest}`;
-  }
-  return String(value);
-}
 
 export interface BackupStatus {
   enabled: boolean;

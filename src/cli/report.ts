@@ -2,7 +2,6 @@
  * What `status` and `log` show, computed from the event log alone (read-only: a running host keeps
  * writing while we read). State comes from replaying the log through the pure machine.
  */
-import type { StateValue } from "xstate";
 import type { Conflict, FailureReason, Halt } from "../../machines/outcomes.js";
 import { replay } from "../host/actor-host.js";
 import type { AnyCycleContext, CycleRecord } from "../host/workspace.js";
@@ -12,20 +11,12 @@ import { modeFor } from "../modes/index.js";
 import { workspacePaths } from "../paths.js";
 import { providerFor } from "../providers/index.js";
 import { remoteSpec } from "../rclone/remote.js";
+import { stateName } from "../util/state-name.js";
 import type { Resolved } from "./context.js";
-import { resyncCommandFor } from "./cycle-format.js";
 
-/** `{running: "pushing"}` → `running.pushing`. */
-export function stateName(value: StateValue | unknown): string {
-  if (typeof value === "string") return value;
-  if (value !== null && typeof value === "object") {
-    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
-    if (key === undefined) return "";
-    const rest = stateName(child);
-    return rest === "" ? key : `${key}.${rest}`;
-  }
-  return String(value);
-}
+export { stateName } from "../util/state-name.js";
+
+import { resyncCommandFor } from "./cycle-format.js";
 
 const iso = (ms: number | null | undefined) => (typeof ms === "number" ? new Date(ms).toISOString() : null);
 
