@@ -141,10 +141,6 @@ export function requestOf(event: BackupEvent): { requestIds: string[]; sources: 
   return { requestIds: [], sources: ["timer"] };
 }
 
-export function failureOf(event: BackupEvent): FailureReason {
-  return "error" in event ? event.error : { kind: "fatal", message: `unexpected event ${event.type}` };
-}
-
 export function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }

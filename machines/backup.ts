@@ -5,8 +5,9 @@
  * publishes it with its manifest written last (`publishing`), then applies retention (`pruning`). Pure:
  * effects are inert placeholder actors provided by the host; every outcome is an event carrying `at`;
  * the next due time lives in context and is awaited by the invoked `waitUntil` actor, so it survives a
- * restart (`hostStarted` re-enters the resting state, so the wait starts again with the new deadline). A backup a dead host left unfinished counts as failed and is due again at once; the next
- * prune removes what it uploaded.
+ * restart (`hostStarted` re-enters the resting state, so the wait starts again with the new deadline).
+ * A backup a dead host left unfinished counts as failed and is due again at once; the next prune removes
+ * what it uploaded.
  */
 import { assign, fromCallback, setup } from "xstate";
 import {
@@ -16,7 +17,6 @@ import {
   type BackupRecord,
   type CreateInput,
   type DeadlineInput,
-  failureOf,
   failureRetryMs,
   followUpAt,
   initialBackupContext,
@@ -27,6 +27,7 @@ import {
   type UploadOutcome,
   unique,
 } from "./backup-context.js";
+import { failureOf } from "./outcomes.js";
 
 export * from "./backup-context.js";
 

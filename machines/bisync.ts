@@ -12,7 +12,14 @@
  */
 import { assign, fromCallback, setup } from "xstate";
 import * as cycle from "./cycle.js";
-import type { Conflict, FailureReason, Halt, RetryPolicy, TransferOutcome } from "./outcomes.js";
+import {
+  type Conflict,
+  type FailureReason,
+  failureOf,
+  type Halt,
+  type RetryPolicy,
+  type TransferOutcome,
+} from "./outcomes.js";
 import { isOneWay, type SyncRequest, type SyncRequestInput, toRequest } from "./requests.js";
 
 export interface BisyncOutcome extends TransferOutcome {
@@ -90,21 +97,9 @@ export const initialBisyncContext: BisyncContext = {
   stepAt: null,
 };
 
-function failureOf(event: BisyncEvent): FailureReason {
-  return "error" in event ? event.error : { kind: "fatal", message: `unexpected event ${event.type}` };
-}
-
 function finished(context: BisyncContext): BisyncCycleRecord | null {
-  const at = context.stepAt;
-  if (context.current === null || context.startedAt === null || at === null) return null;
-  return {
-    startedAt: context.startedAt,
-    finishedAt: at,
-    request: context.current,
-    attempts: context.attempt,
-    bisync: context.bisync,
-    transfer: context.transfer,
-  };
+  const base = cycle.finishedCycle(context, context.stepAt);
+  return base && { ...base, bisync: context.bisync, transfer: context.transfer };
 }
 
 const onFailure = [

@@ -107,3 +107,16 @@ export function clearHalt(state: CycleState): Partial<CycleState> {
 export function isHalted(state: CycleState): boolean {
   return state.halt !== undefined && state.halt !== null;
 }
+
+/** What every finished cycle's record holds, or null when no cycle has a step time to end at. */
+export interface FinishedCycle {
+  startedAt: number;
+  finishedAt: number;
+  request: SyncRequest;
+  attempts: number;
+}
+
+export function finishedCycle(state: CycleState, stepAt: number | null): FinishedCycle | null {
+  if (state.current === null || state.startedAt === null || stepAt === null) return null;
+  return { startedAt: state.startedAt, finishedAt: stepAt, request: state.current, attempts: state.attempt };
+}

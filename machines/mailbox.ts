@@ -8,7 +8,14 @@
  */
 import { assign, fromCallback, setup } from "xstate";
 import * as cycle from "./cycle.js";
-import type { FailureReason, FileChange, Halt, RetryPolicy, TransferStats } from "./outcomes.js";
+import {
+  type FailureReason,
+  type FileChange,
+  failureOf,
+  type Halt,
+  type RetryPolicy,
+  type TransferStats,
+} from "./outcomes.js";
 import { type SyncRequest, type SyncRequestInput, toRequest, wantsDrain, wantsPush } from "./requests.js";
 
 export interface PushOutcome {
@@ -66,8 +73,6 @@ export type MailboxEvent =
   | ({ type: "drainFailed"; error: FailureReason } & At)
   | ({ type: "retryDue" } & At);
 
-type FailureEvent = Extract<MailboxEvent, { error: FailureReason }>;
-
 export interface DryRunInput {
   dryRun: boolean;
 }
@@ -94,21 +99,9 @@ export const initialMailboxContext: MailboxContext = {
   stepAt: null,
 };
 
-function failureOf(event: MailboxEvent): FailureReason {
-  return "error" in event ? event.error : { kind: "fatal", message: `unexpected event ${event.type}` };
-}
-
 function finished(context: MailboxContext): MailboxCycleRecord | null {
-  const at = context.stepAt;
-  if (context.current === null || context.startedAt === null || at === null) return null;
-  return {
-    startedAt: context.startedAt,
-    finishedAt: at,
-    request: context.current,
-    attempts: context.attempt,
-    push: context.push,
-    drain: context.drain,
-  };
+  const base = cycle.finishedCycle(context, context.stepAt);
+  return base && { ...base, push: context.push, drain: context.drain };
 }
 
 const onFailure = [
@@ -183,7 +176,7 @@ export const mailboxMachine = setup({
         : {},
     ),
     recordFailure: assign(({ context, event }) => {
-      const error = failureOf(event as FailureEvent);
+      const error = failureOf(event);
       return {
         ...cycle.recordFailure(context, error),
         // A missing `_outbox` or `_inbox` is made again before the next try.

@@ -10,7 +10,13 @@
  */
 import { assign, fromCallback, setup } from "xstate";
 import * as cycle from "./cycle.js";
-import type { FailureReason, Halt, RetryPolicy, TransferOutcome } from "./outcomes.js";
+import {
+  type FailureReason,
+  failureOf,
+  type Halt,
+  type RetryPolicy,
+  type TransferOutcome,
+} from "./outcomes.js";
 import { type SyncRequest, type SyncRequestInput, toRequest } from "./requests.js";
 
 export interface MirrorCycleRecord {
@@ -80,10 +86,6 @@ export const initialMirrorContext: MirrorContext = {
   stepAt: null,
 };
 
-function failureOf(event: MirrorEvent): FailureReason {
-  return "error" in event ? event.error : { kind: "fatal", message: `unexpected event ${event.type}` };
-}
-
 function outcomeOf(event: MirrorEvent): TransferOutcome | null {
   return "changes" in event
     ? { stats: event.stats, changes: event.changes, changeCount: event.changeCount }
@@ -91,18 +93,8 @@ function outcomeOf(event: MirrorEvent): TransferOutcome | null {
 }
 
 function finished(context: MirrorContext): MirrorCycleRecord | null {
-  const at = context.stepAt;
-  if (context.current === null || context.startedAt === null || at === null) return null;
-  const { ingest, pull, push } = context;
-  return {
-    startedAt: context.startedAt,
-    finishedAt: at,
-    request: context.current,
-    attempts: context.attempt,
-    ingest,
-    pull,
-    push,
-  };
+  const base = cycle.finishedCycle(context, context.stepAt);
+  return base && { ...base, ingest: context.ingest, pull: context.pull, push: context.push };
 }
 
 const onFailure = [

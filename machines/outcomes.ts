@@ -131,3 +131,8 @@ export interface TransferOutcome {
   changes: FileChange[];
   changeCount: number;
 }
+
+/** The failure an outcome event reports; an event that carries none is an unexpected, fatal one. */
+export function failureOf(event: { type: string; error?: FailureReason }): FailureReason {
+  return event.error ?? { kind: "fatal", message: `unexpected event ${event.type}` };
+}
