@@ -15,7 +15,14 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
-import { type CliResult, cliPath, createSandbox, type Sandbox, testEnv } from "../support/sandbox.js";
+import {
+  type CliResult,
+  cliPath,
+  createSandbox,
+  runCaptured,
+  type Sandbox,
+  testEnv,
+} from "../support/sandbox.js";
 
 const run = promisify(execFile);
 
@@ -38,22 +45,8 @@ export async function backupSandbox(
   const openclaw = join(box.root, "openclaw");
   await mkdir(openclaw, { recursive: true });
   const env = testEnv({ OPENCLAW_STATE_DIR: openclaw, BACKUP_PASSPHRASE: passphrase, ...extraEnv });
-  const runCli = async (...argv: string[]): Promise<CliResult> => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [cliPath, ...argv, ...box.args], {
-        env,
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code?: number; stdout?: string; stderr?: string };
-      return {
-        code: typeof e.code === "number" ? e.code : 1,
-        stdout: e.stdout ?? "",
-        stderr: e.stderr ?? "",
-      };
-    }
-  };
+  const runCli = (...argv: string[]): Promise<CliResult> =>
+    runCaptured(process.execPath, [cliPath, ...argv, ...box.args], env);
   return {
     ...box,
     openclaw,

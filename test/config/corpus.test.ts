@@ -4,10 +4,10 @@
  * is written: checked through `parseConfig` and through the real CLI (`sync`), which must exit 2 and
  * leave no state directory, no cloud folder and no workspace file behind.
  */
-import { access, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/config/load.js";
-import { createSandbox, filesIn, type Sandbox } from "../support/sandbox.js";
+import { createSandbox, filesIn, pathExists, type Sandbox } from "../support/sandbox.js";
 
 const base = { mode: "mailbox", provider: "local" };
 const token =
@@ -122,11 +122,6 @@ describe("bad configs through the CLI", () => {
   afterAll(async () => {
     await box.cleanup();
   });
-  const exists = (path: string) =>
-    access(path).then(
-      () => true,
-      () => false,
-    );
 
   it("each exits 2 naming the key, and writes nothing", async () => {
     for (const [raw, key] of badConfigs) {
@@ -134,8 +129,8 @@ describe("bad configs through the CLI", () => {
       const result = await box.cli("sync");
       expect(result.code, `${JSON.stringify(raw)}: ${result.stderr}`).toBe(2);
       expect(result.stderr).toContain(key);
-      expect(await exists(box.stateDir)).toBe(false);
-      expect(await exists(box.cloud)).toBe(false);
+      expect(await pathExists(box.stateDir)).toBe(false);
+      expect(await pathExists(box.cloud)).toBe(false);
       expect(await filesIn(box.workspace)).toEqual([]);
     }
   }, 240_000);

@@ -18,7 +18,7 @@ import { EventLog, type LogRecord } from "../../src/log/event-log.js";
 import type { RcloneProgress } from "../../src/rclone/progress.js";
 import { ageKeypair, type BackupSandbox, backupSandbox } from "../backup/helpers.js";
 import { makeFiles } from "../support/sandbox.js";
-import { eventually, quietLogger } from "./helpers.js";
+import { eventually, exited, quietLogger, untilReady } from "./helpers.js";
 
 const sandboxes: BackupSandbox[] = [];
 const children: ChildProcess[] = [];
@@ -44,22 +44,10 @@ async function sandboxWith(backup: Record<string, unknown> = {}): Promise<Backup
   return box;
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-}
-
 async function daemon(box: BackupSandbox): Promise<{ child: ChildProcess; output: () => string }> {
   const child = box.spawnRun("daemon");
   children.push(child);
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${output}`);
-    return output.includes("host ready");
-  }, "the daemon to be ready");
-  return { child, output: () => output };
+  return untilReady(child);
 }
 
 async function backupRecords(stateDir: string): Promise<LogRecord[]> {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { socketPathOf } from "../../src/ipc/client.js";
 import { cliPath, createSandbox, type Sandbox, testEnv } from "../support/sandbox.js";
-import { eventually, logRecords, startHost, syncRequests } from "./helpers.js";
+import { eventually, exited, logRecords, startHost, syncRequests, untilReady } from "./helpers.js";
 
 const sandboxes: Sandbox[] = [];
 const children: ChildProcess[] = [];
@@ -23,11 +23,6 @@ async function sandboxWith(config: Record<string, unknown> = {}): Promise<Sandbo
   return sandbox;
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-}
-
 /** Starts the daemon and waits until its socket answers. */
 async function daemon(
   sandbox: Sandbox,
@@ -38,14 +33,7 @@ async function daemon(
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${output}`);
-    return output.includes("host ready");
-  }, "the daemon to be ready");
-  return { child, output: () => output };
+  return untilReady(child);
 }
 
 describe("workspace-sync daemon", () => {

@@ -1,4 +1,5 @@
 /** Shared by the host, IPC and plugin tests: waiting for a condition, reading a workspace's log, a host in-process. */
+import type { ChildProcess } from "node:child_process";
 import { parseConfig } from "../../src/config/load.js";
 import { Host, type HostOptions } from "../../src/daemon/host.js";
 import type { HostLogger } from "../../src/daemon/unit.js";
@@ -65,4 +66,24 @@ export async function startHost(
 
 export function syncRequests(records: readonly LogRecord[]): LogRecord[] {
   return records.filter((r) => r.event.type === "syncRequested");
+}
+
+/** The exit code of `child`, once it has exited. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+/** Collects a spawned `daemon`'s output and waits until it says the host is ready (fails if it exits). */
+export async function untilReady(
+  child: ChildProcess,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  await eventually(async () => {
+    if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${output}`);
+    return output.includes("host ready");
+  }, "the daemon to be ready");
+  return { child, output: () => output };
 }

@@ -1,8 +1,8 @@
 /** Bad input through the real CLI: a one-line reason naming the key or argument, exit 2, nothing written. */
-import { access, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireStateDirLock } from "../../src/log/state-dir-lock.js";
-import { createSandbox, filesIn, type Sandbox } from "../support/sandbox.js";
+import { createSandbox, filesIn, pathExists, type Sandbox } from "../support/sandbox.js";
 
 let box: Sandbox;
 beforeEach(async () => {
@@ -11,12 +11,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await box.cleanup();
 });
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 async function writeConfig(config: Record<string, unknown>): Promise<void> {
   await writeFile(box.configPath, JSON.stringify(config));
@@ -38,8 +32,8 @@ describe("refusals", () => {
       expect(result.stderr).toContain(message);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
     }
-    expect(await exists(box.stateDir)).toBe(false);
-    expect(await exists(box.cloud)).toBe(false);
+    expect(await pathExists(box.stateDir)).toBe(false);
+    expect(await pathExists(box.cloud)).toBe(false);
     expect(await filesIn(box.workspace)).toEqual([]);
   });
 
@@ -56,7 +50,7 @@ describe("refusals", () => {
     expect(limit.stderr).toContain("--limit must be a whole number >= 1");
     const unknown = await box.cli("teleport");
     expect(unknown.code).toBe(2);
-    expect(await exists(box.stateDir)).toBe(false);
+    expect(await pathExists(box.stateDir)).toBe(false);
   });
 
   it("provider off: sync says so and does nothing", async () => {

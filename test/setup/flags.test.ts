@@ -1,12 +1,19 @@
 /** The wizard without a terminal: every answer as a flag, the missing ones named, bad ones refused with nothing written. */
 import { execFile } from "node:child_process";
-import { access, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pluginEntryOf } from "../../src/config/load.js";
 import { readRcloneConfig } from "../../src/rclone/config-file.js";
-import { type CliResult, cliPath, createSandbox, type Sandbox, testEnv } from "../support/sandbox.js";
+import {
+  type CliResult,
+  cliPath,
+  createSandbox,
+  pathExists,
+  type Sandbox,
+  testEnv,
+} from "../support/sandbox.js";
 
 const run = promisify(execFile);
 
@@ -19,12 +26,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await box.cleanup();
 });
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 /** `workspace-sync setup` with the wizard's target as `--config`, no terminal. */
 async function setup(...argv: string[]): Promise<CliResult> {
@@ -56,8 +57,8 @@ describe("setup without a terminal", () => {
     expect(s3.stderr).not.toContain("--mode");
     const dropbox = await setup("--provider", "dropbox", "--mode", "mailbox");
     expect(dropbox.stderr).toContain("--token");
-    expect(await exists(target)).toBe(false);
-    expect(await exists(box.stateDir)).toBe(false);
+    expect(await pathExists(target)).toBe(false);
+    expect(await pathExists(box.stateDir)).toBe(false);
   });
 
   it("without rclone, names the package manager's install command (never a download piped to a shell)", async () => {
@@ -76,7 +77,7 @@ describe("setup without a terminal", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/rclone is not installed: install it: (sudo )?apt-get install -y rclone/);
     expect(result.stderr).not.toMatch(/curl|\| *sh/);
-    expect(await exists(target)).toBe(false);
+    expect(await pathExists(target)).toBe(false);
   });
 
   it.each([
@@ -102,8 +103,8 @@ describe("setup without a terminal", () => {
     const result = await setup(...argv);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(message);
-    expect(await exists(target)).toBe(false);
-    expect(await exists(join(box.stateDir, "rclone.conf"))).toBe(false);
+    expect(await pathExists(target)).toBe(false);
+    expect(await pathExists(join(box.stateDir, "rclone.conf"))).toBe(false);
     expect(JSON.parse(await readFile(box.configPath, "utf8")).provider).toBe("local");
   });
 
@@ -156,7 +157,7 @@ describe("setup without a terminal", () => {
       mode: "mailbox",
     });
     expect(result.stdout + result.stderr).not.toContain("PLANTED");
-    expect(await exists(target)).toBe(false);
+    expect(await pathExists(target)).toBe(false);
     const section = (await readRcloneConfig(join(box.stateDir, "rclone.conf"))).cloud;
     expect(section).toMatchObject({ type: "dropbox", token });
   });

@@ -3,7 +3,7 @@
  * and a config file, plus the real CLI (the built `dist/`) run as its own process.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -53,22 +53,8 @@ export async function createSandbox(config: Record<string, unknown> = {}): Promi
     JSON.stringify({ mode: "mailbox", provider: "local", local: { path: cloud }, ...config }, null, 2),
   );
   const args = ["--config", configPath, "--workspace", workspace, "--state-dir", stateDir];
-  const cli = async (...argv: string[]): Promise<CliResult> => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [cliPath, ...argv, ...args], {
-        env: testEnv(),
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code?: number; stdout?: string; stderr?: string };
-      return {
-        code: typeof e.code === "number" ? e.code : 1,
-        stdout: e.stdout ?? "",
-        stderr: e.stderr ?? "",
-      };
-    }
-  };
+  const cli = (...argv: string[]): Promise<CliResult> =>
+    runCaptured(process.execPath, [cliPath, ...argv, ...args], testEnv());
   return {
     root,
     workspace,
@@ -102,15 +88,27 @@ export async function filesIn(dir: string): Promise<string[]> {
 }
 
 /** `rclone check` between two folders, independent of the tool: resolves with its exit code and output. */
-export async function rcloneCheck(a: string, b: string, extra: string[] = []): Promise<CliResult> {
+export function rcloneCheck(a: string, b: string, extra: string[] = []): Promise<CliResult> {
+  return runCaptured("rclone", ["check", a, b, ...extra], testEnv());
+}
+
+/** Run a program to its end; never rejects: the exit code and both outputs, whatever happened. */
+export async function runCaptured(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run("rclone", ["check", a, b, ...extra], { env: testEnv() });
+    const { stdout, stderr } = await run(file, args, { env, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
   }
 }
+
+/** Whether anything exists at `path`. */
+export const pathExists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Make `count` files of `size` bytes under `dir`, in nested folders, with distinct contents. */
 export async function makeFiles(dir: string, count: number, size: number, prefix = "f"): Promise<void> {
