@@ -2,8 +2,11 @@
  * The backup statechart's data: its context, events, effect inputs, and the pure helpers its actions use.
  * Pure: no clock, no I/O.
  */
+import type { At, HostStarted, HostStopped } from "./host.js";
 import type { FailureReason } from "./outcomes.js";
 import type { TriggerSource } from "./requests.js";
+
+export type { DeadlineInput } from "./host.js";
 
 /** What the machine needs to know of a manifest (the host's type carries the rest). */
 export interface SnapshotSummary {
@@ -72,10 +75,9 @@ export interface BackupContext {
   rclone: string | null;
 }
 
-type At = { at: number };
 export type BackupEvent =
-  | ({ type: "hostStarted"; pid: number; intervalMs: number | null; rclone?: string } & At)
-  | ({ type: "hostStopped"; pid: number } & At)
+  | HostStarted<{ intervalMs: number | null }>
+  | HostStopped
   | ({ type: "backupRequested"; requestId?: string; source: TriggerSource } & At)
   | ({ type: "backupDue" } & At)
   | ({ type: "uploadDone" } & UploadOutcome & At)
@@ -97,9 +99,6 @@ export interface PublishInput {
 export interface PruneInput {
   keepId: string;
   abandoned: string[];
-}
-export interface DeadlineInput {
-  at: number;
 }
 
 /** After a failure the schedule tries again after at most this long. */
@@ -148,6 +147,26 @@ export function unique<T>(items: readonly T[]): T[] {
 /** The attempts whose unpublished objects may be left on the remote. */
 export function abandonedWith(context: BackupContext): string[] {
   return unique([...context.abandoned, ...(context.current ? [context.current.id] : [])]);
+}
+
+/**
+ * A backup that did not finish, at `at`: the last failure, with its attempt's unpublished objects left for the
+ * next prune; the schedule tries again at `nextDueAt`.
+ */
+export function backupFailed(
+  context: BackupContext,
+  at: number,
+  error: FailureReason,
+  nextDueAt: number | null,
+): Partial<BackupContext> {
+  return {
+    lastFailure: { requestIds: context.current?.requestIds ?? [], at, error },
+    abandoned: abandonedWith(context),
+    current: null,
+    upload: null,
+    totals: { ...context.totals, failures: context.totals.failures + 1 },
+    nextDueAt,
+  };
 }
 
 /** When the follow-up of a finished backup starts: done events carry no time of their own. */

@@ -9,14 +9,13 @@
  * A backup a dead host left unfinished counts as failed and is due again at once; the next prune removes
  * what it uploaded.
  */
-import { assign, fromCallback, setup } from "xstate";
+import { assertEvent, assign, setup } from "xstate";
 import {
-  abandonedWith,
   type BackupContext,
   type BackupEvent,
   type BackupRecord,
+  backupFailed,
   type CreateInput,
-  type DeadlineInput,
   failureRetryMs,
   followUpAt,
   initialBackupContext,
@@ -27,20 +26,32 @@ import {
   type UploadOutcome,
   unique,
 } from "./backup-context.js";
-import { failureOf } from "./outcomes.js";
+import { type DeadlineInput, inert } from "./host.js";
+import { type FailureReason, failureOf } from "./outcomes.js";
 
 export * from "./backup-context.js";
 
-const inert = <TInput>() => fromCallback<BackupEvent, TInput>(() => undefined);
+// Carries the machine's types into `setup`, which reads nothing from it at run time (every field is optional).
+const types: { context?: BackupContext; events?: BackupEvent } = {};
+
+/** The schedule's wait: until the next backup is due, or for ever without a schedule. */
+const nextDue = ({ context }: { context: BackupContext }): DeadlineInput => ({
+  at: context.nextDueAt ?? Number.POSITIVE_INFINITY,
+});
+
+/** What `verifying` and `publishing` work on: the upload `uploadDone` recorded, the only way into them. */
+const uploaded = ({ context }: { context: BackupContext }): PublishInput =>
+  // The context cannot say that `upload` is set in these states; `recordUpload` set it on the way in.
+  ({ upload: context.upload as UploadOutcome });
 
 export const backupMachine = setup({
-  types: { context: {} as BackupContext, events: {} as BackupEvent },
+  types,
   actors: {
-    create: inert<CreateInput>(),
-    check: inert<PublishInput>(),
-    publish: inert<PublishInput>(),
-    prune: inert<PruneInput>(),
-    waitUntil: inert<DeadlineInput>(),
+    create: inert<BackupEvent, CreateInput>(),
+    check: inert<BackupEvent, PublishInput>(),
+    publish: inert<BackupEvent, PublishInput>(),
+    prune: inert<BackupEvent, PruneInput>(),
+    waitUntil: inert<BackupEvent, DeadlineInput>(),
   },
   guards: {
     scheduled: ({ context }) => context.nextDueAt !== null,
@@ -48,7 +59,7 @@ export const backupMachine = setup({
   },
   actions: {
     applySettings: assign(({ context, event }) => {
-      if (event.type !== "hostStarted") return {};
+      assertEvent(event, "hostStarted");
       const intervalMs = event.intervalMs;
       const last = context.lastBackup?.startedAt ?? null;
       // Due one interval after the last backup; at once when there was none, or it is overdue.
@@ -69,40 +80,28 @@ export const backupMachine = setup({
         },
       };
     }),
-    recordInterruption: assign(({ context, event }) => ({
-      lastFailure: {
-        requestIds: context.current?.requestIds ?? [],
-        at: event.at,
-        error: {
-          kind: "retryable" as const,
-          message: "the host stopped during the backup; nothing of it was published",
-        },
-      },
-      abandoned: abandonedWith(context),
-      current: null,
-      upload: null,
-      totals: { ...context.totals, failures: context.totals.failures + 1 },
-      nextDueAt: context.intervalMs === null ? null : event.at,
-    })),
-    recordUpload: assign(({ event }) =>
-      event.type === "uploadDone" ? { upload: { manifest: event.manifest, partial: event.partial } } : {},
-    ),
-    recordCheck: assign(({ event }) =>
-      event.type === "checkDone" ? { hashChecked: event.hashChecked } : {},
-    ),
-    recordFailure: assign(({ context, event }) => {
-      const error = failureOf(event);
-      return {
-        lastFailure: { requestIds: context.current?.requestIds ?? [], at: event.at, error },
-        abandoned: abandonedWith(context),
-        current: null,
-        upload: null,
-        totals: { ...context.totals, failures: context.totals.failures + 1 },
-        nextDueAt:
-          context.intervalMs === null ? null : event.at + Math.min(context.intervalMs, failureRetryMs),
+    recordInterruption: assign(({ context, event }) => {
+      const error: FailureReason = {
+        kind: "retryable",
+        message: "the host stopped during the backup; nothing of it was published",
       };
+      return backupFailed(context, event.at, error, context.intervalMs === null ? null : event.at);
+    }),
+    recordUpload: assign(({ event }) => {
+      assertEvent(event, "uploadDone");
+      return { upload: { manifest: event.manifest, partial: event.partial } };
+    }),
+    recordCheck: assign(({ event }) => {
+      assertEvent(event, "checkDone");
+      return { hashChecked: event.hashChecked };
+    }),
+    recordFailure: assign(({ context, event }) => {
+      const retryAt =
+        context.intervalMs === null ? null : event.at + Math.min(context.intervalMs, failureRetryMs);
+      return backupFailed(context, event.at, failureOf(event), retryAt);
     }),
     recordBackup: assign(({ context, event }) => {
+      assertEvent(event, ["pruneDone", "pruneFailed"]);
       const current = context.current;
       const upload = context.upload;
       if (current === null || upload === null) return {};
@@ -148,11 +147,7 @@ export const backupMachine = setup({
   },
   states: {
     idle: {
-      invoke: {
-        id: "schedule",
-        src: "waitUntil",
-        input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
-      },
+      invoke: { id: "schedule", src: "waitUntil", input: nextDue },
       on: {
         // Re-entered: the schedule's wait starts again with the deadline the new settings give (an invoked
         // actor keeps the input it started with, also when restored from the log).
@@ -187,22 +182,14 @@ export const backupMachine = setup({
           },
         },
         verifying: {
-          invoke: {
-            id: "check",
-            src: "check",
-            input: ({ context }) => ({ upload: context.upload as UploadOutcome }),
-          },
+          invoke: { id: "check", src: "check", input: uploaded },
           on: {
             checkDone: { target: "publishing", actions: "recordCheck" },
             checkFailed: { target: "#backup.failed", actions: "recordFailure" },
           },
         },
         publishing: {
-          invoke: {
-            id: "publish",
-            src: "publish",
-            input: ({ context }) => ({ upload: context.upload as UploadOutcome }),
-          },
+          invoke: { id: "publish", src: "publish", input: uploaded },
           on: {
             publishDone: "pruning",
             publishFailed: { target: "#backup.failed", actions: "recordFailure" },
@@ -233,11 +220,7 @@ export const backupMachine = setup({
     failed: {
       // Requests that came during the failed backup get one of their own.
       always: { guard: "hasPending", target: "running", actions: "startPending" },
-      invoke: {
-        id: "retrySchedule",
-        src: "waitUntil",
-        input: ({ context }) => ({ at: context.nextDueAt ?? Number.POSITIVE_INFINITY }),
-      },
+      invoke: { id: "retrySchedule", src: "waitUntil", input: nextDue },
       on: {
         hostStarted: { target: "failed", reenter: true, actions: "applySettings" },
         backupRequested: { target: "running", actions: "beginBackup" },

@@ -8,19 +8,22 @@
  *   sync's deletion guard stopped the cycle; `--force` goes through.
  * - `--direction push|pull` runs a one-shot one-way sync instead of bisync (`transferring`).
  *
- * Pure: effects are placeholder actors the host provides; every outcome is a typed event with `at`.
+ * The cycle around the steps is the sync-cycle skeleton (`sync-cycle.ts`, `sync-chart.ts`). Pure: effects
+ * are placeholder actors the host provides; every outcome is a typed event with `at`.
  */
-import { assign, fromCallback, setup } from "xstate";
+import { assertEvent, assign } from "xstate";
 import * as cycle from "./cycle.js";
+import { inert } from "./host.js";
+import { type Conflict, type FailureReason, failureOf, type TransferOutcome } from "./outcomes.js";
+import { isOneWay, toRequest } from "./requests.js";
+import { syncChart } from "./sync-chart.js";
 import {
-  type Conflict,
-  type FailureReason,
-  failureOf,
-  type Halt,
-  type RetryPolicy,
-  type TransferOutcome,
-} from "./outcomes.js";
-import { isOneWay, type SyncRequest, type SyncRequestInput, toRequest } from "./requests.js";
+  finishCycle,
+  type GuardedStepEvent,
+  type SyncContext,
+  type SyncEvent,
+  syncCycle,
+} from "./sync-cycle.js";
 
 export interface BisyncOutcome extends TransferOutcome {
   /** Conflicts found and resolved by this run: the winner kept the name, the loser is beside it. */
@@ -31,18 +34,13 @@ export interface BisyncOutcome extends TransferOutcome {
   staleLocksRemoved: string[];
 }
 
-export interface BisyncCycleRecord {
-  startedAt: number;
-  finishedAt: number;
-  request: SyncRequest;
-  attempts: number;
+export interface BisyncCycleRecord extends cycle.FinishedCycle {
   bisync: BisyncOutcome | null;
   /** A one-shot one-way sync (`--direction push|pull`). */
   transfer: TransferOutcome | null;
 }
 
-export interface BisyncContext extends cycle.CycleState {
-  bootstrapped: boolean;
+export interface BisyncContext extends SyncContext {
   bisync: BisyncOutcome | null;
   transfer: TransferOutcome | null;
   lastCycle: BisyncCycleRecord | null;
@@ -50,26 +48,13 @@ export interface BisyncContext extends cycle.CycleState {
   /** Why bisync cannot run without `--resync`, with what to do; null when its listings are good. */
   resyncNeeded: FailureReason | null;
   conflictsTotal: number;
-  rclone: string | null;
-  stepAt: number | null;
 }
 
-type At = { at: number };
+/** The skeleton's events, and the outcomes of bisync and of a one-shot transfer. */
 export type BisyncEvent =
-  | ({ type: "hostStarted"; pid: number; retry?: RetryPolicy; rclone?: string } & At)
-  | ({ type: "hostStopped"; pid: number } & At)
-  | ({ type: "syncRequested" } & SyncRequestInput & At)
-  | ({ type: "lockAcquired" } & At)
-  | ({ type: "lockHeld"; error: FailureReason } & At)
-  | ({ type: "bootstrapDone" } & At)
-  | ({ type: "bootstrapFailed"; error: FailureReason } & At)
-  | ({ type: "bisyncDone" } & BisyncOutcome & At)
-  | ({ type: "bisyncFailed"; error: FailureReason } & At)
-  | ({ type: "bisyncHalted"; halt: Halt } & At)
-  | ({ type: "transferDone" } & TransferOutcome & At)
-  | ({ type: "transferFailed"; error: FailureReason } & At)
-  | ({ type: "transferHalted"; halt: Halt } & At)
-  | ({ type: "retryDue" } & At);
+  | SyncEvent
+  | GuardedStepEvent<"bisync", BisyncOutcome>
+  | GuardedStepEvent<"transfer", TransferOutcome>;
 
 export interface BisyncStepInput {
   dryRun: boolean;
@@ -82,7 +67,11 @@ export interface TransferStepInput {
   force: boolean;
 }
 
-const inert = <TInput>() => fromCallback<BisyncEvent, TInput>(() => undefined);
+/** Bisync's own effects, under the names the host provides them by, with their input. */
+interface BisyncEffects {
+  bisync: BisyncStepInput;
+  transfer: TransferStepInput;
+}
 
 export const initialBisyncContext: BisyncContext = {
   ...cycle.initialCycleState,
@@ -97,75 +86,28 @@ export const initialBisyncContext: BisyncContext = {
   stepAt: null,
 };
 
-function finished(context: BisyncContext): BisyncCycleRecord | null {
-  const base = cycle.finishedCycle(context, context.stepAt);
-  return base && { ...base, bisync: context.bisync, transfer: context.transfer };
-}
-
-const onFailure = [
-  { guard: "canRetry", target: "#bisync.recovering", actions: ["recordFailure", "scheduleRetry"] },
-  { target: "#bisync.failed", actions: "recordFailure" },
-] as const;
-
-/** bisync itself is the only step that can lose its listings. */
-const onBisyncFailure = [
-  { guard: "lostListings", target: "#bisync.needsResync", actions: ["recordFailure", "markResyncNeeded"] },
-  ...onFailure,
-] as const;
-
-const firstStep = [{ guard: "isOneWay", target: "transferring" }, { target: "syncing" }] as const;
-const cleared = { bisync: null, transfer: null };
-
-export const bisyncMachine = setup({
-  types: { context: {} as BisyncContext, events: {} as BisyncEvent },
-  actors: {
-    holdLock: inert<undefined>(),
-    bootstrap: inert<undefined>(),
-    bisync: inert<BisyncStepInput>(),
-    transfer: inert<TransferStepInput>(),
-    waitUntil: inert<{ at: number }>(),
-  },
+const bisync = syncCycle<BisyncContext, BisyncEvent, BisyncEffects>({
+  actors: { bisync: inert(), transfer: inert() },
+  cleared: { bisync: null, transfer: null },
+}).extend({
   guards: {
-    needsBootstrap: ({ context }) => !context.bootstrapped && context.current?.dryRun !== true,
     isOneWay: ({ context }) => context.current !== null && isOneWay(context.current),
     lostListings: ({ event }) => failureOf(event).kind === "needs-resync",
-    canRetry: ({ context, event }) => cycle.canRetry(context, failureOf(event)),
-    hasPending: ({ context }) => context.pending !== null,
-    isHalted: ({ context }) => cycle.isHalted(context),
     resyncNeeded: ({ context }) => context.resyncNeeded !== null,
     /** Leaves `needsResync`: a `--resync`, or a one-shot push/pull (which needs no listings). */
-    mayRunWithoutListings: ({ event }) =>
-      event.type === "syncRequested" && (event.resync === true || (event.direction ?? "both") !== "both"),
+    mayRunWithoutListings: ({ event }) => {
+      assertEvent(event, "syncRequested");
+      return event.resync === true || (event.direction ?? "both") !== "both";
+    },
   },
   actions: {
-    applySettings: assign(({ event }) =>
-      event.type === "hostStarted"
-        ? {
-            bootstrapped: false,
-            ...(event.retry ? { retry: event.retry } : {}),
-            ...(event.rclone ? { rclone: event.rclone } : {}),
-          }
-        : {},
-    ),
-    beginCycle: assign(({ context, event }) =>
-      event.type === "syncRequested"
-        ? { ...cycle.beginCycle(context, toRequest(event), event.at), ...cleared }
-        : {},
-    ),
     /** In `needsResync`, a plain request is answered at once: it failed, for the reason on record. */
-    refuseRequest: assign(({ context, event }) =>
-      event.type === "syncRequested"
-        ? { current: toRequest(event), pending: null, attempt: 0, lastError: context.resyncNeeded }
-        : {},
-    ),
-    queueRequest: assign(({ context, event }) =>
-      event.type === "syncRequested" ? cycle.queueRequest(context, toRequest(event)) : {},
-    ),
-    restartCycle: assign(({ event }) => ({ ...cleared, startedAt: event.at })),
-    beginRetry: assign(({ context, event }) => ({ ...cycle.beginRetry(context, event.at), ...cleared })),
-    markBootstrapped: assign({ bootstrapped: true }),
+    refuseRequest: assign(({ context, event }) => {
+      assertEvent(event, "syncRequested");
+      return { current: toRequest(event), pending: null, attempt: 0, lastError: context.resyncNeeded };
+    }),
     recordBisync: assign(({ context, event }) => {
-      if (event.type !== "bisyncDone") return {};
+      assertEvent(event, "bisyncDone");
       const { type: _type, at, ...outcome } = event;
       const real = context.current?.dryRun !== true;
       return {
@@ -177,125 +119,79 @@ export const bisyncMachine = setup({
           : {}),
       };
     }),
-    recordTransfer: assign(({ context, event }) =>
-      event.type === "transferDone"
-        ? {
-            transfer: { stats: event.stats, changes: event.changes, changeCount: event.changeCount },
-            stepAt: event.at,
-            ...cycle.clearHalt(context),
-          }
-        : {},
-    ),
-    recordHalt: assign(({ context, event }) =>
-      "halt" in event ? { ...cycle.recordHalt(context, event.halt), stepAt: event.at } : {},
-    ),
-    recordFailure: assign(({ context, event }) => {
-      const error = failureOf(event);
-      return {
-        ...cycle.recordFailure(context, error),
-        bootstrapped: error.kind === "not-found" ? false : context.bootstrapped,
-      };
+    recordTransfer: assign(({ context, event }) => {
+      assertEvent(event, "transferDone");
+      const { stats, changes, changeCount } = event;
+      return { transfer: { stats, changes, changeCount }, stepAt: event.at, ...cycle.clearHalt(context) };
     }),
     markResyncNeeded: assign(({ event }) => ({ resyncNeeded: failureOf(event) })),
-    scheduleRetry: assign(({ context, event }) => cycle.scheduleRetry(context, event.at)),
-    finishCycle: assign(({ context }) => {
-      const record = finished(context);
-      if (record?.request.dryRun)
-        return { ...cycle.cycleSucceeded(context), lastDryRun: record, totals: context.totals };
-      return { ...cycle.cycleSucceeded(context), lastCycle: record };
-    }),
-    startPending: assign(({ context }) => ({
-      ...cycle.startPending(context, context.stepAt ?? context.startedAt ?? 0),
-      ...cleared,
-    })),
+    finishCycle: assign(({ context }) =>
+      finishCycle(context, { bisync: context.bisync, transfer: context.transfer }),
+    ),
   },
-}).createMachine({
+});
+
+const chart = syncChart("bisync");
+
+const syncing = bisync.createStateConfig({
+  invoke: {
+    id: "bisync",
+    src: "bisync",
+    input: ({ context }) => ({
+      dryRun: context.current?.dryRun ?? false,
+      force: context.current?.force === true,
+      resync: context.current?.resync === true,
+    }),
+  },
+  on: {
+    bisyncDone: { target: "done", actions: "recordBisync" },
+    bisyncHalted: { target: "#bisync.halted", actions: "recordHalt" },
+    // bisync itself is the only step that can lose its listings.
+    bisyncFailed: [
+      {
+        guard: "lostListings",
+        target: "#bisync.needsResync",
+        actions: ["recordFailure", "markResyncNeeded"],
+      },
+      ...chart.onFailure,
+    ],
+  },
+});
+
+const transferring = bisync.createStateConfig({
+  invoke: {
+    id: "transfer",
+    src: "transfer",
+    input: ({ context }) => ({
+      direction: context.current?.direction === "push" ? "push" : "pull",
+      dryRun: context.current?.dryRun ?? false,
+      force: context.current?.force === true,
+    }),
+  },
+  on: {
+    transferDone: { target: "done", actions: "recordTransfer" },
+    transferHalted: { target: "#bisync.halted", actions: "recordHalt" },
+    transferFailed: chart.onFailure,
+  },
+});
+
+export const bisyncMachine = bisync.createMachine({
   id: "bisync",
   context: initialBisyncContext,
   initial: "idle",
-  on: {
-    hostStarted: { actions: "applySettings" },
-    hostStopped: {},
-  },
+  on: chart.on,
   states: {
-    idle: {
-      on: { syncRequested: { target: "running", actions: "beginCycle" } },
-    },
-    running: {
-      invoke: { id: "cycleLock", src: "holdLock" },
-      initial: "locking",
-      on: {
-        syncRequested: { actions: "queueRequest" },
-        hostStarted: { target: "running", reenter: true, actions: ["applySettings", "restartCycle"] },
-      },
-      states: {
-        locking: {
-          on: {
-            lockAcquired: [{ guard: "needsBootstrap", target: "bootstrapping" }, ...firstStep],
-            lockHeld: onFailure,
-          },
-        },
-        bootstrapping: {
-          invoke: { id: "bootstrap", src: "bootstrap" },
-          on: {
-            bootstrapDone: firstStep.map((t) => ({ ...t, actions: "markBootstrapped" })),
-            bootstrapFailed: onFailure,
-          },
-        },
-        syncing: {
-          invoke: {
-            id: "bisync",
-            src: "bisync",
-            input: ({ context }) => ({
-              dryRun: context.current?.dryRun ?? false,
-              force: context.current?.force === true,
-              resync: context.current?.resync === true,
-            }),
-          },
-          on: {
-            bisyncDone: { target: "done", actions: "recordBisync" },
-            bisyncHalted: { target: "#bisync.halted", actions: "recordHalt" },
-            bisyncFailed: onBisyncFailure,
-          },
-        },
-        transferring: {
-          invoke: {
-            id: "transfer",
-            src: "transfer",
-            input: ({ context }) => ({
-              direction: context.current?.direction === "push" ? ("push" as const) : ("pull" as const),
-              dryRun: context.current?.dryRun ?? false,
-              force: context.current?.force === true,
-            }),
-          },
-          on: {
-            transferDone: { target: "done", actions: "recordTransfer" },
-            transferHalted: { target: "#bisync.halted", actions: "recordHalt" },
-            transferFailed: onFailure,
-          },
-        },
-        done: { type: "final" },
-      },
-      onDone: [
-        { guard: "hasPending", target: "running", reenter: true, actions: ["finishCycle", "startPending"] },
-        { guard: "resyncNeeded", target: "needsResync", actions: "finishCycle" },
-        { guard: "isHalted", target: "halted", actions: "finishCycle" },
-        { target: "idle", actions: "finishCycle" },
-      ],
-    },
-    recovering: {
-      invoke: { id: "retryTimer", src: "waitUntil", input: ({ context }) => ({ at: context.retryAt ?? 0 }) },
-      on: {
-        retryDue: { target: "running", actions: "beginRetry" },
-        syncRequested: { target: "running", actions: ["queueRequest", "beginRetry"] },
-      },
-    },
-    failed: {
-      on: { syncRequested: { target: "running", actions: "beginCycle" } },
-    },
-    halted: {
-      on: { syncRequested: { target: "running", actions: "beginCycle" } },
-    },
+    idle: chart.idle,
+    running: chart.running({
+      // After the lock (and the bootstrap): a one-shot push or pull, else bisync.
+      firstStep: [{ guard: "isOneWay", target: "transferring" }, { target: "syncing" }],
+      steps: { syncing, transferring },
+      // Before a halt: while the listings are unusable, the machine waits in `needsResync`.
+      resting: [{ guard: "resyncNeeded", target: "needsResync", actions: "finishCycle" }],
+    }),
+    recovering: chart.recovering,
+    failed: chart.failed,
+    halted: chart.halted,
     // Bisync's listings are gone or broken. `status` and the log say why and what to run.
     needsResync: {
       on: {

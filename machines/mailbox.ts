@@ -1,22 +1,29 @@
 /**
  * The mailbox statechart: push the workspace up, drain the remote `_outbox` into the local `_inbox`.
  *
- * Pure: every effect (the cycle lock, bootstrap, push, drain, waiting for a deadline) is an actor
- * named in `setup()` with an inert placeholder and provided by the host at run time. Every outcome
- * comes back as a typed event carrying the time it happened (`at`, epoch ms), so deadlines live in
- * context and the machine replays through XState's pure `transition()`.
+ * The cycle around those two steps (the lock, the bootstrap of the mailbox folders, retries, halts,
+ * coalesced requests) is the sync-cycle skeleton (`sync-cycle.ts`, `sync-chart.ts`); what is the
+ * mailbox's own is here. Pure: every effect (the cycle lock, bootstrap, push, drain, waiting for a deadline)
+ * is an actor named with an inert placeholder and provided by the host at run time. Every outcome comes
+ * back as a typed event carrying the time it happened (`at`, epoch ms), so deadlines live in context and
+ * the machine replays through XState's pure `transition()`.
  */
-import { assign, fromCallback, setup } from "xstate";
+import { assertEvent, assign } from "xstate";
 import * as cycle from "./cycle.js";
+import { inert } from "./host.js";
+import type { FileChange, TransferStats } from "./outcomes.js";
+import { wantsDrain, wantsPush } from "./requests.js";
+import { syncChart } from "./sync-chart.js";
 import {
-  type FailureReason,
-  type FileChange,
-  failureOf,
-  type Halt,
-  type RetryPolicy,
-  type TransferStats,
-} from "./outcomes.js";
-import { type SyncRequest, type SyncRequestInput, toRequest, wantsDrain, wantsPush } from "./requests.js";
+  finishCycle,
+  type GuardedStepEvent,
+  type StepEvent,
+  type SyncContext,
+  type SyncEvent,
+  syncCycle,
+} from "./sync-cycle.js";
+
+export type { DeadlineInput } from "./host.js";
 
 export interface PushOutcome {
   stats: TransferStats;
@@ -33,45 +40,25 @@ export interface DrainOutcome {
   stats: TransferStats;
 }
 
-export interface MailboxCycleRecord {
-  startedAt: number;
-  finishedAt: number;
-  request: SyncRequest;
-  attempts: number;
+export interface MailboxCycleRecord extends cycle.FinishedCycle {
   push: PushOutcome | null;
   drain: DrainOutcome | null;
 }
 
-export interface MailboxContext extends cycle.CycleState {
-  /** The remote `_outbox` and local `_inbox` were made since this host started (again after a not-found). */
-  bootstrapped: boolean;
+/** `bootstrapped`: the remote `_outbox` and local `_inbox` were made since this host started. */
+export interface MailboxContext extends SyncContext {
   push: PushOutcome | null;
   drain: DrainOutcome | null;
   lastCycle: MailboxCycleRecord | null;
   lastDryRun: MailboxCycleRecord | null;
   arrivalsTotal: number;
-  /** The rclone the current host runs (`rclone version`'s first line), for status and capability gates. */
-  rclone: string | null;
-  /** When the last step of the cycle finished (epoch ms): done events carry no time of their own. */
-  stepAt: number | null;
 }
 
-type At = { at: number };
+/** The skeleton's events, and the push's and drain's outcomes (`pushHalted`: a deletion guard held). */
 export type MailboxEvent =
-  | ({ type: "hostStarted"; pid: number; retry?: RetryPolicy; rclone?: string } & At)
-  | ({ type: "hostStopped"; pid: number } & At)
-  | ({ type: "syncRequested" } & SyncRequestInput & At)
-  | ({ type: "lockAcquired" } & At)
-  | ({ type: "lockHeld"; error: FailureReason } & At)
-  | ({ type: "bootstrapDone" } & At)
-  | ({ type: "bootstrapFailed"; error: FailureReason } & At)
-  | ({ type: "pushDone" } & PushOutcome & At)
-  | ({ type: "pushFailed"; error: FailureReason } & At)
-  /** A deletion guard stopped the push before it deleted anything. */
-  | ({ type: "pushHalted"; halt: Halt } & At)
-  | ({ type: "drainDone" } & DrainOutcome & At)
-  | ({ type: "drainFailed"; error: FailureReason } & At)
-  | ({ type: "retryDue" } & At);
+  | SyncEvent
+  | GuardedStepEvent<"push", PushOutcome>
+  | StepEvent<"drain", DrainOutcome>;
 
 export interface DryRunInput {
   dryRun: boolean;
@@ -80,12 +67,12 @@ export interface DryRunInput {
 export interface GuardedInput extends DryRunInput {
   force: boolean;
 }
-export interface DeadlineInput {
-  at: number;
-}
 
-/** Placeholders: the machine names its effects; the host provides them. */
-const inert = <TInput>() => fromCallback<MailboxEvent, TInput>(() => undefined);
+/** The mailbox's own effects, under the names the host provides them by, with their input. */
+interface MailboxEffects {
+  push: GuardedInput;
+  drain: DryRunInput;
+}
 
 export const initialMailboxContext: MailboxContext = {
   ...cycle.initialCycleState,
@@ -99,208 +86,83 @@ export const initialMailboxContext: MailboxContext = {
   stepAt: null,
 };
 
-function finished(context: MailboxContext): MailboxCycleRecord | null {
-  const base = cycle.finishedCycle(context, context.stepAt);
-  return base && { ...base, push: context.push, drain: context.drain };
-}
-
-const onFailure = [
-  { guard: "canRetry", target: "#mailbox.recovering", actions: ["recordFailure", "scheduleRetry"] },
-  { target: "#mailbox.failed", actions: "recordFailure" },
-] as const;
-
-export const mailboxMachine = setup({
-  types: {
-    context: {} as MailboxContext,
-    events: {} as MailboxEvent,
-  },
-  actors: {
-    holdLock: inert<undefined>(),
-    bootstrap: inert<undefined>(),
-    push: inert<GuardedInput>(),
-    drain: inert<DryRunInput>(),
-    waitUntil: inert<DeadlineInput>(),
-  },
+const mailbox = syncCycle<MailboxContext, MailboxEvent, MailboxEffects>({
+  actors: { push: inert(), drain: inert() },
+  cleared: { push: null, drain: null },
+}).extend({
   guards: {
-    needsBootstrap: ({ context }) => !context.bootstrapped && context.current?.dryRun !== true,
     wantsPush: ({ context }) => context.current !== null && wantsPush(context.current),
     wantsDrain: ({ context }) => context.current !== null && wantsDrain(context.current),
-    canRetry: ({ context, event }) => cycle.canRetry(context, failureOf(event)),
-    hasPending: ({ context }) => context.pending !== null,
-    isHalted: ({ context }) => cycle.isHalted(context),
   },
   actions: {
-    // Every host start makes the mailbox folders again on its first cycle: someone may have removed them.
-    applySettings: assign(({ event }) =>
-      event.type === "hostStarted"
-        ? {
-            bootstrapped: false,
-            ...(event.retry ? { retry: event.retry } : {}),
-            ...(event.rclone ? { rclone: event.rclone } : {}),
-          }
-        : {},
-    ),
-    beginCycle: assign(({ context, event }) =>
-      event.type === "syncRequested"
-        ? { ...cycle.beginCycle(context, toRequest(event), event.at), push: null, drain: null }
-        : {},
-    ),
-    queueRequest: assign(({ context, event }) =>
-      event.type === "syncRequested" ? cycle.queueRequest(context, toRequest(event)) : {},
-    ),
-    restartCycle: assign(({ event }) => ({ push: null, drain: null, startedAt: event.at })),
-    beginRetry: assign(({ context, event }) => ({
-      ...cycle.beginRetry(context, event.at),
-      push: null,
-      drain: null,
-    })),
-    markBootstrapped: assign({ bootstrapped: true }),
-    recordPush: assign(({ context, event }) =>
-      event.type === "pushDone"
-        ? {
-            push: { stats: event.stats, changes: event.changes, changeCount: event.changeCount },
-            stepAt: event.at,
-            ...cycle.clearHalt(context),
-          }
-        : {},
-    ),
-    recordHalt: assign(({ context, event }) =>
-      event.type === "pushHalted" ? { ...cycle.recordHalt(context, event.halt), stepAt: event.at } : {},
-    ),
-    recordDrain: assign(({ event }) =>
-      event.type === "drainDone"
-        ? {
-            drain: { arrivals: event.arrivals, renamed: event.renamed, stats: event.stats },
-            stepAt: event.at,
-          }
-        : {},
-    ),
-    recordFailure: assign(({ context, event }) => {
-      const error = failureOf(event);
-      return {
-        ...cycle.recordFailure(context, error),
-        // A missing `_outbox` or `_inbox` is made again before the next try.
-        bootstrapped: error.kind === "not-found" ? false : context.bootstrapped,
-      };
+    recordPush: assign(({ context, event }) => {
+      assertEvent(event, "pushDone");
+      const { stats, changes, changeCount } = event;
+      return { push: { stats, changes, changeCount }, stepAt: event.at, ...cycle.clearHalt(context) };
     }),
-    scheduleRetry: assign(({ context, event }) => cycle.scheduleRetry(context, event.at)),
-    finishCycle: assign(({ context }) => {
-      const record = finished(context);
-      const arrivals = context.drain?.arrivals.length ?? 0;
-      if (record?.request.dryRun)
-        return { ...cycle.cycleSucceeded(context), lastDryRun: record, totals: context.totals };
-      return {
-        ...cycle.cycleSucceeded(context),
-        lastCycle: record,
-        arrivalsTotal: context.arrivalsTotal + arrivals,
-      };
+    recordDrain: assign(({ event }) => {
+      assertEvent(event, "drainDone");
+      const { arrivals, renamed, stats } = event;
+      return { drain: { arrivals, renamed, stats }, stepAt: event.at };
     }),
-    startPending: assign(({ context }) => ({
-      ...cycle.startPending(context, context.stepAt ?? context.startedAt ?? 0),
-      push: null,
-      drain: null,
-    })),
+    finishCycle: assign(({ context }) =>
+      finishCycle(
+        context,
+        { push: context.push, drain: context.drain },
+        { arrivalsTotal: context.arrivalsTotal + (context.drain?.arrivals.length ?? 0) },
+      ),
+    ),
   },
-}).createMachine({
+});
+
+const chart = syncChart("mailbox");
+
+const pushing = mailbox.createStateConfig({
+  invoke: {
+    id: "push",
+    src: "push",
+    input: ({ context }) => ({
+      dryRun: context.current?.dryRun ?? false,
+      force: context.current?.force === true,
+    }),
+  },
+  on: {
+    pushHalted: { target: "#mailbox.halted", actions: "recordHalt" },
+    pushDone: [
+      { guard: "wantsDrain", target: "draining", actions: "recordPush" },
+      { target: "done", actions: "recordPush" },
+    ],
+    pushFailed: chart.onFailure,
+  },
+});
+
+const draining = mailbox.createStateConfig({
+  invoke: {
+    id: "drain",
+    src: "drain",
+    input: ({ context }) => ({ dryRun: context.current?.dryRun ?? false }),
+  },
+  on: {
+    drainDone: { target: "done", actions: "recordDrain" },
+    drainFailed: chart.onFailure,
+  },
+});
+
+export const mailboxMachine = mailbox.createMachine({
   id: "mailbox",
   context: initialMailboxContext,
   initial: "idle",
-  on: {
-    hostStarted: { actions: "applySettings" },
-    // Recorded so the log shows the stop; what was running starts again with the next host.
-    hostStopped: {},
-  },
+  on: chart.on,
   states: {
-    idle: {
-      on: { syncRequested: { target: "running", actions: "beginCycle" } },
-    },
-    running: {
-      invoke: { id: "cycleLock", src: "holdLock" },
-      initial: "locking",
-      on: {
-        syncRequested: { actions: "queueRequest" },
-        // The host died mid-cycle: run the cycle again from the lock. Every step is safe to repeat.
-        hostStarted: { target: "running", reenter: true, actions: ["applySettings", "restartCycle"] },
-      },
-      states: {
-        locking: {
-          on: {
-            lockAcquired: [
-              { guard: "needsBootstrap", target: "bootstrapping" },
-              { guard: "wantsPush", target: "pushing" },
-              { target: "draining" },
-            ],
-            lockHeld: onFailure,
-          },
-        },
-        bootstrapping: {
-          invoke: { id: "bootstrap", src: "bootstrap" },
-          on: {
-            bootstrapDone: [
-              { guard: "wantsPush", target: "pushing", actions: "markBootstrapped" },
-              { target: "draining", actions: "markBootstrapped" },
-            ],
-            bootstrapFailed: onFailure,
-          },
-        },
-        pushing: {
-          invoke: {
-            id: "push",
-            src: "push",
-            input: ({ context }) => ({
-              dryRun: context.current?.dryRun ?? false,
-              force: context.current?.force === true,
-            }),
-          },
-          on: {
-            pushHalted: { target: "#mailbox.halted", actions: "recordHalt" },
-            pushDone: [
-              { guard: "wantsDrain", target: "draining", actions: "recordPush" },
-              { target: "done", actions: "recordPush" },
-            ],
-            pushFailed: onFailure,
-          },
-        },
-        draining: {
-          invoke: {
-            id: "drain",
-            src: "drain",
-            input: ({ context }) => ({ dryRun: context.current?.dryRun ?? false }),
-          },
-          on: {
-            drainDone: { target: "done", actions: "recordDrain" },
-            drainFailed: onFailure,
-          },
-        },
-        done: { type: "final" },
-      },
-      onDone: [
-        { guard: "hasPending", target: "running", reenter: true, actions: ["finishCycle", "startPending"] },
-        // A drain-only or dry-run cycle leaves an earlier halt in place.
-        { guard: "isHalted", target: "halted", actions: "finishCycle" },
-        { target: "idle", actions: "finishCycle" },
-      ],
-    },
-    recovering: {
-      invoke: {
-        id: "retryTimer",
-        src: "waitUntil",
-        input: ({ context }) => ({ at: context.retryAt ?? 0 }),
-      },
-      on: {
-        retryDue: { target: "running", actions: "beginRetry" },
-        // Asked again while waiting: try now, serving everything asked so far.
-        syncRequested: { target: "running", actions: ["queueRequest", "beginRetry"] },
-      },
-    },
-    failed: {
-      on: { syncRequested: { target: "running", actions: "beginCycle" } },
-    },
-    // A deletion guard stopped the push: the next cycle checks again (a changed workspace passes),
-    // and a forced one goes through.
-    halted: {
-      on: { syncRequested: { target: "running", actions: "beginCycle" } },
-    },
+    idle: chart.idle,
+    running: chart.running({
+      // After the lock (and the bootstrap): the push, unless only the drain was asked for.
+      firstStep: [{ guard: "wantsPush", target: "pushing" }, { target: "draining" }],
+      steps: { pushing, draining },
+    }),
+    recovering: chart.recovering,
+    failed: chart.failed,
+    halted: chart.halted,
   },
 });
 
