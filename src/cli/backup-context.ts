@@ -5,7 +5,6 @@
  */
 
 import { readIdentityFile } from "../backup/codec/age.js";
-import { type BackupHandle, ownFolders, startBackup } from "../backup/host.js";
 import { backupOps } from "../backup/ops.js";
 import { prepareBackupRemote } from "../backup/remote.js";
 import { type BackupRuntime, backupRuntime } from "../backup/runtime.js";
@@ -13,6 +12,7 @@ import type { BackupConfig } from "../config/backup.js";
 import { acquireStateDirLock } from "../log/state-dir-lock.js";
 import { openclawStateDir } from "../paths.js";
 import { findRclone, readRcloneVersion } from "../rclone/binary.js";
+import { type BackupHandle, ownFolders, startBackup } from "../runtime/backup/start.js";
 import type { Resolved } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
 import type { Output } from "./output.js";

@@ -1,5 +1,5 @@
 /** `backup status` for people. */
-import type { BackupStatus } from "../backup/report.js";
+import type { BackupStatus } from "../runtime/backup/status.js";
 import { bytes, failureLine } from "./format.js";
 
 export function formatBackupStatus(status: BackupStatus): string {

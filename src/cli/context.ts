@@ -3,10 +3,10 @@
  * way for all; and `withHost`, a one-shot host that owns the state directory while a command runs.
  */
 import { type LoadedConfig, loadConfigFile } from "../config/load.js";
-import { startWorkspace, type WorkspaceHandle } from "../host/workspace.js";
 import { acquireStateDirLock } from "../log/state-dir-lock.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../paths.js";
 import { findRclone, readRcloneVersion } from "../rclone/binary.js";
+import { startWorkspace, type WorkspaceHandle } from "../runtime/workspace/start.js";
 import type { Output } from "./output.js";
 
 export const commonArgs = {

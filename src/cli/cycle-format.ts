@@ -1,8 +1,8 @@
 /** Plain-text lines for one cycle of any mode: its steps, what a dry run would do, conflicts, halts. */
 import type { BisyncOutcome } from "../../machines/bisync.js";
 import type { Conflict, FileChange, Halt, TransferOutcome } from "../../machines/outcomes.js";
-import type { CycleRecord } from "../host/workspace.js";
 import { shellQuote } from "../rclone/remote.js";
+import type { CycleRecord } from "../runtime/workspace/start.js";
 import type { Resolved } from "./context.js";
 import { statsLine } from "./format.js";
 

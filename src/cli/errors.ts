@@ -1,12 +1,12 @@
 /** Exit codes people and scripts can rely on, and the one place errors are mapped to them. */
 import { EncryptionConfigError } from "../backup/codec/age.js";
 import { ConfigError } from "../config/load.js";
-import { CredentialsMissingError } from "../host/remote.js";
-import { UnsupportedModeError } from "../host/workspace.js";
+import { CredentialsMissingError } from "../effects/remote.js";
 import { StateDirBusyError } from "../log/state-dir-lock.js";
 import { ProviderConfigError, ProviderOffError } from "../providers/index.js";
 import { RcloneNotFoundError, RcloneVersionError } from "../rclone/binary.js";
 import { RcloneConfigParseError } from "../rclone/config-file.js";
+import { UnsupportedModeError } from "../runtime/workspace/start.js";
 
 export const ExitCode = {
   ok: 0,

@@ -1,7 +1,7 @@
 /** Plain-text views for people: one status block, one timeline line per event. */
 import type { FailureReason, TransferStats } from "../../machines/outcomes.js";
 import type { LogRecord } from "../log/event-log.js";
-import { type StatusReport, stateName } from "./report.js";
+import { type StatusReport, stateName } from "../runtime/workspace/status.js";
 
 export function bytes(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];

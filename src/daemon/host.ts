@@ -11,11 +11,11 @@ import { type HostApi, IpcServer, RequestError } from "../ipc/server.js";
 import { acquireStateDirLock, type StateDirLock } from "../log/state-dir-lock.js";
 import { workspaceId } from "../paths.js";
 import { findRclone, readRcloneVersion } from "../rclone/binary.js";
+import { unitKinds } from "../runtime/kinds.js";
+import type { HostLogger, SessionHook, Unit, UnitContext, UnitKind } from "../runtime/unit.js";
+import { WorkspaceUnit } from "../runtime/workspace/unit.js";
 import { messageOf } from "../util/errors.js";
 import { toolVersion } from "../version.js";
-import { unitKinds } from "./kinds.js";
-import type { HostLogger, SessionHook, Unit, UnitContext, UnitKind } from "./unit.js";
-import { WorkspaceUnit } from "./workspace-unit.js";
 
 export interface HostOptions {
   stateDir: string;

@@ -6,7 +6,7 @@
  */
 import { chmod, lstat, unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
-import type { Unit } from "../daemon/unit.js";
+import type { Unit } from "../runtime/unit.js";
 import { messageOf } from "../util/errors.js";
 import { type FrameWriter, frameReader, frameWriter } from "./frames.js";
 import {

@@ -1,11 +1,11 @@
 /** A sync mode, as the host sees it: its pure machine (for replay and status) and how to run it. */
 import type { AnyStateMachine } from "xstate";
 import type { SyncConfig } from "../config/schema.js";
-import type { InFlight } from "../host/effect.js";
-import type { RcloneRun } from "../host/rclone-context.js";
+import type { InFlight } from "../effects/actors.js";
+import type { CycleLock } from "../effects/cycle-lock.js";
+import type { RcloneRun } from "../effects/rclone-runner.js";
 import type { WorkspacePaths } from "../paths.js";
 import type { RcloneCapabilities } from "../rclone/capabilities.js";
-import type { CycleLock } from "../workspace/cycle-lock.js";
 
 export interface ModeRuntime {
   config: SyncConfig;

@@ -7,10 +7,10 @@ import { join, resolve } from "node:path";
 import { toCliError } from "../cli/errors.js";
 import { type LoadedConfig, parseConfig, pluginId } from "../config/load.js";
 import { Host } from "../daemon/host.js";
-import type { SessionHook } from "../daemon/unit.js";
 import { callHost } from "../ipc/client.js";
 import type { UnitInfo } from "../ipc/protocol.js";
 import { stateDirOf, workspaceOf } from "../paths.js";
+import type { SessionHook } from "../runtime/unit.js";
 import { messageOf } from "../util/errors.js";
 import type {
   OpenClawConfig,

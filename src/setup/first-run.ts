@@ -5,7 +5,7 @@ import { withHost } from "../cli/context.js";
 import { cycleLines } from "../cli/cycle-format.js";
 import { failureLine } from "../cli/format.js";
 import type { Output } from "../cli/output.js";
-import type { AnyCycleContext } from "../host/workspace.js";
+import type { AnyCycleContext } from "../runtime/workspace/start.js";
 
 export async function firstDryRun(resolved: Resolved, out: Output, env: NodeJS.ProcessEnv): Promise<boolean> {
   return withHost(

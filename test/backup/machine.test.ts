@@ -9,7 +9,7 @@ import {
   type SnapshotSummary,
   snapshotIdAt,
 } from "../../machines/backup.js";
-import { replay } from "../../src/host/actor-host.js";
+import { replay } from "../../src/runtime/logged-actor.js";
 
 const hour = 3_600_000;
 const day = 24 * hour;

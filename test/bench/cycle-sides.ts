@@ -4,14 +4,14 @@
  */
 import { execa } from "execa";
 import type { SyncConfig } from "../../src/config/schema.js";
-import { InFlight } from "../../src/host/effect.js";
-import type { RcloneRun } from "../../src/host/rclone-context.js";
-import { startWorkspace, type WorkspaceHandle } from "../../src/host/workspace.js";
-import { drainArgs, type MailboxRuntime, pushArgs } from "../../src/mailbox/effects.js";
+import { InFlight } from "../../src/effects/actors.js";
+import { CycleLock } from "../../src/effects/cycle-lock.js";
+import type { RcloneRun } from "../../src/effects/rclone-runner.js";
+import { drainArgs, type MailboxRuntime, pushArgs } from "../../src/modes/mailbox/effects.js";
 import { workspacePaths } from "../../src/paths.js";
 import { cleanEnv } from "../../src/rclone/env.js";
 import { remoteSpec } from "../../src/rclone/remote.js";
-import { CycleLock } from "../../src/workspace/cycle-lock.js";
+import { startWorkspace, type WorkspaceHandle } from "../../src/runtime/workspace/start.js";
 import { type CycleFixtures, cliPath, type SideFixture } from "./fixtures.js";
 import type { Arm } from "./measure.js";
 

@@ -5,11 +5,13 @@ import { type CommandDef, defineCommand } from "citty";
 import { readCatalog } from "../../backup/catalog.js";
 import { encryptionKindOf } from "../../backup/codec/age.js";
 import type { Manifest } from "../../backup/manifest.js";
-import { type BackupStatus, buildBackupStatus } from "../../backup/report.js";
 import { resolveSnapshot, restoreSnapshot, verifySnapshot } from "../../backup/restore.js";
-import { type BackupCycle, backupUnitId, type LiveBackupStatus } from "../../daemon/backup-unit.js";
+import { readRouted, routed } from "../../daemon/route.js";
 import type { HostClient } from "../../ipc/client.js";
 import type { SendResult } from "../../ipc/protocol.js";
+import { type BackupStatus, buildBackupStatus } from "../../runtime/backup/status.js";
+import { type BackupCycle, backupUnitId, type LiveBackupStatus } from "../../runtime/backup/unit.js";
+import { stateName } from "../../runtime/workspace/status.js";
 import { backupConfigOf, readOnlyBackupRuntime, withBackupHost } from "../backup-context.js";
 import { formatBackupStatus } from "../backup-format.js";
 import { commonArgs, type Resolved, resolveContext } from "../context.js";
@@ -17,8 +19,6 @@ import { CliError } from "../errors.js";
 import { bytes, failureLine } from "../format.js";
 import { createOutput, type Output } from "../output.js";
 import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
-import { stateName } from "../report.js";
-import { readRouted, routed } from "../route.js";
 
 const json = { type: "boolean", description: "print as JSON" } as const;
 const snapshotArg = {

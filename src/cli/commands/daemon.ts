@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
 import { createConsola } from "consola";
 import { Host } from "../../daemon/host.js";
+import { stateName } from "../../runtime/workspace/status.js";
 import { commonArgs, resolveContext } from "../context.js";
 import { eventDetail } from "../format.js";
 import { createOutput } from "../output.js";
-import { stateName } from "../report.js";
 
 export const daemonCommand = defineCommand({
   meta: {

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { prepareRemote } from "../../host/remote.js";
+import { prepareRemote } from "../../effects/remote.js";
 import { findRclone } from "../../rclone/binary.js";
 import { runRclone } from "../../rclone/run.js";
 import { commonArgs, resolveContext } from "../context.js";

@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
+import { readRouted } from "../../daemon/route.js";
 import type { LogRecord } from "../../log/event-log.js";
+import { readHistory } from "../../runtime/workspace/status.js";
 import { commonArgs, resolveContext } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput } from "../output.js";
-import { readHistory } from "../report.js";
-import { readRouted } from "../route.js";
 import { filterRecords, formatCompactTimeline, type LogFilter, parseSince } from "../timeline.js";
 
 function limitOf(value: string | undefined): number {

@@ -2,19 +2,19 @@ import { defineCommand } from "citty";
 import type { Conflict, FailureReason, Halt } from "../../../machines/outcomes.js";
 import type { Direction } from "../../../machines/requests.js";
 import type { SyncConfig } from "../../config/schema.js";
-import type { AnyCycleContext } from "../../host/workspace.js";
+import { routed } from "../../daemon/route.js";
 import type { HostClient } from "../../ipc/client.js";
 import type { SendResult } from "../../ipc/protocol.js";
 import { workspacePaths } from "../../paths.js";
 import { remoteSpec } from "../../rclone/remote.js";
+import type { AnyCycleContext } from "../../runtime/workspace/start.js";
+import { remotePrefix, stateName } from "../../runtime/workspace/status.js";
 import { commonArgs, type Resolved, resolveContext, withHost } from "../context.js";
 import { cycleLines, haltLine, resyncCommandFor } from "../cycle-format.js";
 import { CliError, ExitCode } from "../errors.js";
 import { failureLine } from "../format.js";
 import { createOutput, type Output } from "../output.js";
 import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
-import { remotePrefix, stateName } from "../report.js";
-import { routed } from "../route.js";
 
 function directionOf(value: string | undefined): Direction {
   if (value === undefined || value === "") return "both";

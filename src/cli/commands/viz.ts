@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { defineCommand } from "citty";
-import { backupLogDir } from "../../backup/host.js";
 import { ConfigError } from "../../config/load.js";
-import { backupUnitId } from "../../daemon/backup-unit.js";
 import { HostClient } from "../../ipc/client.js";
 import { workspacePaths } from "../../paths.js";
+import { backupLogDir } from "../../runtime/backup/start.js";
+import { backupUnitId } from "../../runtime/backup/unit.js";
 import { createLogSource } from "../../viz/live/log-source.js";
 import { startLiveServer } from "../../viz/live/server.js";
 import { type ChartSpec, chartFor, chartNames, UnknownChartError } from "../../viz/registry.js";

@@ -1,7 +1,7 @@
 /** Bisync mode: two-way `rclone bisync`, path1 = the remote, path2 = the workspace. */
 import { bisyncMachine } from "../../../machines/bisync.js";
-import { bisyncEffects } from "../../bisync/effects.js";
 import type { Mode } from "../types.js";
+import { bisyncEffects } from "./effects.js";
 
 export const bisyncMode: Mode = {
   name: "bisync",

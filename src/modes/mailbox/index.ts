@@ -1,7 +1,7 @@
 /** Mailbox mode: push the workspace up, drain the remote `_outbox` into `_inbox`. */
 import { mailboxMachine } from "../../../machines/mailbox.js";
-import { mailboxEffects } from "../../mailbox/effects.js";
 import type { Mode } from "../types.js";
+import { mailboxEffects } from "./effects.js";
 
 export const mailboxMode: Mode = {
   name: "mailbox",

@@ -1,7 +1,7 @@
 /** Mirror mode: the workspace follows the remote; optionally an ingest folder goes up, additively. */
 import { mirrorMachine } from "../../../machines/mirror.js";
-import { mirrorEffects } from "../../mirror/effects.js";
 import type { Mode } from "../types.js";
+import { mirrorEffects } from "./effects.js";
 
 export const mirrorMode: Mode = {
   name: "mirror",
