@@ -2,6 +2,7 @@
 import { EncryptionConfigError } from "../backup/codec/age.js";
 import { ConfigError } from "../config/load.js";
 import { CredentialsMissingError } from "../effects/remote.js";
+import { HostError, HostGoneError } from "../ipc/client.js";
 import { StateDirBusyError } from "../log/state-dir-lock.js";
 import { ProviderConfigError, ProviderOffError } from "../providers/index.js";
 import { RcloneNotFoundError, RcloneVersionError } from "../rclone/binary.js";
@@ -31,6 +32,12 @@ export class CliError extends Error {
 /** A known failure as the one line and exit code a person sees; null for anything unexpected. */
 export function toCliError(error: unknown): CliError | null {
   if (error instanceof CliError) return error;
+  if (error instanceof HostError) {
+    const code =
+      error.body.code === "refused" || error.body.code === "protocol" ? ExitCode.usage : ExitCode.failed;
+    return new CliError(`the running host: ${error.message}`, code);
+  }
+  if (error instanceof HostGoneError) return new CliError(error.message, ExitCode.failed);
   if (
     error instanceof ConfigError ||
     error instanceof ProviderOffError ||

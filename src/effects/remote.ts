@@ -3,13 +3,13 @@ import { mkdir } from "node:fs/promises";
 import type { SyncConfig } from "../config/schema.js";
 import { rcloneConfigPath } from "../paths.js";
 import { providerFor, type RemoteDefinition } from "../providers/index.js";
-import { tokenSecrets } from "../providers/oauth.js";
 import {
   mergeRemoteSection,
   type RcloneRemotes,
   readRcloneConfigIfAny,
   writeRcloneConfig,
 } from "../rclone/config-file.js";
+import { tokenSecrets } from "../rclone/oauth-token.js";
 import { remoteSpec } from "../rclone/remote.js";
 import { createRedactor, type Redact } from "../util/errors.js";
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
-import { tokenExpiry } from "../providers/oauth.js";
 import { writeFileDurably } from "../util/durable-file.js";
+import { tokenExpiry } from "./oauth-token.js";
 import { hasControlChar, remoteNamePattern } from "./remote.js";
 
 /** remote name → option → value, as in rclone's INI config file. */

@@ -3,9 +3,8 @@
  * subscriber, as JSON-safe data. Units differ only in what else they do with an event (timers, inbox).
  */
 import type { AnyActorRef, AnyMachineSnapshot } from "xstate";
-import type { Transition, UnitInfo } from "../ipc/protocol.js";
 import { messageOf } from "../util/errors.js";
-import type { UnitContext } from "./unit.js";
+import type { HostServices, Transition, UnitInfo } from "./unit.js";
 
 type Listener = (transition: Transition) => void;
 
@@ -32,7 +31,7 @@ export class TransitionFeed {
 
   constructor(
     private readonly info: UnitInfo,
-    private readonly context: UnitContext,
+    private readonly services: HostServices,
   ) {}
 
   subscribe(listener: Listener): () => void {
@@ -43,14 +42,14 @@ export class TransitionFeed {
   /** One processed event: to the host's `onTransition`, then to each subscriber. */
   publish(event: Transition["event"], snapshot: AnyMachineSnapshot): void {
     try {
-      this.context.onTransition?.(this.info, event, snapshot.value);
+      this.services.onTransition?.(this.info, event, snapshot.value);
     } catch (error) {
-      this.context.logger.warn(`a transition listener failed: ${messageOf(error)}`);
+      this.services.logger.warn(`a transition listener failed: ${messageOf(error)}`);
     }
     if (this.#listeners.size === 0) return;
     const transition: Transition = {
       unit: this.info.id,
-      at: new Date(this.context.now()).toISOString(),
+      at: new Date(this.services.now()).toISOString(),
       event: plain(event) as Transition["event"],
       state: plain(snapshot.value),
       context: plain(snapshot.context),
@@ -59,7 +58,7 @@ export class TransitionFeed {
       try {
         listener(transition);
       } catch (error) {
-        this.context.logger.warn(`a transition listener failed: ${messageOf(error)}`);
+        this.services.logger.warn(`a transition listener failed: ${messageOf(error)}`);
       }
     }
   }

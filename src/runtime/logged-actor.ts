@@ -18,13 +18,13 @@ import {
 } from "xstate";
 import type { EventLog, LogRecord } from "../log/event-log.js";
 
-export type HostEvent = { type: string; at: number; [key: string]: unknown };
+export type LoggedEvent = { type: string; at: number; [key: string]: unknown };
 
-export interface ActorHostOptions {
+export interface LoggedActorOptions {
   machine: AnyStateMachine;
   log: EventLog;
   /** The event that marks this host's start (`hostStarted`, with its settings). */
-  started: HostEvent;
+  started: LoggedEvent;
   /** Waits for effects that were aborted by a stop to finish cleaning up. */
   settle?: () => Promise<void>;
 }
@@ -48,7 +48,7 @@ export function replay(
   return snapshot;
 }
 
-export class ActorHost {
+export class LoggedActor {
   private constructor(
     private readonly machine: AnyStateMachine,
     private readonly log: EventLog,
@@ -57,7 +57,7 @@ export class ActorHost {
     private readonly checkpointNext: () => void,
   ) {}
 
-  static async start(options: ActorHostOptions): Promise<ActorHost> {
+  static async start(options: LoggedActorOptions): Promise<LoggedActor> {
     const { machine, log, started } = options;
     const recovered = replay(machine, log.recovery.checkpoint?.snapshot ?? null, log.recovery.tail);
     const [resumed] = transition(machine, recovered, started);
@@ -69,7 +69,7 @@ export class ActorHost {
       snapshot: machine.getPersistedSnapshot(resumed) as AnyMachineSnapshot,
       inspect: (inspection) => {
         if (inspection.type !== "@xstate.snapshot" || inspection.actorRef !== holder.actor) return;
-        const event = inspection.event as HostEvent;
+        const event = inspection.event as LoggedEvent;
         if (event.type.startsWith("xstate.")) return;
         const snapshot = inspection.snapshot as AnyMachineSnapshot;
         void log.append(event, snapshot.value, persisted(snapshot), {
@@ -83,14 +83,14 @@ export class ActorHost {
     const checkpointNext = () => {
       holder.checkpointNext = true;
     };
-    return new ActorHost(machine, log, actor, options.settle ?? (() => Promise.resolve()), checkpointNext);
+    return new LoggedActor(machine, log, actor, options.settle ?? (() => Promise.resolve()), checkpointNext);
   }
 
   get snapshot(): AnyMachineSnapshot {
     return this.actor.getSnapshot() as AnyMachineSnapshot;
   }
 
-  send(event: HostEvent): void {
+  send(event: LoggedEvent): void {
     this.actor.send(event);
   }
 
@@ -111,7 +111,7 @@ export class ActorHost {
   }
 
   /** Record the stop, end the running effects (their processes get SIGTERM), and flush the log. */
-  async stop(stopped: HostEvent): Promise<void> {
+  async stop(stopped: LoggedEvent): Promise<void> {
     // The stop event carries a checkpoint: the next start replays nothing.
     this.checkpointNext();
     this.actor.send(stopped);

@@ -1,41 +1,61 @@
 /**
- * A unit is one statechart the host keeps running: a workspace's sync actor, or the backup actor. The
- * host knows units only through this interface, so adding a kind is one registration in `kinds.ts`; the
- * IPC server serves every unit the same way.
+ * A unit is one statechart a host keeps running: a workspace's sync actor, or the backup actor. The host
+ * knows units only through this interface, so adding a kind is one registration in `kinds.ts`; the socket
+ * serves every unit the same way, and a command holds the same interface whether the unit runs in its own
+ * process or in a running host (a proxy over the socket, `daemon/remote-unit.ts`).
  */
-import type { Direction, TriggerSource } from "../../machines/requests.js";
+import type { UnitRequest } from "../../machines/requests.js";
 import type { LoadedConfig } from "../config/load.js";
-import type { ClientEvent, Transition, UnitInfo } from "../ipc/protocol.js";
 import type { LogRecord } from "../log/event-log.js";
 import type { RcloneProgress } from "../rclone/progress.js";
 
-export interface TriggerInput {
-  source: TriggerSource;
-  direction?: Direction;
-  dryRun?: boolean;
-  force?: boolean;
-  resync?: boolean;
+export interface UnitInfo {
+  id: string;
+  /** `workspace` or `backup`. */
+  kind: string;
+  /** What the unit serves, for people: a workspace path, or where backups go. */
+  label: string;
 }
 
-export interface TriggerAnswer {
-  verdict: "done" | "failed" | "retrying";
-  value: unknown;
+/** One processed event of a unit and the state it led to. */
+export interface Transition {
+  unit: string;
+  /** ISO time the host saw it. */
+  at: string;
+  event: { type: string; [key: string]: unknown };
+  /** The state value after the event (`"idle"`, `{ running: "pushing" }`). */
+  state: unknown;
   context: unknown;
-  /** The unit's record of the cycle that served the trigger, when there is one. */
-  cycle: unknown;
+}
+
+/** Where the cycle serving a request ended: `retrying` waits for its next attempt. */
+export type Verdict = "done" | "failed" | "retrying";
+
+/**
+ * The one answer to a request, whichever door asked and whichever host served it (in-process, or over
+ * the socket as the `send` op's result). `TContext` and `TCycle` are the unit's machine's own types.
+ */
+export interface Answer<TContext = unknown, TCycle = unknown> {
+  unit: string;
+  requestId: string;
+  /** `queued` when the caller did not wait. */
+  verdict: Verdict | "queued";
+  state: unknown;
+  context: TContext;
+  /** The unit's own record of the cycle that served the request, when it ended. */
+  cycle: TCycle | null;
 }
 
 /** OpenClaw's session hooks, as the host receives them. */
 export type SessionHook = "session_start" | "session_end";
 
-export interface Unit {
-  readonly info: UnitInfo;
-  /** The client event that triggers this unit (`send` refuses any other). */
-  readonly takes: ClientEvent["type"];
-  /** The live state: value and context, as JSON-safe data. */
-  current(): { value: unknown; context: unknown };
-  /** Send a trigger now; the promise resolves when the cycle serving it has ended. */
-  trigger(input: TriggerInput): Promise<TriggerAnswer>;
+/**
+ * What a command holds of a unit: the same whether the unit runs in this process (a one-shot host) or in
+ * the running host (a proxy over its socket). Listeners subscribed before a request see its progress.
+ */
+export interface UnitHandle {
+  /** Send a request; resolves when the cycle serving it has ended (`wait: false`: at once, `queued`). */
+  request(request: UnitRequest, options?: { wait?: boolean }): Promise<Answer>;
   /** rclone's transfer statistics while the unit runs rclone (when the kind reports them). */
   watchProgress?(listener: (stats: RcloneProgress) => void): () => void;
   /** Every event the unit processes, with the state it led to. Returns the unsubscribe function. */
@@ -44,6 +64,14 @@ export interface Unit {
   history(options: { limit?: number; afterSeq?: number }): Promise<LogRecord[]>;
   /** The unit's report, as `status` prints it. */
   status(): Promise<unknown>;
+}
+
+export interface Unit extends UnitHandle {
+  readonly info: UnitInfo;
+  /** The request type this unit takes (`request` refuses any other). */
+  readonly takes: UnitRequest["type"];
+  /** The live state: value and context, as JSON-safe data. */
+  current(): { value: unknown; context: unknown };
   /** A session hook fired for what this unit serves; the unit decides whether it triggers. Never waits. */
   onHook(hook: SessionHook): void;
   /** Stop timers and the actor (the log records the stop), ending any rclone it runs. */
@@ -56,8 +84,8 @@ export interface HostLogger {
   error(message: string): void;
 }
 
-/** What a unit kind is given to start its units. */
-export interface UnitContext {
+/** What a host gives the units it starts: where, with what, and whom to tell. */
+export interface HostServices {
   stateDir: string;
   config: LoadedConfig;
   env: NodeJS.ProcessEnv;
@@ -65,22 +93,26 @@ export interface UnitContext {
   rcloneVersion: string;
   now: () => number;
   logger: HostLogger;
+  /** A long-lived host runs interval timers and backup schedules; a one-shot host serves its command only. */
+  timers: boolean;
   /** OpenClaw's state directory, for backups (default: from the environment). */
   openclawState?: string | undefined;
+  /** How long an unpublished backup upload is left alone before a prune removes it (tests shorten it). */
+  backupLeftoverGraceMs?: number | undefined;
   /** Files a drain delivered into a workspace's `_inbox` (real cycles only). */
   onArrivals?: ((unit: UnitInfo, arrivals: string[]) => void) | undefined;
   /** Every event any unit processes (the daemon logs them). Called synchronously: keep it cheap. */
   onTransition?: ((unit: UnitInfo, event: Transition["event"], state: unknown) => void) | undefined;
 }
 
-/** A kind of unit: how the host starts its units at start-up. */
+/** A kind of unit: how the host starts its units. */
 export interface UnitKind {
   kind: string;
-  /** Units to run for these workspaces (a kind that is not per workspace ignores them). */
-  start(context: UnitContext, workspaces: readonly string[]): Promise<Unit[]>;
+  /** Units to run from the start for these workspaces (a kind that is not per workspace ignores them). */
+  start(services: HostServices, workspaces: readonly string[]): Promise<Unit[]>;
   /**
-   * The unit `id` started because a client sent it a trigger, when this kind runs a unit of that id that
+   * The unit `id` started because someone sent it a request, when this kind runs a unit of that id that
    * start-up did not start (null otherwise). Throws, with the reason, when it cannot start.
    */
-  startOnRequest?(context: UnitContext, id: string, workspaces: readonly string[]): Promise<Unit> | null;
+  startOnRequest?(services: HostServices, id: string, workspaces: readonly string[]): Promise<Unit> | null;
 }

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EventLog } from "../../src/log/event-log.js";
 import { workspacePaths } from "../../src/paths.js";
-import { stateName } from "../../src/runtime/workspace/status.js";
 import { isAlive, sleep } from "../../src/util/process.js";
+import { stateName } from "../../src/util/state-name.js";
 import { createSandbox, filesIn, makeFiles, rcloneCheck, type Sandbox } from "../support/sandbox.js";
 
 let box: Sandbox;

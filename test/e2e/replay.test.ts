@@ -42,7 +42,7 @@ describe("replay", () => {
     ]);
     expect(results.map((r) => r.verdict)).toEqual(["done", "done", "done"]);
     await handle.stop();
-    const live = handle.host.snapshot;
+    const live = handle.actor.snapshot;
 
     const log = await EventLog.open({ dir: handle.paths.logDir, readOnly: true });
     const records = await log.read();

@@ -2,10 +2,10 @@
 import { readFile } from "node:fs/promises";
 import { defineCommand } from "citty";
 import { ConfigError } from "../../config/load.js";
-import type { ProviderName } from "../../config/provider-blocks.js";
-import { providerNames } from "../../config/provider-blocks.js";
 import { modes } from "../../config/schema.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../../paths.js";
+import type { ProviderName } from "../../providers/blocks.js";
+import { providerNames } from "../../providers/blocks.js";
 import type { Answers, Mode } from "../../setup/answers.js";
 import { parseOptions } from "../../setup/ask.js";
 import { SetupCancelled, terminalPrompter } from "../../setup/prompter.js";

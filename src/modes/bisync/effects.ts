@@ -6,29 +6,38 @@ import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BisyncEvent, bisyncMachine } from "../../../machines/bisync.js";
 import type { Conflict, TransferOutcome } from "../../../machines/outcomes.js";
-import { effectActor, type InFlight } from "../../effects/actors.js";
-import type { CycleLock } from "../../effects/cycle-lock.js";
+import { effectActor } from "../../effects/actors.js";
 import { guardedSync, type OneWaySpec, toOutcome } from "../../effects/guards/one-way-sync.js";
-import type { RcloneRun } from "../../effects/rclone-runner.js";
 import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
-import type { RcloneCapabilities } from "../../rclone/capabilities.js";
 import type { RcloneResult } from "../../rclone/run.js";
 import { writeFileDurably } from "../../util/durable-file.js";
+import type { EffectKit } from "../types.js";
 import { type BisyncRunFlags, type BisyncSettings, bisyncArgs, filtersFileOf, filtersText } from "./args.js";
 import { localFiles, loserFiles, nativeConflicts, resolveLegacyConflicts } from "./conflicts.js";
 import { firstRunFailure, interpretBisyncFailure } from "./failures.js";
 import { sweepBisyncLocks } from "./lock.js";
 import { keepDifferingLocalFiles } from "./resync.js";
 
-export interface BisyncRuntime {
+/** What bisync's effects are made of: its settings and filters, from the kit. */
+export interface BisyncSides {
   settings: BisyncSettings;
   exclude: readonly string[];
   syncsWorkspaceRoot: boolean;
-  caps: RcloneCapabilities;
-  lock: CycleLock;
-  rclone: RcloneRun;
-  now: () => number;
-  inFlight: InFlight;
+}
+
+export function bisyncSides(kit: EffectKit): BisyncSides {
+  const { config } = kit;
+  return {
+    settings: {
+      remoteRoot: kit.remoteRoot,
+      localDir: kit.paths.localDir,
+      workdir: kit.paths.bisyncDir,
+      maxDelete: config.maxDelete,
+      conflictResolve: config.conflictResolve,
+    },
+    exclude: config.exclude,
+    syncsWorkspaceRoot: config.localPath === "",
+  };
 }
 
 /** Written after the first successful resync: from then on, missing listings are lost ones. */
@@ -44,22 +53,22 @@ export async function neverResynced(workdir: string): Promise<boolean> {
   return !(names.some((n) => n.endsWith(".path1.lst")) && names.some((n) => n.endsWith(".path2.lst")));
 }
 
-async function writeFilters(runtime: BisyncRuntime): Promise<void> {
-  const file = filtersFileOf(runtime.settings.workdir);
-  const text = filtersText(runtime.exclude, runtime.syncsWorkspaceRoot);
-  await mkdir(runtime.settings.workdir, { recursive: true, mode: 0o700 });
+async function writeFilters(sides: BisyncSides): Promise<void> {
+  const file = filtersFileOf(sides.settings.workdir);
+  const text = filtersText(sides.exclude, sides.syncsWorkspaceRoot);
+  await mkdir(sides.settings.workdir, { recursive: true, mode: 0o700 });
   // Rewritten only when it changes: bisync asks for --resync when its hash changes.
   if ((await readFile(file, "utf8").catch(() => null)) !== text) await writeFileDurably(file, text);
 }
 
 /** One-way filters for a one-shot push/pull in bisync mode: the same filters bisync uses. */
 export function transferSpec(
-  runtime: BisyncRuntime,
+  sides: BisyncSides,
   direction: "push" | "pull",
   dryRun: boolean,
   force: boolean,
 ): OneWaySpec {
-  const { remoteRoot, localDir, workdir, maxDelete } = runtime.settings;
+  const { remoteRoot, localDir, workdir, maxDelete } = sides.settings;
   const [source, destination] = direction === "push" ? [localDir, remoteRoot] : [remoteRoot, localDir];
   return {
     source,
@@ -80,8 +89,10 @@ function withoutDeletes(outcome: TransferOutcome): TransferOutcome {
   return { stats: { ...outcome.stats, deletes: 0 }, changes, changeCount: changes.length };
 }
 
-export function bisyncEffects(runtime: BisyncRuntime) {
-  const { settings, caps, rclone, now, inFlight } = runtime;
+export function bisyncEffects(kit: EffectKit) {
+  const { caps, rclone, now, inFlight } = kit;
+  const sides = bisyncSides(kit);
+  const { settings } = sides;
   const at = () => ({ at: now() });
 
   const bootstrap = async (_input: undefined, signal: AbortSignal): Promise<BisyncEvent> => {
@@ -103,7 +114,7 @@ export function bisyncEffects(runtime: BisyncRuntime) {
   };
 
   const run = async (flags: BisyncRunFlags, signal: AbortSignal): Promise<BisyncEvent> => {
-    await writeFilters(runtime);
+    await writeFilters(sides);
     const sweep = await sweepBisyncLocks(settings.workdir, caps, now());
     const staleLocksRemoved = sweep.removed.map((v) => `${v.path} (${v.reason})`);
     if (sweep.held !== null) {
@@ -165,10 +176,10 @@ export function bisyncEffects(runtime: BisyncRuntime) {
     input: { direction: "push" | "pull"; dryRun: boolean; force: boolean },
     signal: AbortSignal,
   ): Promise<BisyncEvent> => {
-    await writeFilters(runtime);
+    await writeFilters(sides);
     const result = await guardedSync(
       rclone,
-      transferSpec(runtime, input.direction, input.dryRun, input.force),
+      transferSpec(sides, input.direction, input.dryRun, input.force),
       signal,
     );
     if (result.kind === "failed") return { type: "transferFailed", ...at(), error: result.error };
@@ -182,7 +193,7 @@ export function bisyncEffects(runtime: BisyncRuntime) {
     retryDue: (when) => ({ type: "retryDue", at: when }),
   };
   return {
-    holdLock: lockActor(runtime.lock, now, inFlight, events),
+    holdLock: lockActor(kit.lock, now, inFlight, events),
     bootstrap: effectActor<undefined, BisyncEvent>(
       bootstrap,
       (error) => ({ type: "bootstrapFailed", ...at(), error }),

@@ -6,75 +6,54 @@
  */
 import { mkdir } from "node:fs/promises";
 import type { MailboxEvent, mailboxMachine } from "../../../machines/mailbox.js";
-import type { FailureReason } from "../../../machines/outcomes.js";
-import { deadlineActor, effectActor, type InFlight } from "../../effects/actors.js";
-import type { CycleLock } from "../../effects/cycle-lock.js";
+import { effectActor } from "../../effects/actors.js";
 import { guardedSync, type OneWaySpec } from "../../effects/guards/one-way-sync.js";
-import type { RcloneRun } from "../../effects/rclone-runner.js";
-import type { WorkspacePaths } from "../../paths.js";
+import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
+import type { EffectKit } from "../types.js";
 import { deliverStaged, planDelivery } from "./deliver.js";
 
-export { changePreviewLimit } from "../../effects/guards/one-way-sync.js";
+/** What the mailbox's rclone commands are made of. */
+type Where = Pick<EffectKit, "config" | "paths" | "remoteRoot">;
 
-export interface MailboxRuntime {
-  paths: WorkspacePaths;
-  /** `remote:<remotePath>`, e.g. `cloud:openclaw-share`. */
-  remoteRoot: string;
-  /** The user's `exclude` patterns. */
-  exclude: readonly string[];
-  /** True when `localPath` is "" and the tool's own folder sits inside the synced tree. */
-  syncsWorkspaceRoot: boolean;
-  lock: CycleLock;
-  rclone: RcloneRun;
-  now: () => number;
-  inFlight: InFlight;
-  /** Percent of the remote's files one push may delete before it halts (default 50). */
-  maxDelete?: number;
-}
-
-function pushFilters(runtime: MailboxRuntime): string[] {
+function pushFilters({ config }: Where): string[] {
   const args = ["--exclude", "_inbox/**", "--exclude", "_outbox/**"];
-  if (runtime.syncsWorkspaceRoot) args.push("--exclude", "/.workspace-sync/**");
-  for (const pattern of runtime.exclude) args.push("--exclude", pattern);
+  // `localPath` "": the tool's own folder sits inside the synced tree.
+  if (config.localPath === "") args.push("--exclude", "/.workspace-sync/**");
+  for (const pattern of config.exclude) args.push("--exclude", pattern);
   return args;
 }
 
 /** The push as one guarded one-way sync (see `guardedSync`). */
-export function pushSpec(runtime: MailboxRuntime, dryRun: boolean, force = false): OneWaySpec {
+export function pushSpec(where: Where, dryRun: boolean, force = false): OneWaySpec {
   return {
-    source: runtime.paths.localDir,
-    destination: runtime.remoteRoot,
-    filters: pushFilters(runtime),
+    source: where.paths.localDir,
+    destination: where.remoteRoot,
+    filters: pushFilters(where),
     dryRun,
     force,
-    maxDelete: runtime.maxDelete ?? 50,
+    maxDelete: where.config.maxDelete,
   };
 }
 
 /** The push's plain `rclone sync` arguments (what the guarded push runs when nothing is to be deleted). */
-export function pushArgs(runtime: MailboxRuntime, dryRun: boolean): string[] {
-  const spec = pushSpec(runtime, dryRun);
+export function pushArgs(where: Where, dryRun: boolean): string[] {
+  const spec = pushSpec(where, dryRun);
   return ["sync", spec.source, spec.destination, ...spec.filters, ...(dryRun ? ["--dry-run"] : [])];
 }
 
-export function drainArgs(runtime: MailboxRuntime): string[] {
-  return ["move", `${runtime.remoteRoot}/_outbox`, runtime.paths.stagingDir, "--delete-empty-src-dirs"];
+export function drainArgs(where: Where): string[] {
+  return ["move", `${where.remoteRoot}/_outbox`, where.paths.stagingDir, "--delete-empty-src-dirs"];
 }
 
-function failure(error: unknown): FailureReason {
-  return { kind: "fatal", message: error instanceof Error ? error.message : String(error) };
-}
-
-export function mailboxEffects(runtime: MailboxRuntime) {
-  const { paths, rclone, now, inFlight } = runtime;
-
+export function mailboxEffects(kit: EffectKit) {
+  const { paths, rclone, now, inFlight } = kit;
   const bootstrap = async (_input: undefined, signal: AbortSignal): Promise<MailboxEvent> => {
     try {
       await mkdir(paths.inboxDir, { recursive: true });
     } catch (error) {
       return { type: "bootstrapFailed", at: now(), error: failure(error) };
     }
-    const made = await rclone(["mkdir", `${runtime.remoteRoot}/_outbox`], signal);
+    const made = await rclone(["mkdir", `${kit.remoteRoot}/_outbox`], signal);
     if (!made.ok) return { type: "bootstrapFailed", at: now(), error: made.failure };
     return { type: "bootstrapDone", at: now() };
   };
@@ -83,7 +62,7 @@ export function mailboxEffects(runtime: MailboxRuntime) {
     { dryRun, force }: { dryRun: boolean; force: boolean },
     signal: AbortSignal,
   ): Promise<MailboxEvent> => {
-    const result = await guardedSync(rclone, pushSpec(runtime, dryRun, force), signal);
+    const result = await guardedSync(rclone, pushSpec(kit, dryRun, force), signal);
     if (result.kind === "failed") return { type: "pushFailed", at: now(), error: result.error };
     if (result.kind === "halted") return { type: "pushHalted", at: now(), halt: result.halt };
     return { type: "pushDone", at: now(), ...result.outcome };
@@ -91,7 +70,7 @@ export function mailboxEffects(runtime: MailboxRuntime) {
 
   const drain = async ({ dryRun }: { dryRun: boolean }, signal: AbortSignal): Promise<MailboxEvent> => {
     if (dryRun) {
-      const listed = await rclone(["lsf", "-R", "--files-only", `${runtime.remoteRoot}/_outbox`], signal, {
+      const listed = await rclone(["lsf", "-R", "--files-only", `${kit.remoteRoot}/_outbox`], signal, {
         stdout: "text",
       });
       // Before the first real sync there is no `_outbox` yet: nothing would arrive.
@@ -113,7 +92,7 @@ export function mailboxEffects(runtime: MailboxRuntime) {
       await mkdir(paths.stagingDir, { recursive: true, mode: 0o700 });
       // Files a crashed drain left in staging are delivered first: they were never in `_inbox`.
       const leftovers = await deliverStaged(paths.stagingDir, paths.inboxDir);
-      const moved = await rclone(drainArgs(runtime), signal);
+      const moved = await rclone(drainArgs(kit), signal);
       const delivered = [...leftovers, ...(await deliverStaged(paths.stagingDir, paths.inboxDir))];
       if (!moved.ok) return { type: "drainFailed", at: now(), error: moved.failure };
       return {
@@ -128,23 +107,14 @@ export function mailboxEffects(runtime: MailboxRuntime) {
     }
   };
 
-  const holdLock = async (): Promise<MailboxEvent> => {
-    const result = await runtime.lock.acquire();
-    if (result.acquired) return { type: "lockAcquired", at: now() };
-    return {
-      type: "lockHeld",
-      at: now(),
-      error: { kind: "lock-held", message: result.description, hint: "wait for that cycle to end" },
-    };
+  const events: SharedEvents<MailboxEvent> = {
+    lockAcquired: (at) => ({ type: "lockAcquired", at }),
+    lockHeld: (at, error) => ({ type: "lockHeld", at, error }),
+    retryDue: (at) => ({ type: "retryDue", at }),
   };
 
   return {
-    holdLock: effectActor<undefined, MailboxEvent>(
-      holdLock,
-      (error) => ({ type: "lockHeld", at: now(), error }),
-      inFlight,
-      () => runtime.lock.release(),
-    ),
+    holdLock: lockActor(kit.lock, now, inFlight, events),
     bootstrap: effectActor<undefined, MailboxEvent>(
       bootstrap,
       (error) => ({ type: "bootstrapFailed", at: now(), error }),
@@ -152,6 +122,6 @@ export function mailboxEffects(runtime: MailboxRuntime) {
     ),
     push: effectActor(push, (error) => ({ type: "pushFailed", at: now(), error }), inFlight),
     drain: effectActor(drain, (error) => ({ type: "drainFailed", at: now(), error }), inFlight),
-    waitUntil: deadlineActor<MailboxEvent>((at) => ({ type: "retryDue", at }), now),
+    waitUntil: retryTimer(now, events),
   } satisfies Partial<Parameters<typeof mailboxMachine.provide>[0]["actors"]>;
 }

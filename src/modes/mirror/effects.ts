@@ -5,13 +5,13 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { MirrorEvent, MirrorStepInput, mirrorMachine } from "../../../machines/mirror.js";
-import { effectActor, type InFlight } from "../../effects/actors.js";
-import type { CycleLock } from "../../effects/cycle-lock.js";
+import { effectActor } from "../../effects/actors.js";
 import { guardedSync, type OneWaySpec, toOutcome } from "../../effects/guards/one-way-sync.js";
-import type { RcloneRun } from "../../effects/rclone-runner.js";
 import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
+import type { EffectKit } from "../types.js";
 
-export interface MirrorRuntime {
+/** What mirror's effects are made of: the kit's paths and remote, and the ingest folder. */
+export interface MirrorSides {
   localDir: string;
   /** `remote:<remotePath>`. */
   remoteRoot: string;
@@ -20,62 +20,65 @@ export interface MirrorRuntime {
   /** The ingest folder, relative to the synced folder (`inbox`), or null when ingest is off. */
   ingestPath: string | null;
   maxDelete: number;
-  lock: CycleLock;
-  rclone: RcloneRun;
-  now: () => number;
-  inFlight: InFlight;
+}
+
+export function mirrorSides(kit: EffectKit): MirrorSides {
+  const { config } = kit;
+  return {
+    localDir: kit.paths.localDir,
+    remoteRoot: kit.remoteRoot,
+    exclude: config.exclude,
+    syncsWorkspaceRoot: config.localPath === "",
+    ingestPath: config.ingest ? config.ingestPath.replace(/^\.?\/+|\/+$/g, "") : null,
+    maxDelete: config.maxDelete,
+  };
 }
 
 /** Filters of both one-way syncs: the tool's folder, the ingest folder (never mirrored), the user's. */
 export function mirrorFilters(
-  runtime: Pick<MirrorRuntime, "syncsWorkspaceRoot" | "ingestPath" | "exclude">,
+  sides: Pick<MirrorSides, "syncsWorkspaceRoot" | "ingestPath" | "exclude">,
 ): string[] {
   const args: string[] = [];
-  if (runtime.syncsWorkspaceRoot) args.push("--exclude", "/.workspace-sync/**");
-  if (runtime.ingestPath !== null) args.push("--exclude", `/${runtime.ingestPath}/**`);
-  for (const pattern of runtime.exclude) args.push("--exclude", pattern);
+  if (sides.syncsWorkspaceRoot) args.push("--exclude", "/.workspace-sync/**");
+  if (sides.ingestPath !== null) args.push("--exclude", `/${sides.ingestPath}/**`);
+  for (const pattern of sides.exclude) args.push("--exclude", pattern);
   return args;
 }
 
-export function pullSpec(runtime: MirrorRuntime, input: MirrorStepInput): OneWaySpec {
+export function pullSpec(sides: MirrorSides, input: MirrorStepInput): OneWaySpec {
   return {
-    source: runtime.remoteRoot,
-    destination: runtime.localDir,
-    filters: mirrorFilters(runtime),
-    maxDelete: runtime.maxDelete,
+    source: sides.remoteRoot,
+    destination: sides.localDir,
+    filters: mirrorFilters(sides),
+    maxDelete: sides.maxDelete,
     ...input,
   };
 }
 
-export function pushSpec(runtime: MirrorRuntime, input: MirrorStepInput): OneWaySpec {
-  return { ...pullSpec(runtime, input), source: runtime.localDir, destination: runtime.remoteRoot };
+export function pushSpec(sides: MirrorSides, input: MirrorStepInput): OneWaySpec {
+  return { ...pullSpec(sides, input), source: sides.localDir, destination: sides.remoteRoot };
 }
 
 /**
  * The ingest copy: additive (`copy`, never `sync`), and `--update` so a newer remote version is never
  * replaced. Nothing on the remote is ever deleted by it.
  */
-export function ingestArgs(runtime: MirrorRuntime, ingestPath: string, dryRun: boolean): string[] {
-  const args = [
-    "copy",
-    join(runtime.localDir, ingestPath),
-    `${runtime.remoteRoot}/${ingestPath}`,
-    "--update",
-  ];
-  for (const pattern of runtime.exclude) args.push("--exclude", pattern);
+export function ingestArgs(sides: MirrorSides, ingestPath: string, dryRun: boolean): string[] {
+  const args = ["copy", join(sides.localDir, ingestPath), `${sides.remoteRoot}/${ingestPath}`, "--update"];
+  for (const pattern of sides.exclude) args.push("--exclude", pattern);
   if (dryRun) args.push("--dry-run");
   return args;
 }
 
-export function mirrorEffects(runtime: MirrorRuntime) {
-  const { rclone, now, inFlight } = runtime;
+export function mirrorEffects(kit: EffectKit) {
+  const { rclone, now, inFlight } = kit;
+  const sides = mirrorSides(kit);
   const at = () => ({ at: now() });
 
   const bootstrap = async (): Promise<MirrorEvent> => {
     try {
-      await mkdir(runtime.localDir, { recursive: true });
-      if (runtime.ingestPath !== null)
-        await mkdir(join(runtime.localDir, runtime.ingestPath), { recursive: true });
+      await mkdir(sides.localDir, { recursive: true });
+      if (sides.ingestPath !== null) await mkdir(join(sides.localDir, sides.ingestPath), { recursive: true });
       return { type: "bootstrapDone", ...at() };
     } catch (error) {
       return { type: "bootstrapFailed", ...at(), error: failure(error) };
@@ -83,8 +86,8 @@ export function mirrorEffects(runtime: MirrorRuntime) {
   };
 
   const ingest = async ({ dryRun }: MirrorStepInput, signal: AbortSignal): Promise<MirrorEvent> => {
-    if (runtime.ingestPath === null) return { type: "ingestDone", ...at(), ...toOutcome([]) };
-    const result = await rclone(ingestArgs(runtime, runtime.ingestPath, dryRun), signal);
+    if (sides.ingestPath === null) return { type: "ingestDone", ...at(), ...toOutcome([]) };
+    const result = await rclone(ingestArgs(sides, sides.ingestPath, dryRun), signal);
     // Before the first real cycle the ingest folder may not exist yet: nothing to send.
     if (!result.ok && !(dryRun && result.failure.kind === "not-found")) {
       return { type: "ingestFailed", ...at(), error: result.failure };
@@ -100,7 +103,7 @@ export function mirrorEffects(runtime: MirrorRuntime) {
       failed: "pullFailed" | "pushFailed",
     ) =>
     async (input: MirrorStepInput, signal: AbortSignal): Promise<MirrorEvent> => {
-      const result = await guardedSync(rclone, spec(runtime, input), signal);
+      const result = await guardedSync(rclone, spec(sides, input), signal);
       if (result.kind === "failed") return { type: failed, ...at(), error: result.error };
       if (result.kind === "halted") return { type: halted, ...at(), halt: result.halt };
       return { type: done, ...at(), ...result.outcome };
@@ -112,7 +115,7 @@ export function mirrorEffects(runtime: MirrorRuntime) {
     retryDue: (when) => ({ type: "retryDue", at: when }),
   };
   return {
-    holdLock: lockActor(runtime.lock, now, inFlight, events),
+    holdLock: lockActor(kit.lock, now, inFlight, events),
     bootstrap: effectActor<undefined, MirrorEvent>(
       bootstrap,
       (error) => ({ type: "bootstrapFailed", ...at(), error }),

@@ -23,7 +23,7 @@ import { InFlight } from "../../effects/actors.js";
 import { EventLog } from "../../log/event-log.js";
 import { defaultLocalCloud, openclawStateDir } from "../../paths.js";
 import type { RcloneProgress } from "../../rclone/progress.js";
-import { ActorHost } from "../logged-actor.js";
+import { LoggedActor } from "../logged-actor.js";
 
 export interface BackupOptions {
   sync: SyncConfig;
@@ -53,12 +53,12 @@ export interface BackupAnswer {
 }
 
 export interface BackupHandle {
-  host: ActorHost;
+  actor: LoggedActor;
   runtime: BackupRuntime;
   remote: BackupRemote;
   /** Live progress of the uploads from now on (bytes sent, files archived; stats flags only while someone listens). */
   watchProgress(listener: (progress: RcloneProgress) => void): () => void;
-  requestBackup(input: { source: TriggerSource }): Promise<BackupAnswer>;
+  requestBackup(input: { source: TriggerSource; requestId?: string }): Promise<BackupAnswer>;
   stop(): Promise<void>;
 }
 
@@ -122,7 +122,7 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   const scheduled = options.schedule ?? backup.enabled;
-  const host = await ActorHost.start({
+  const actor = await LoggedActor.start({
     machine,
     log,
     started: {
@@ -135,17 +135,16 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     settle: () => inFlight.idle(),
   });
   return {
-    host,
+    actor,
     runtime,
     remote,
     watchProgress(listener) {
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);
     },
-    async requestBackup({ source }) {
-      const requestId = randomUUID();
-      host.send({ type: "backupRequested", at: now(), requestId, source });
-      const snapshot = await host.until((s) => backupVerdictFor(s, requestId) !== null);
+    async requestBackup({ source, requestId = randomUUID() }) {
+      actor.send({ type: "backupRequested", at: now(), requestId, source });
+      const snapshot = await actor.until((s) => backupVerdictFor(s, requestId) !== null);
       const context = snapshot.context as BackupContext;
       const verdict = backupVerdictFor(snapshot, requestId) ?? "failed";
       return {
@@ -156,7 +155,7 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
       };
     },
     async stop() {
-      await host.stop({ type: "hostStopped", at: now(), pid: process.pid });
+      await actor.stop({ type: "hostStopped", at: now(), pid: process.pid });
       await log.close();
     },
   };

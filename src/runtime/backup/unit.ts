@@ -7,13 +7,15 @@
  * Started with the host when `backup.enabled` (on its schedule); otherwise on the first `backupRequested`
  * a client sends (`backup now` with a host running), with no schedule.
  */
+
+import { randomUUID } from "node:crypto";
 import type { BackupFailure, BackupRecord } from "../../../machines/backup.js";
+import type { UnitRequest } from "../../../machines/requests.js";
 import type { BackupConfig } from "../../config/backup.js";
-import type { Transition, UnitInfo } from "../../ipc/protocol.js";
 import { EventLog } from "../../log/event-log.js";
 import type { RcloneProgress } from "../../rclone/progress.js";
 import { inspectProcessed, plain, TransitionFeed } from "../feed.js";
-import type { TriggerAnswer, TriggerInput, Unit, UnitContext, UnitKind } from "../unit.js";
+import type { Answer, HostServices, Transition, Unit, UnitInfo, UnitKind } from "../unit.js";
 import { type BackupHandle, backupLogDir, startBackup } from "./start.js";
 import { type BackupStatus, buildBackupStatus } from "./status.js";
 
@@ -38,51 +40,66 @@ export class BackupUnit implements Unit {
 
   private constructor(
     private readonly handle: BackupHandle,
-    private readonly context: UnitContext,
+    private readonly services: HostServices,
     private readonly backup: BackupConfig,
   ) {
     this.info = { id: backupUnitId, kind: backupUnitKind, label: `backups to ${handle.remote.root}` };
-    this.#feed = new TransitionFeed(this.info, context);
-    this.#inspection = inspectProcessed(handle.host.actor, (event, snapshot) =>
+    this.#feed = new TransitionFeed(this.info, services);
+    this.#inspection = inspectProcessed(handle.actor.actor, (event, snapshot) =>
       this.#feed.publish(event, snapshot),
     );
   }
 
-  /** `schedule`: run the interval schedule (`backup.enabled`). */
-  static async start(context: UnitContext, workspace: string, schedule: boolean): Promise<BackupUnit> {
-    const backup = context.config.backup;
+  /** `schedule`: run the interval schedule (`backup.enabled`, in a long-lived host). */
+  static async start(services: HostServices, workspace: string, schedule: boolean): Promise<BackupUnit> {
+    const backup = services.config.backup;
     if (backup === null) throw new Error("the host's config has no `backup` block");
     const handle = await startBackup({
-      sync: context.config.sync,
+      sync: services.config.sync,
       backup,
-      stateDir: context.stateDir,
+      stateDir: services.stateDir,
       workspace,
-      ...(context.openclawState === undefined ? {} : { openclawState: context.openclawState }),
-      env: context.env,
-      rcloneBinary: context.rcloneBinary,
-      rcloneVersion: context.rcloneVersion,
-      schedule,
-      now: context.now,
-      onWarning: (message) => context.logger.warn(`backup: ${message}`),
+      ...(services.openclawState === undefined ? {} : { openclawState: services.openclawState }),
+      env: services.env,
+      rcloneBinary: services.rcloneBinary,
+      rcloneVersion: services.rcloneVersion,
+      schedule: schedule && services.timers,
+      now: services.now,
+      ...(services.backupLeftoverGraceMs === undefined
+        ? {}
+        : { leftoverGraceMs: services.backupLeftoverGraceMs }),
+      // A one-shot host speaks for its one command: its warnings need no unit name.
+      onWarning: (message) => services.logger.warn(services.timers ? `backup: ${message}` : message),
     });
-    return new BackupUnit(handle, context, backup);
+    return new BackupUnit(handle, services, backup);
   }
 
   current() {
-    const snapshot = this.handle.host.snapshot;
+    const snapshot = this.handle.actor.snapshot;
     return { value: plain(snapshot.value), context: plain(snapshot.context) };
   }
 
-  async trigger(input: TriggerInput): Promise<TriggerAnswer> {
-    const answer = await this.handle.requestBackup({ source: input.source });
+  async request(request: UnitRequest, options: { wait?: boolean } = {}): Promise<Answer> {
+    if (request.type !== this.takes)
+      throw new Error(`the backup unit takes backupRequested, not ${request.type}`);
+    const requestId = request.requestId ?? randomUUID();
+    const answered = this.handle.requestBackup({ source: request.source, requestId });
+    if (options.wait === false) {
+      answered.catch(() => undefined);
+      const { value, context } = this.current();
+      return { unit: this.info.id, requestId, verdict: "queued", state: value, context, cycle: null };
+    }
+    const answer = await answered;
     const cycle: BackupCycle = {
       root: this.handle.remote.root,
       record: answer.record,
       failure: answer.failure,
     };
     return {
+      unit: this.info.id,
+      requestId,
       verdict: answer.verdict,
-      value: plain(answer.snapshot.value),
+      state: plain(answer.snapshot.value),
       context: plain(answer.snapshot.context),
       cycle: plain(cycle),
     };
@@ -97,8 +114,8 @@ export class BackupUnit implements Unit {
   }
 
   async history(options: { limit?: number; afterSeq?: number }) {
-    await this.handle.host.flush();
-    const log = await EventLog.open({ dir: backupLogDir(this.context.stateDir), readOnly: true });
+    await this.handle.actor.flush();
+    const log = await EventLog.open({ dir: backupLogDir(this.services.stateDir), readOnly: true });
     try {
       return await log.read(options);
     } finally {
@@ -107,8 +124,8 @@ export class BackupUnit implements Unit {
   }
 
   async status(): Promise<LiveBackupStatus> {
-    await this.handle.host.flush();
-    const report = await buildBackupStatus(this.context.stateDir, this.backup, this.context.now());
+    await this.handle.actor.flush();
+    const report = await buildBackupStatus(this.services.stateDir, this.backup, this.services.now());
     return { ...report, unit: this.info.id };
   }
 
@@ -129,21 +146,24 @@ function archivedWorkspace(workspaces: readonly string[]): string {
   return workspace;
 }
 
-/** The backup kind: one unit per host, when the config has a `backup` block. */
+/**
+ * The backup kind: one unit per host, when the config has a `backup` block. A long-lived host starts it
+ * for its schedule (`backup.enabled`); otherwise it starts on the first request.
+ */
 export const backupUnits: UnitKind = {
   kind: backupUnitKind,
-  async start(context, workspaces) {
-    if (context.config.backup?.enabled !== true) return [];
-    return [await BackupUnit.start(context, archivedWorkspace(workspaces), true)];
+  async start(services, workspaces) {
+    if (services.config.backup?.enabled !== true || !services.timers) return [];
+    return [await BackupUnit.start(services, archivedWorkspace(workspaces), true)];
   },
-  startOnRequest(context, id, workspaces) {
+  startOnRequest(services, id, workspaces) {
     if (id !== backupUnitId) return null;
-    const backup = context.config.backup;
+    const backup = services.config.backup;
     if (backup === null) {
       return Promise.reject(
         new Error("the running host's config has no `backup` block; restart the host after adding one"),
       );
     }
-    return (async () => BackupUnit.start(context, archivedWorkspace(workspaces), backup.enabled))();
+    return (async () => BackupUnit.start(services, archivedWorkspace(workspaces), backup.enabled))();
   },
 };

@@ -4,11 +4,7 @@
  * for every mode.
  */
 import { randomUUID } from "node:crypto";
-import type { AnyMachineSnapshot } from "xstate";
-import type { BisyncCycleRecord } from "../../../machines/bisync.js";
-import type { CycleState } from "../../../machines/cycle.js";
-import type { MailboxCycleRecord } from "../../../machines/mailbox.js";
-import type { MirrorCycleRecord } from "../../../machines/mirror.js";
+import type { AnyEventObject, AnyMachineSnapshot, AnyStateMachine, EventFromLogic } from "xstate";
 import type { SyncRequestInput } from "../../../machines/requests.js";
 import type { SyncConfig } from "../../config/schema.js";
 import { InFlight } from "../../effects/actors.js";
@@ -16,12 +12,15 @@ import { CycleLock } from "../../effects/cycle-lock.js";
 import { rcloneRunner } from "../../effects/rclone-runner.js";
 import { prepareRemote } from "../../effects/remote.js";
 import { EventLog } from "../../log/event-log.js";
-import { modeFor } from "../../modes/index.js";
+import { useMode } from "../../modes/index.js";
+import type { CycleBase, Mode, ModeName, SyncContext } from "../../modes/types.js";
 import { type WorkspacePaths, workspacePaths } from "../../paths.js";
 import { capabilitiesOf } from "../../rclone/capabilities.js";
 import type { RcloneProgress } from "../../rclone/progress.js";
 import type { Redact } from "../../util/errors.js";
-import { ActorHost } from "../logged-actor.js";
+import { LoggedActor } from "../logged-actor.js";
+import type { Verdict } from "../unit.js";
+import { verdictFor } from "./verdict.js";
 
 export interface WorkspaceOptions {
   config: SyncConfig;
@@ -35,62 +34,44 @@ export interface WorkspaceOptions {
   onWarning?: (message: string) => void;
 }
 
-export type CycleVerdict = "done" | "failed" | "retrying";
+/** What a sync request came to, in the process that runs the workspace. */
+export interface SyncOutcome {
+  requestId: string;
+  verdict: Verdict;
+  snapshot: AnyMachineSnapshot;
+  /** The cycle that served the request (a dry run merged into a real request is served by a real cycle). */
+  cycle: CycleBase | null;
+}
 
 export interface WorkspaceHandle {
-  host: ActorHost;
+  actor: LoggedActor;
+  mode: ModeName;
   paths: WorkspacePaths;
   remoteRoot: string;
   redact: Redact;
   /** Live rclone progress of the runs from now on (their stats flags are added while someone listens). */
   watchProgress(listener: (progress: RcloneProgress) => void): () => void;
   /** Send a sync request and resolve when the cycle serving it has ended (or is waiting to retry). */
-  requestSync(input: Omit<SyncRequestInput, "requestId">): Promise<SyncAnswer>;
+  requestSync(input: SyncRequestInput): Promise<SyncOutcome>;
+  /** Files a real cycle just delivered into `_inbox`, from an event the actor processed (the mode says). */
+  arrivals(event: AnyEventObject, snapshot: AnyMachineSnapshot): string[];
   stop(): Promise<void>;
-}
-
-/** A finished cycle, as each mode records it. */
-export type CycleRecord = MailboxCycleRecord | MirrorCycleRecord | BisyncCycleRecord;
-
-/** What every mode's context has: the shared cycle state and its last cycles. */
-export type AnyCycleContext = CycleState & { lastCycle: CycleRecord | null; lastDryRun: CycleRecord | null };
-
-export interface SyncAnswer {
-  verdict: CycleVerdict;
-  snapshot: AnyMachineSnapshot;
-  /** The cycle that served the request (a dry run merged into a real request is served by a real cycle). */
-  cycle: CycleRecord | null;
 }
 
 export class UnsupportedModeError extends Error {
   override readonly name = "UnsupportedModeError";
 }
 
-/**
- * Where the cycle serving `requestId` stands in this snapshot, or null while it is still to come.
- * A served request is recognised even when a coalesced follow-up cycle already runs.
- */
-export function verdictFor(snapshot: AnyMachineSnapshot, requestId: string): CycleVerdict | null {
-  const context = snapshot.context as AnyCycleContext;
-  if (context.pending?.requestIds.includes(requestId)) return null;
-  if (context.current?.requestIds.includes(requestId)) {
-    // A halt (a deletion guard) and a needed resync wait for a person: the request failed.
-    if (snapshot.matches("failed") || snapshot.matches("halted") || snapshot.matches("needsResync")) {
-      return "failed";
-    }
-    if (snapshot.matches("recovering")) return "retrying";
-    return null;
-  }
-  const served = [context.lastCycle, context.lastDryRun].some((c) =>
-    c?.request.requestIds.includes(requestId),
-  );
-  return served ? "done" : null;
+export function startWorkspace(options: WorkspaceOptions): Promise<WorkspaceHandle> {
+  return useMode(options.config.mode, (mode) => startMode(mode, options));
 }
 
-export async function startWorkspace(options: WorkspaceOptions): Promise<WorkspaceHandle> {
+async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
+  mode: Mode<TMachine, TCycle>,
+  options: WorkspaceOptions,
+): Promise<WorkspaceHandle> {
   const { config, stateDir, workspace, env } = options;
   const now = options.now ?? Date.now;
-  const mode = modeFor(config.mode);
   const { configPath, remoteRoot, redact } = await prepareRemote(config, stateDir);
   const paths = workspacePaths(stateDir, workspace, config.localPath, config.mode);
 
@@ -124,7 +105,7 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
     redact,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
-  const host = await ActorHost.start({
+  const actor = await LoggedActor.start({
     machine: built.machine,
     log,
     started: {
@@ -141,9 +122,14 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
     },
     settle: () => inFlight.idle(),
   });
+  const syncSnapshot = (snapshot: AnyMachineSnapshot) => ({
+    context: mode.syncContext(snapshot.context),
+    matches: (state: string) => snapshot.matches(state),
+  });
 
   return {
-    host,
+    actor,
+    mode: mode.name,
     paths,
     remoteRoot,
     redact,
@@ -152,17 +138,22 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
       return () => progressListeners.delete(listener);
     },
     async requestSync(input) {
-      const requestId = randomUUID();
-      host.send({ type: "syncRequested", at: now(), requestId, ...input });
-      const snapshot = await host.until((s) => verdictFor(s, requestId) !== null);
-      const context = snapshot.context as AnyCycleContext;
+      const requestId = input.requestId ?? randomUUID();
+      actor.send({ type: "syncRequested", at: now(), ...input, requestId });
+      const snapshot = await actor.until((s) => verdictFor(syncSnapshot(s), requestId) !== null);
+      const context: SyncContext = mode.syncContext(snapshot.context);
       const cycle =
         [context.lastCycle, context.lastDryRun].find((c) => c?.request.requestIds.includes(requestId)) ??
         null;
-      return { verdict: verdictFor(snapshot, requestId) ?? "failed", snapshot, cycle };
+      const verdict = verdictFor(syncSnapshot(snapshot), requestId) ?? "failed";
+      return { requestId, verdict, snapshot, cycle };
+    },
+    arrivals(event, snapshot) {
+      // cast: an event this actor processed is one of its machine's events
+      return mode.arrivals(event as EventFromLogic<TMachine>, snapshot.context);
     },
     async stop() {
-      await host.stop({ type: "hostStopped", at: now(), pid: process.pid });
+      await actor.stop({ type: "hostStopped", at: now(), pid: process.pid });
       await log.close();
     },
   };

@@ -1,16 +1,18 @@
 /**
- * A workspace's sync actor as a host unit: `startWorkspace`'s handle, its interval timer, its session
- * hooks, its transition stream, and the inbox notification after a drain that brought files.
+ * A workspace's sync actor as a host unit: `startWorkspace`'s handle, its interval timer (a long-lived
+ * host's), its session hooks, its transition stream, and the inbox notification after a cycle that
+ * brought files (the mode says which events do).
  */
-import type { AnyMachineSnapshot } from "xstate";
+import { randomUUID } from "node:crypto";
+import type { AnyEventObject, AnyMachineSnapshot } from "xstate";
+import type { UnitRequest } from "../../../machines/requests.js";
 import type { LoadedConfig } from "../../config/load.js";
-import type { Transition, UnitInfo } from "../../ipc/protocol.js";
 import { EventLog } from "../../log/event-log.js";
 import { workspaceId } from "../../paths.js";
 import type { RcloneProgress } from "../../rclone/progress.js";
 import { messageOf } from "../../util/errors.js";
 import { inspectProcessed, plain, TransitionFeed } from "../feed.js";
-import type { SessionHook, TriggerAnswer, TriggerInput, Unit, UnitContext } from "../unit.js";
+import type { Answer, HostServices, SessionHook, Transition, Unit, UnitInfo, UnitKind } from "../unit.js";
 import { effectiveInterval } from "./interval.js";
 import { startWorkspace, type WorkspaceHandle } from "./start.js";
 import { buildStatus, type StatusReport } from "./status.js";
@@ -19,16 +21,6 @@ import { IntervalTimer } from "./timer.js";
 export const workspaceUnitKind = "workspace";
 
 type Listener = (transition: Transition) => void;
-
-/** Workspace-relative names of files a real cycle just delivered, from a `drainDone` and its snapshot. */
-export function deliveredArrivals(event: Transition["event"], context: unknown): string[] {
-  if (event.type !== "drainDone" || !Array.isArray(event.arrivals) || event.arrivals.length === 0) return [];
-  const last = (context as { lastCycle?: { finishedAt?: number; request?: { dryRun?: boolean } } | null })
-    .lastCycle;
-  // A dry run's drain lists what would arrive: it is recorded as `lastDryRun`, never as `lastCycle`.
-  if (!last || last.finishedAt !== event.at || last.request?.dryRun === true) return [];
-  return event.arrivals.filter((name): name is string => typeof name === "string");
-}
 
 export class WorkspaceUnit implements Unit {
   readonly info: UnitInfo;
@@ -40,37 +32,39 @@ export class WorkspaceUnit implements Unit {
 
   private constructor(
     private readonly handle: WorkspaceHandle,
-    private readonly context: UnitContext,
+    private readonly services: HostServices,
     private readonly workspace: string,
   ) {
     this.info = { id: workspaceId(workspace), kind: workspaceUnitKind, label: workspace };
-    this.#feed = new TransitionFeed(this.info, context);
-    this.#inspection = inspectProcessed(handle.host.actor, (event, snapshot) =>
+    this.#feed = new TransitionFeed(this.info, services);
+    this.#inspection = inspectProcessed(handle.actor.actor, (event, snapshot) =>
       this.#processed(event, snapshot),
     );
   }
 
-  static async start(context: UnitContext, workspace: string): Promise<WorkspaceUnit> {
-    const { config, logger } = context;
+  static async start(services: HostServices, workspace: string): Promise<WorkspaceUnit> {
+    const { config, logger } = services;
     const handle = await startWorkspace({
       config: config.sync,
-      stateDir: context.stateDir,
+      stateDir: services.stateDir,
       workspace,
-      env: context.env,
-      rcloneBinary: context.rcloneBinary,
-      rcloneVersion: context.rcloneVersion,
-      now: context.now,
+      env: services.env,
+      rcloneBinary: services.rcloneBinary,
+      rcloneVersion: services.rcloneVersion,
+      now: services.now,
       onWarning: (message) => logger.warn(message),
     });
-    const unit = new WorkspaceUnit(handle, context, workspace);
-    const intervalMs = effectiveInterval(config.sync.interval, (m) => logger.warn(`${workspace}: ${m}`));
+    const unit = new WorkspaceUnit(handle, services, workspace);
+    const intervalMs = services.timers
+      ? effectiveInterval(config.sync.interval, (m) => logger.warn(`${workspace}: ${m}`))
+      : 0;
     if (intervalMs > 0) {
       unit.#timer = new IntervalTimer({
         intervalMs,
-        now: context.now,
-        fire: (source) => unit.#fireAndForget({ source }),
+        now: services.now,
+        fire: (source) => unit.#fireAndForget({ type: "syncRequested", source }),
       });
-      const snapshot = handle.host.snapshot;
+      const snapshot = handle.actor.snapshot;
       unit.#timer.update(snapshot.value, snapshot.context);
     }
     return unit;
@@ -81,18 +75,35 @@ export class WorkspaceUnit implements Unit {
     return this.#timer?.deadline ?? null;
   }
 
+  /** The step the actor is in now (`pushing`, `draining`), for progress lines. */
+  get snapshot(): AnyMachineSnapshot {
+    return this.handle.actor.snapshot;
+  }
+
   current() {
-    const snapshot = this.handle.host.snapshot;
+    const snapshot = this.handle.actor.snapshot;
     return { value: plain(snapshot.value), context: plain(snapshot.context) };
   }
 
-  async trigger(input: TriggerInput): Promise<TriggerAnswer> {
-    const answer = await this.handle.requestSync(input);
+  async request(request: UnitRequest, options: { wait?: boolean } = {}): Promise<Answer> {
+    if (request.type !== this.takes)
+      throw new Error(`a workspace unit takes syncRequested, not ${request.type}`);
+    const { type: _type, ...input } = request;
+    const requestId = input.requestId ?? randomUUID();
+    const answered = this.handle.requestSync({ ...input, requestId });
+    if (options.wait === false) {
+      answered.catch(() => undefined);
+      const { value, context } = this.current();
+      return { unit: this.info.id, requestId, verdict: "queued", state: value, context, cycle: null };
+    }
+    const outcome = await answered;
     return {
-      verdict: answer.verdict,
-      value: plain(answer.snapshot.value),
-      context: plain(answer.snapshot.context),
-      cycle: plain(answer.cycle),
+      unit: this.info.id,
+      requestId,
+      verdict: outcome.verdict,
+      state: plain(outcome.snapshot.value),
+      context: plain(outcome.snapshot.context),
+      cycle: plain(outcome.cycle),
     };
   }
 
@@ -105,7 +116,7 @@ export class WorkspaceUnit implements Unit {
   }
 
   async history(options: { limit?: number; afterSeq?: number }) {
-    await this.handle.host.flush();
+    await this.handle.actor.flush();
     const log = await EventLog.open({ dir: this.handle.paths.logDir, readOnly: true });
     try {
       return await log.read(options);
@@ -114,19 +125,18 @@ export class WorkspaceUnit implements Unit {
     }
   }
 
-  async status(): Promise<unknown> {
-    await this.handle.host.flush();
+  async status(): Promise<StatusReport> {
+    await this.handle.actor.flush();
     const report = await buildStatus(
-      { loaded: this.config, stateDir: this.context.stateDir, workspace: this.workspace },
+      { loaded: this.config, stateDir: this.services.stateDir, workspace: this.workspace },
       this.current(),
     );
-    const live: StatusReport = { ...report, unit: this.info.id, nextTimerAt: isoOrNull(this.nextTimerAt) };
-    return live;
+    return { ...report, unit: this.info.id, nextTimerAt: isoOrNull(this.nextTimerAt) };
   }
 
   onHook(hook: SessionHook): void {
     const wanted = hook === "session_start" ? this.config.sync.onSessionStart : this.config.sync.onSessionEnd;
-    if (wanted) this.#fireAndForget({ source: "hook" });
+    if (wanted) this.#fireAndForget({ type: "syncRequested", source: "hook" });
   }
 
   async stop(): Promise<void> {
@@ -138,25 +148,27 @@ export class WorkspaceUnit implements Unit {
   }
 
   private get config(): LoadedConfig {
-    return this.context.config;
+    return this.services.config;
   }
 
-  #fireAndForget(input: TriggerInput): void {
-    this.trigger(input).catch((error: unknown) => {
+  #fireAndForget(request: UnitRequest): void {
+    this.request(request).catch((error: unknown) => {
       // Stopping ends the actor before its cycle does: the log keeps the request, the next start runs it.
       if (this.#stopping) return;
-      this.context.logger.warn(`${this.workspace}: ${input.source} sync not answered: ${messageOf(error)}`);
+      this.services.logger.warn(
+        `${this.workspace}: ${request.source} sync not answered: ${messageOf(error)}`,
+      );
     });
   }
 
-  #processed(event: Transition["event"], snapshot: AnyMachineSnapshot): void {
+  #processed(event: AnyEventObject, snapshot: AnyMachineSnapshot): void {
     this.#timer?.update(snapshot.value, snapshot.context);
-    const arrivals = deliveredArrivals(event, snapshot.context);
+    const arrivals = this.handle.arrivals(event, snapshot);
     if (arrivals.length > 0) {
       try {
-        this.context.onArrivals?.(this.info, arrivals);
+        this.services.onArrivals?.(this.info, arrivals);
       } catch (error) {
-        this.context.logger.warn(`${this.workspace}: inbox notification failed: ${messageOf(error)}`);
+        this.services.logger.warn(`${this.workspace}: inbox notification failed: ${messageOf(error)}`);
       }
     }
     this.#feed.publish(event, snapshot);
@@ -168,16 +180,17 @@ function isoOrNull(ms: number | null): string | null {
 }
 
 /**
- * The workspace kind: one unit per workspace the host serves. None when sync is off and backups are on
- * (a host for backups only); sync off with nothing else to run is refused as before, by `startWorkspace`.
+ * The workspace kind: one unit per workspace the host serves. None in a long-lived host when sync is off
+ * and backups are on (a host for backups only); sync off with nothing else to run is refused as before,
+ * by `startWorkspace`.
  */
-export const workspaceUnits = {
+export const workspaceUnits: UnitKind = {
   kind: workspaceUnitKind,
-  async start(context: UnitContext, workspaces: readonly string[]) {
+  async start(services, workspaces) {
     const units: Unit[] = [];
-    const { sync, backup } = context.config;
-    if (sync.provider === "off" && backup?.enabled === true) return units;
-    for (const workspace of workspaces) units.push(await WorkspaceUnit.start(context, workspace));
+    const { sync, backup } = services.config;
+    if (services.timers && sync.provider === "off" && backup?.enabled === true) return units;
+    for (const workspace of workspaces) units.push(await WorkspaceUnit.start(services, workspace));
     return units;
   },
 };
