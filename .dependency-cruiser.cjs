@@ -71,3 +71,6 @@ module.exports = {
     enhancedResolveOptions: { extensions: [".ts", ".js"] },
   },
 };
+
+// The layer list, for scripts/architecture.ts (not enumerable: dependency-cruiser validates its own keys).
+Object.defineProperty(module.exports, "layers", { value: layers, enumerable: false });

@@ -8,7 +8,7 @@ import { runRclone } from "../rclone/run.js";
 import type { Redact } from "../util/errors.js";
 import type { CycleLock } from "./cycle-lock.js";
 
-export interface RcloneContext {
+export interface RcloneSettings {
   binary: string;
   configPath: string;
   timeoutMs: number;
@@ -26,7 +26,7 @@ export type RcloneRun = (
   options?: Pick<RcloneRunOptions, "stdout" | "onLine" | "onProgress">,
 ) => Promise<RcloneResult>;
 
-export function rcloneRunner(context: RcloneContext, lock?: CycleLock): RcloneRun {
+export function rcloneRunner(context: RcloneSettings, lock?: CycleLock): RcloneRun {
   return async (args, signal, options = {}) => {
     const spawned: number[] = [];
     const onProgress = context.progress?.();
