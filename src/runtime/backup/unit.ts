@@ -15,12 +15,10 @@ import type { BackupConfig } from "../../config/backup.js";
 import { EventLog } from "../../log/event-log.js";
 import type { RcloneProgress } from "../../rclone/progress.js";
 import { inspectProcessed, plain, TransitionFeed } from "../feed.js";
-import type { Answer, HostServices, Transition, Unit, UnitInfo, UnitKind } from "../unit.js";
+import type { Answer, HostServices, Transition, Unit, UnitInfo } from "../unit.js";
+import { backupUnitId, backupUnitKind } from "./ids.js";
 import { type BackupHandle, backupLogDir, startBackup } from "./start.js";
 import { type BackupStatus, buildBackupStatus } from "./status.js";
-
-export const backupUnitId = "backup";
-export const backupUnitKind = "backup";
 
 /** A backup unit's `cycle` in a trigger's answer: where it went, and the backup or the failure. */
 export interface BackupCycle {
@@ -138,32 +136,3 @@ export class BackupUnit implements Unit {
     this.#feed.clear();
   }
 }
-
-/** The workspace a host's backups archive: the first it serves from the start. */
-function archivedWorkspace(workspaces: readonly string[]): string {
-  const workspace = workspaces[0];
-  if (workspace === undefined) throw new Error("backups need a workspace; the host serves none");
-  return workspace;
-}
-
-/**
- * The backup kind: one unit per host, when the config has a `backup` block. A long-lived host starts it
- * for its schedule (`backup.enabled`); otherwise it starts on the first request.
- */
-export const backupUnits: UnitKind = {
-  kind: backupUnitKind,
-  async start(services, workspaces) {
-    if (services.config.backup?.enabled !== true || !services.timers) return [];
-    return [await BackupUnit.start(services, archivedWorkspace(workspaces), true)];
-  },
-  startOnRequest(services, id, workspaces) {
-    if (id !== backupUnitId) return null;
-    const backup = services.config.backup;
-    if (backup === null) {
-      return Promise.reject(
-        new Error("the running host's config has no `backup` block; restart the host after adding one"),
-      );
-    }
-    return (async () => BackupUnit.start(services, archivedWorkspace(workspaces), backup.enabled))();
-  },
-};
