@@ -12,6 +12,7 @@ import { openclawStateDir } from "../paths.js";
 import { findRclone } from "../rclone/binary.js";
 import { ownFolders } from "../runtime/backup/start.js";
 import type { Scope } from "../runtime/scope.js";
+import { messageOf } from "../util/errors.js";
 import { CliError, ExitCode } from "./errors.js";
 
 export function backupConfigOf(resolved: Scope): BackupConfig {
@@ -32,7 +33,7 @@ async function identitiesFor(backup: BackupConfig, identityFile: string | undefi
   try {
     return await readIdentityFile(file);
   } catch (error) {
-    throw new CliError(`cannot read the age identity ${file}: ${(error as Error).message}`, ExitCode.usage);
+    throw new CliError(`cannot read the age identity ${file}: ${messageOf(error)}`, ExitCode.usage);
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { chmod, lstat, unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
-import { messageOf } from "../util/errors.js";
+import { errnoOf, messageOf } from "../util/errors.js";
 import { frameReader, frameWriter } from "./frames.js";
 import {
   type ErrorBody,
@@ -193,6 +193,6 @@ async function removeStaleSocket(path: string): Promise<void> {
     if (!stats.isSocket()) throw new Error(`${path} exists and is not a socket; move it away`);
     await unlink(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (errnoOf(error) !== "ENOENT") throw error;
   }
 }

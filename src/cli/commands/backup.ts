@@ -1,7 +1,7 @@
 /** `workspace-sync backup now|list|verify|restore|status`: encrypted snapshots of the workspace and OpenClaw's state. */
 
 import { join } from "node:path";
-import { type CommandDef, defineCommand } from "citty";
+import { defineCommand } from "citty";
 import { readCatalog } from "../../backup/catalog.js";
 import { encryptionKindOf } from "../../backup/codec/age.js";
 import type { Manifest } from "../../backup/manifest.js";
@@ -250,10 +250,10 @@ const statusCommand = defineCommand({
 export const backupCommand = defineCommand({
   meta: { name: "backup", description: "Encrypted backups: now, list, verify, restore, status" },
   subCommands: {
-    now: nowCommand as CommandDef,
-    list: listCommand as CommandDef,
-    verify: verifyCommand as CommandDef,
-    restore: restoreCommand as CommandDef,
-    status: statusCommand as CommandDef,
+    now: nowCommand,
+    list: listCommand,
+    verify: verifyCommand,
+    restore: restoreCommand,
+    status: statusCommand,
   },
 });

@@ -10,6 +10,7 @@
 import { lstat, readdir, rename, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Conflict } from "../../../machines/outcomes.js";
+import { errnoOf } from "../../util/errors.js";
 import type { ConflictPolicy } from "./args.js";
 
 const pathSuffix = /\.\.path([12])$/;
@@ -21,7 +22,7 @@ export async function localFiles(root: string): Promise<string[]> {
   try {
     entries = await readdir(root, { withFileTypes: true, recursive: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    if (errnoOf(error) === "ENOENT") return [];
     throw error;
   }
   return entries

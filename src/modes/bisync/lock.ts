@@ -9,6 +9,7 @@
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { RcloneCapabilities } from "../../rclone/capabilities.js";
+import { errnoOf } from "../../util/errors.js";
 import { commandLineOf, isAlive } from "../../util/process.js";
 
 /** How old an unreadable legacy lock must be before it counts as stale (rclone's own `--max-lock` for us). */
@@ -94,7 +95,7 @@ export async function sweepBisyncLocks(
   try {
     names = (await readdir(workdir)).filter((name) => name.endsWith(".lck"));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { removed: [], held: null };
+    if (errnoOf(error) === "ENOENT") return { removed: [], held: null };
     throw error;
   }
   const removed: LockVerdict[] = [];
@@ -103,7 +104,7 @@ export async function sweepBisyncLocks(
     try {
       verdict = await judgeBisyncLock(join(workdir, name), caps, now);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // its run just ended
+      if (errnoOf(error) === "ENOENT") continue; // its run just ended
       throw error;
     }
     if (!verdict.stale) return { removed, held: verdict };

@@ -6,6 +6,7 @@
 import { constants } from "node:fs";
 import { copyFile, link, lstat, mkdir, readdir, rmdir, stat, unlink, utimes } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, sep } from "node:path";
+import { errnoOf } from "../../util/errors.js";
 
 export interface Delivery {
   /** Path relative to `_inbox` the file now has. */
@@ -33,7 +34,7 @@ async function filesUnder(root: string): Promise<string[]> {
   try {
     entries = await readdir(root, { withFileTypes: true, recursive: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return out;
+    if (errnoOf(error) === "ENOENT") return out;
     throw error;
   }
   for (const entry of entries) {
@@ -52,7 +53,7 @@ async function claim(source: string, target: string): Promise<boolean> {
     await link(source, target);
     return true;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const code = errnoOf(error) ?? "";
     if (code === "EEXIST") {
       // A crash between link and unlink left the same file in both places: already delivered.
       const [a, b] = await Promise.all([stat(source), stat(target)]);
@@ -66,7 +67,7 @@ async function claim(source: string, target: string): Promise<boolean> {
     await utimes(target, info.atime, info.mtime);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    if (errnoOf(error) === "EEXIST") return false;
     throw error;
   }
 }
