@@ -20,8 +20,9 @@ export function inspectProcessed(
 ): { unsubscribe(): void } {
   return actor.system.inspect((inspection) => {
     if (inspection.type !== "@xstate.snapshot" || inspection.actorRef !== actor) return;
-    const event = inspection.event as Transition["event"];
+    const event = inspection.event;
     if (event.type.startsWith("xstate.")) return;
+    // cast: the inspected actor is the unit's root actor, so its snapshot is a machine snapshot
     onProcessed(event, inspection.snapshot as AnyMachineSnapshot);
   });
 }
@@ -50,7 +51,8 @@ export class TransitionFeed {
     const transition: Transition = {
       unit: this.info.id,
       at: new Date(this.services.now()).toISOString(),
-      event: plain(event) as Transition["event"],
+      // A JSON copy of the event: the same fields.
+      event: JSON.parse(JSON.stringify(event)),
       state: plain(snapshot.value),
       context: plain(snapshot.context),
     };

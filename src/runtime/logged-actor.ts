@@ -38,12 +38,13 @@ export function replay(
   let snapshot: AnyMachineSnapshot =
     checkpoint === null
       ? initialTransition(machine)[0]
-      : (createActor(machine, {
+      : createActor(machine, {
+          // cast: a checkpoint is `getPersistedSnapshot()` of this machine, written by the logged actor
           snapshot: checkpoint as AnyMachineSnapshot,
-        }).getSnapshot() as AnyMachineSnapshot);
+        }).getSnapshot();
   for (const record of records) {
     if (record.event.type.startsWith("xstate.")) continue;
-    snapshot = transition(machine, snapshot, record.event as EventObject)[0];
+    snapshot = transition(machine, snapshot, record.event)[0];
   }
   return snapshot;
 }
@@ -66,11 +67,12 @@ export class LoggedActor {
 
     const holder: { actor?: Actor<AnyStateMachine>; checkpointNext?: boolean } = {};
     const actor: Actor<AnyStateMachine> = createActor(machine, {
-      snapshot: machine.getPersistedSnapshot(resumed) as AnyMachineSnapshot,
+      snapshot: machine.getPersistedSnapshot(resumed),
       inspect: (inspection) => {
         if (inspection.type !== "@xstate.snapshot" || inspection.actorRef !== holder.actor) return;
-        const event = inspection.event as LoggedEvent;
+        const event = inspection.event;
         if (event.type.startsWith("xstate.")) return;
+        // cast: the inspected actor is this root actor, so its snapshot is this machine's
         const snapshot = inspection.snapshot as AnyMachineSnapshot;
         void log.append(event, snapshot.value, persisted(snapshot), {
           checkpoint: holder.checkpointNext === true,
@@ -87,7 +89,7 @@ export class LoggedActor {
   }
 
   get snapshot(): AnyMachineSnapshot {
-    return this.actor.getSnapshot() as AnyMachineSnapshot;
+    return this.actor.getSnapshot();
   }
 
   send(event: LoggedEvent): void {
@@ -99,10 +101,10 @@ export class LoggedActor {
     predicate: (snapshot: AnyMachineSnapshot) => boolean,
     signal?: AbortSignal,
   ): Promise<AnyMachineSnapshot> {
-    return waitFor(this.actor, (s) => predicate(s as AnyMachineSnapshot), {
+    return waitFor(this.actor, predicate, {
       timeout: Number.POSITIVE_INFINITY,
       ...(signal ? { signal } : {}),
-    }) as Promise<AnyMachineSnapshot>;
+    });
   }
 
   /** Resolves when every event processed so far is on disk (for readers of the log, such as `history`). */

@@ -70,18 +70,24 @@ const tripped = (result: RcloneResult) =>
 
 /** The tripwire run copied and updated; its "deletes" were only counted, and its errors were the tripwire. */
 function tripwireCounts(result: RcloneResult): RcloneResult {
+  // cast: a spread keeps `ok` as it was, but TypeScript cannot see through a union spread
   return { ...result, stats: { ...result.stats, deletes: 0, errors: 0 } } as RcloneResult;
 }
 
 type Listing = { missing: boolean; files: string[] } | { failed: Extract<RcloneResult, { ok: false }> };
 
-async function list(rclone: RcloneRun, root: string, filters: readonly string[], signal: AbortSignal) {
+async function list(
+  rclone: RcloneRun,
+  root: string,
+  filters: readonly string[],
+  signal: AbortSignal,
+): Promise<Listing> {
   const result = await rclone(["lsf", "-R", "--files-only", root, ...filters], signal, { stdout: "text" });
   if (result.ok) {
-    return { missing: false, files: result.stdout.split("\n").filter((l) => l !== "") } as Listing;
+    return { missing: false, files: result.stdout.split("\n").filter((l) => l !== "") };
   }
-  if (result.failure.kind === "not-found") return { missing: true, files: [] } as Listing;
-  return { failed: result } as Listing;
+  if (result.failure.kind === "not-found") return { missing: true, files: [] };
+  return { failed: result };
 }
 
 /** Both sides listed, the deletions counted: what the guard judges. */
@@ -131,6 +137,7 @@ export async function guardedSync(
     return plan.sourceMissing && plan.destinationFiles === 0
       ? {
           kind: "done",
+          // cast: as in `tripwireCounts`, a union spread
           outcome: toOutcome([{ ...first, stats: { ...first.stats, errors: 0 } } as RcloneResult]),
         }
       : { kind: "failed", error: first.failure };
