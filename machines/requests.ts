@@ -31,6 +31,20 @@ export interface SyncRequestInput {
   source: TriggerSource;
 }
 
+/** The request a `backupRequested` event carries. */
+export interface BackupRequestInput {
+  requestId?: string;
+  source: TriggerSource;
+}
+
+/**
+ * What a door asks of a unit: the one request type of every door (the CLI, the socket, a session hook,
+ * the interval timer). The unit adds `at` and its own `requestId`, and the event it sends is this.
+ */
+export type UnitRequest =
+  | ({ type: "syncRequested" } & SyncRequestInput)
+  | ({ type: "backupRequested" } & BackupRequestInput);
+
 export function toRequest(input: SyncRequestInput): SyncRequest {
   return {
     direction: input.direction ?? "both",

@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 import type { SyncConfig } from "../config/schema.js";
 import { rcloneConfigPath } from "../paths.js";
 import { type OAuthBackend, providerFor } from "../providers/index.js";
+import { messageOf } from "../util/errors.js";
 import { callbackPort, runAuthorize, tunnelHelp } from "./run.js";
 import { discoverOneDrive, type StoredAuthorization, storeAuthorization } from "./store.js";
 import { type CheckedToken, checkToken, readPastedToken, TokenError } from "./token.js";
@@ -110,7 +111,7 @@ async function obtainToken(
   // When rclone fails (its port is taken, say), a paste can still finish the job.
   const browserOrPaste = browser.catch((error: unknown) => {
     if (paste === null || stop.signal.aborted) throw error;
-    io.warn(`${(error as Error).message}; you can still paste a token`);
+    io.warn(`${messageOf(error)}; you can still paste a token`);
     return paste;
   });
   const racers = paste === null ? [browser] : [browserOrPaste, paste];
@@ -140,9 +141,7 @@ export async function authorize(options: AuthorizeOptions): Promise<AuthorizeOut
       extra = { ...(await discoverOneDrive(checked.token, { graphUrl: options.graphUrl })) };
       io.line(`found your OneDrive (${extra.drive_type})`);
     } catch (error) {
-      io.warn(
-        `${(error as Error).message}; set \`onedrive.driveId\` and \`onedrive.driveType\` in the config`,
-      );
+      io.warn(`${messageOf(error)}; set \`onedrive.driveId\` and \`onedrive.driveType\` in the config`);
     }
   }
   const stored = await storeAuthorization({

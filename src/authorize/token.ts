@@ -9,7 +9,7 @@
  * (when given a base64 config blob instead of a client id and secret, the middle line is that blob's
  * answer: base64url of `{"token":"<token JSON>"}`). Pure functions.
  */
-import { parseToken } from "../providers/oauth.js";
+import { parseToken } from "../rclone/oauth-token.js";
 
 export const pasteStart = "Paste the following into your remote machine --->";
 export const pasteEnd = "<---End paste";

@@ -6,7 +6,7 @@
 
 import { fromCallback } from "xstate";
 import type { BackupEvent, backupMachine, SnapshotSummary } from "../../machines/backup.js";
-import { effectActor, type InFlight } from "../host/effect.js";
+import { effectActor, type InFlight } from "../effects/actors.js";
 import { createSnapshot } from "./create.js";
 import type { Manifest } from "./manifest.js";
 import { defaultLeftoverGraceMs, prune } from "./prune.js";

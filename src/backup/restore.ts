@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { FailureReason } from "../../machines/outcomes.js";
-import { messageOf } from "../util/errors.js";
+import { errnoOf, messageOf } from "../util/errors.js";
 import type { TarEntry } from "./archive/tar-reader.js";
 import { findSnapshot, readCatalog } from "./catalog.js";
 import type { Manifest } from "./manifest.js";
@@ -55,7 +55,7 @@ async function isEmptyOrMissing(dir: string): Promise<boolean> {
   try {
     return (await readdir(dir)).length === 0;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code === "ENOENT") return true;
     if (code === "ENOTDIR") return false;
     throw error;

@@ -1,6 +1,6 @@
 /** `backup status` for people. */
-import type { BackupStatus } from "../backup/report.js";
-import { bytes, failureLine } from "./format.js";
+import type { BackupStatus } from "../runtime/backup/status.js";
+import { bytes, failureLine } from "../util/text.js";
 
 export function formatBackupStatus(status: BackupStatus): string {
   const schedule = status.enabled

@@ -1,12 +1,13 @@
 /** Exit codes people and scripts can rely on, and the one place errors are mapped to them. */
 import { EncryptionConfigError } from "../backup/codec/age.js";
 import { ConfigError } from "../config/load.js";
-import { CredentialsMissingError } from "../host/remote.js";
-import { UnsupportedModeError } from "../host/workspace.js";
+import { CredentialsMissingError } from "../effects/remote.js";
+import { HostError, HostGoneError } from "../ipc/client.js";
 import { StateDirBusyError } from "../log/state-dir-lock.js";
 import { ProviderConfigError, ProviderOffError } from "../providers/index.js";
 import { RcloneNotFoundError, RcloneVersionError } from "../rclone/binary.js";
 import { RcloneConfigParseError } from "../rclone/config-file.js";
+import { UnsupportedModeError } from "../runtime/workspace/start.js";
 
 export const ExitCode = {
   ok: 0,
@@ -31,6 +32,12 @@ export class CliError extends Error {
 /** A known failure as the one line and exit code a person sees; null for anything unexpected. */
 export function toCliError(error: unknown): CliError | null {
   if (error instanceof CliError) return error;
+  if (error instanceof HostError) {
+    const code =
+      error.body.code === "refused" || error.body.code === "protocol" ? ExitCode.usage : ExitCode.failed;
+    return new CliError(`the running host: ${error.message}`, code);
+  }
+  if (error instanceof HostGoneError) return new CliError(error.message, ExitCode.failed);
   if (
     error instanceof ConfigError ||
     error instanceof ProviderOffError ||

@@ -1,12 +1,11 @@
 /** Human output through consola; machine output as plain JSON on stdout (never mixed). */
 import { createConsola } from "consola";
+import type { Printer } from "../util/printer.js";
 
-export interface Output {
+export interface Output extends Printer {
   info(message: string): void;
   success(message: string): void;
-  warn(message: string): void;
   json(value: unknown): void;
-  line(text: string): void;
   /** A live progress line, on stderr (never mixed with JSON on stdout). */
   progress(text: string): void;
 }

@@ -4,7 +4,7 @@
  * `backup now`): feed it `update(label, progress)` and call `done()` before printing the outcome.
  */
 import type { RcloneProgress } from "../rclone/progress.js";
-import { bytes } from "./format.js";
+import { bytes } from "../util/text.js";
 
 export type ProgressMode = "tty" | "lines" | "off";
 

@@ -2,7 +2,7 @@
  * The CLI's commands and how they end: exit 0, or non-zero with a one-line reason. Run by the standalone
  * `workspace-sync` (main.ts) and by `openclaw workspace-sync ...` (the plugin's CLI bridge).
  */
-import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { defineCommand, runCommand, type SubCommandsDef, showUsage } from "citty";
 import { consola } from "consola";
 import { messageOf } from "../util/errors.js";
 import { toolVersion } from "../version.js";
@@ -18,18 +18,16 @@ const pkg = { version: toolVersion() };
  * Loaded on use: `viz` (diagrams, live page), `backup` (age, tar), `setup` and `authorize` (prompts) and
  * `daemon` are kept out of every other command's start-up.
  */
-const lazy = (load: () => Promise<CommandDef>) => load;
-
-const subCommands: Record<string, CommandDef | (() => Promise<CommandDef>)> = {
-  sync: syncCommand as CommandDef,
-  status: statusCommand as CommandDef,
-  log: logCommand as CommandDef,
-  list: listCommand as CommandDef,
-  daemon: lazy(async () => (await import("./commands/daemon.js")).daemonCommand as CommandDef),
-  setup: lazy(async () => (await import("./commands/setup.js")).setupCommand as CommandDef),
-  authorize: lazy(async () => (await import("./commands/authorize.js")).authorizeCommand as CommandDef),
-  backup: lazy(async () => (await import("./commands/backup.js")).backupCommand as CommandDef),
-  viz: lazy(async () => (await import("./commands/viz.js")).vizCommand as CommandDef),
+const subCommands: SubCommandsDef = {
+  sync: syncCommand,
+  status: statusCommand,
+  log: logCommand,
+  list: listCommand,
+  daemon: async () => (await import("./commands/daemon.js")).daemonCommand,
+  setup: async () => (await import("./commands/setup.js")).setupCommand,
+  authorize: async () => (await import("./commands/authorize.js")).authorizeCommand,
+  backup: async () => (await import("./commands/backup.js")).backupCommand,
+  viz: async () => (await import("./commands/viz.js")).vizCommand,
 };
 
 export const mainCommand = defineCommand({
@@ -45,7 +43,7 @@ export async function runCli(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
     const sub = argv.find((a) => !a.startsWith("-"));
     const found = sub === undefined ? undefined : subCommands[sub];
-    const chosen = typeof found === "function" ? await found() : found;
+    const chosen = typeof found === "function" ? await found() : await found;
     await showUsage(chosen ?? mainCommand, chosen ? mainCommand : undefined);
     return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
   }

@@ -4,9 +4,9 @@
  * resulting state, and what the event says (a failure marked `✗`).
  */
 import type { LogRecord } from "../log/event-log.js";
+import { eventDetail } from "../runtime/event-detail.js";
+import { stateName } from "../util/state-name.js";
 import { CliError, ExitCode } from "./errors.js";
-import { eventDetail } from "./format.js";
-import { stateName } from "./report.js";
 
 export interface LogFilter {
   /** Only events logged at or after this time (epoch ms). */

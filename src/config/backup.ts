@@ -4,7 +4,7 @@
  * defaults to the sync provider, with optional provider blocks of its own.
  */
 import { z } from "zod";
-import { configValue, providerBlocks } from "./provider-blocks.js";
+import { configValue, providerBlocks } from "../providers/blocks.js";
 
 export const backupIncludeItems = [
   "workspace",

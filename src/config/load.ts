@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { ProviderConfigError, providerFor } from "../providers/index.js";
+import { errnoOf, messageOf } from "../util/errors.js";
 import { type BackupConfig, backupSchema } from "./backup.js";
 import { reservedKeys, type SyncConfig, syncSchema } from "./schema.js";
 import { unknownKeyWarning, unknownKeyWarnings } from "./unknown-keys.js";
@@ -85,7 +86,7 @@ function validate<T>(
   try {
     expanded = expandEnv(raw, env, prefix.replace(/\.$/, ""));
   } catch (error) {
-    throw new ConfigError((error as Error).message, source);
+    throw new ConfigError(messageOf(error), source);
   }
   const result = schema.safeParse(expanded);
   if (result.success) return result.data;
@@ -157,17 +158,14 @@ export async function loadConfigFile(
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(
-      code === "ENOENT" ? "file not found" : `cannot read: ${(error as Error).message}`,
-      path,
-    );
+    const code = errnoOf(error);
+    throw new ConfigError(code === "ENOENT" ? "file not found" : `cannot read: ${messageOf(error)}`, path);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`not valid JSON: ${(error as Error).message}`, path);
+    throw new ConfigError(`not valid JSON: ${messageOf(error)}`, path);
   }
   const entry = pluginEntryOf(json);
   if (!entry.found) {

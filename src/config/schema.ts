@@ -3,7 +3,7 @@
  * existing `plugins.entries.openclaw-workspace-sync.config` keeps working, flat or nested `{sync, backup}`.
  */
 import { z } from "zod";
-import { configValue, hasControlCharacter, providerBlocks, providerNames } from "./provider-blocks.js";
+import { configValue, hasControlCharacter, providerBlocks, providerNames } from "../providers/blocks.js";
 
 export const modes = ["mailbox", "mirror", "bisync"] as const;
 export const supportedProviders = ["off", ...providerNames] as const;

@@ -1,21 +1,24 @@
 /**
- * The long-lived host: owns the state directory (its lock), runs one unit per configured workspace
- * (and every other registered kind: the backup), serves them over the socket, and turns hooks, timers
- * and client requests into events. `workspace-sync daemon` and the OpenClaw plugin's service both run one.
+ * The host: owns the state directory (its lock), runs one unit per workspace it serves (and every other
+ * registered kind: the backup), and turns hooks, timers and requests into events. One host, two lifetimes:
+ * long-lived (`workspace-sync daemon`, the OpenClaw plugin's service), serving the socket and running
+ * timers and schedules; or one-shot (a command with no host running: `listen: false`, `timers: false`),
+ * serving only the command that started it, in its own process.
  */
 import { resolve } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import { socketPathOf } from "../ipc/client.js";
-import type { HelloResult } from "../ipc/protocol.js";
-import { type HostApi, IpcServer, RequestError } from "../ipc/server.js";
+import { type HelloResult, protocolVersion } from "../ipc/protocol.js";
+import { IpcServer, RequestError } from "../ipc/server.js";
 import { acquireStateDirLock, type StateDirLock } from "../log/state-dir-lock.js";
 import { workspaceId } from "../paths.js";
 import { findRclone, readRcloneVersion } from "../rclone/binary.js";
+import { unitKinds } from "../runtime/kinds.js";
+import type { HostLogger, HostServices, SessionHook, Unit, UnitKind } from "../runtime/unit.js";
+import { WorkspaceUnit } from "../runtime/workspace/unit.js";
 import { messageOf } from "../util/errors.js";
 import { toolVersion } from "../version.js";
-import { unitKinds } from "./kinds.js";
-import type { HostLogger, SessionHook, Unit, UnitContext, UnitKind } from "./unit.js";
-import { WorkspaceUnit } from "./workspace-unit.js";
+import { serve } from "./serve.js";
 
 export interface HostOptions {
   stateDir: string;
@@ -29,14 +32,19 @@ export interface HostOptions {
   /** Recorded in the state-directory lock, shown to anyone refused by it. */
   command?: string;
   now?: () => number;
-  onArrivals?: UnitContext["onArrivals"];
-  onTransition?: UnitContext["onTransition"];
+  onArrivals?: HostServices["onArrivals"];
+  onTransition?: HostServices["onTransition"];
   kinds?: readonly UnitKind[];
-  /** Serve the socket (default true). */
+  /** Serve the socket (default true); a one-shot host does not. */
   listen?: boolean;
+  /** Run interval timers and backup schedules (default true); a one-shot host does not. */
+  timers?: boolean;
+  /** Start the units of `workspaces` (and scheduled ones) now (default true); else each on its first request. */
+  startUnits?: boolean;
+  backupLeftoverGraceMs?: number;
 }
 
-export class Host implements HostApi {
+export class Host {
   readonly #units = new Map<string, Unit>();
   /** Units being started for a workspace named after start-up, so concurrent requests start one. */
   readonly #starting = new Map<string, Promise<Unit>>();
@@ -45,7 +53,7 @@ export class Host implements HostApi {
   readonly startedAt = new Date();
 
   private constructor(
-    private readonly context: UnitContext,
+    private readonly services: HostServices,
     private readonly lock: StateDirLock,
     private readonly kinds: readonly UnitKind[],
     /** The workspaces served from the start (the first is the one backups archive). */
@@ -58,7 +66,7 @@ export class Host implements HostApi {
     const rcloneBinary = await findRclone({ env });
     const rcloneVersion = (await readRcloneVersion(rcloneBinary, { env })).raw;
     const lock = await acquireStateDirLock(stateDir, { command: options.command ?? "workspace-sync daemon" });
-    const context: UnitContext = {
+    const services: HostServices = {
       stateDir,
       config: options.config,
       env,
@@ -69,16 +77,22 @@ export class Host implements HostApi {
       onArrivals: options.onArrivals,
       onTransition: options.onTransition,
       openclawState: options.openclawState,
+      timers: options.timers !== false,
+      backupLeftoverGraceMs: options.backupLeftoverGraceMs,
     };
     const workspaces = [...new Set(options.workspaces.map((w) => resolve(w)))];
     const kinds = options.kinds ?? unitKinds;
-    const host = new Host(context, lock, kinds, workspaces);
+    const host = new Host(services, lock, kinds, workspaces);
     try {
-      for (const kind of kinds) {
-        for (const unit of await kind.start(context, workspaces)) host.#units.set(unit.info.id, unit);
+      for (const kind of options.startUnits === false ? [] : kinds) {
+        for (const unit of await kind.start(services, workspaces)) host.#units.set(unit.info.id, unit);
       }
       if (options.listen !== false) {
-        host.#server = await IpcServer.listen(socketPathOf(stateDir), host, (m) => options.logger.warn(m));
+        host.#server = await IpcServer.listen(
+          socketPathOf(stateDir),
+          (request, exchange) => serve(host, request, exchange),
+          (m) => options.logger.warn(m),
+        );
       }
     } catch (error) {
       await host.stop().catch(() => undefined);
@@ -88,7 +102,7 @@ export class Host implements HostApi {
   }
 
   get stateDir(): string {
-    return this.context.stateDir;
+    return this.services.stateDir;
   }
 
   get socketPath(): string | null {
@@ -97,7 +111,7 @@ export class Host implements HostApi {
 
   hello(): HelloResult {
     return {
-      protocol: 1,
+      protocol: protocolVersion,
       pid: process.pid,
       version: toolVersion(),
       startedAt: this.startedAt.toISOString(),
@@ -134,14 +148,34 @@ export class Host implements HostApi {
     const existing = this.#units.get(id) ?? this.#starting.get(id);
     if (existing) return existing;
     if (this.#stopping) throw new RequestError("stopping", "the host is stopping");
-    const starting = WorkspaceUnit.start(this.context, absolute)
-      .then((unit) => {
+    const starting = this.#startWorkspace(absolute, id).catch((error: unknown) => {
+      throw new RequestError("refused", `could not start workspace ${absolute}: ${messageOf(error)}`);
+    });
+    return starting;
+  }
+
+  /**
+   * The unit a command in this process asks for (a one-shot host's): started now if need be. Unlike a
+   * socket request, a failure to start is the command's own error, as it is.
+   */
+  async unitFor(ref: { unit: string } | { workspace: string }): Promise<Unit> {
+    if ("unit" in ref) {
+      const unit = this.#units.get(ref.unit) ?? (await this.#startOnRequest(ref.unit));
+      if (!unit) throw new Error(`this host runs no unit "${ref.unit}"`);
+      return unit;
+    }
+    const absolute = resolve(ref.workspace);
+    const id = workspaceId(absolute);
+    return this.#units.get(id) ?? this.#starting.get(id) ?? this.#startWorkspace(absolute, id);
+  }
+
+  #startWorkspace(absolute: string, id: string): Promise<Unit> {
+    if (this.#stopping) throw new RequestError("stopping", "the host is stopping");
+    const starting = WorkspaceUnit.start(this.services, absolute)
+      .then((unit): Unit => {
         this.#units.set(id, unit);
-        this.context.logger.info(`serving workspace ${absolute} (${id})`);
-        return unit as Unit;
-      })
-      .catch((error: unknown) => {
-        throw new RequestError("refused", `could not start workspace ${absolute}: ${messageOf(error)}`);
+        this.services.logger.info(`serving workspace ${absolute} (${id})`);
+        return unit;
       })
       .finally(() => this.#starting.delete(id));
     this.#starting.set(id, starting);
@@ -154,12 +188,12 @@ export class Host implements HostApi {
     if (existing) return existing;
     if (this.#stopping) throw new RequestError("stopping", "the host is stopping");
     for (const kind of this.kinds) {
-      const started = kind.startOnRequest?.(this.context, id, this.workspaces);
+      const started = kind.startOnRequest?.(this.services, id, this.workspaces);
       if (!started) continue;
       const starting = started
         .then((unit) => {
           this.#units.set(id, unit);
-          this.context.logger.info(`serving ${unit.info.kind} ${unit.info.label} (${id})`);
+          this.services.logger.info(`serving ${unit.info.kind} ${unit.info.label} (${id})`);
           return unit;
         })
         .catch((error: unknown) => {
@@ -175,10 +209,10 @@ export class Host implements HostApi {
   /** A session hook for `workspace`: returns at once; the unit decides whether to sync. */
   hook(hook: SessionHook, workspace: string): void {
     // Sync off (a host for backups only): no workspace unit to start.
-    if (this.#stopping || this.context.config.sync.provider === "off") return;
+    if (this.#stopping || this.services.config.sync.provider === "off") return;
     this.workspace(workspace)
       .then((unit) => unit.onHook(hook))
-      .catch((error: unknown) => this.context.logger.warn(`${hook} for ${workspace}: ${messageOf(error)}`));
+      .catch((error: unknown) => this.services.logger.warn(`${hook} for ${workspace}: ${messageOf(error)}`));
   }
 
   /**
@@ -187,10 +221,10 @@ export class Host implements HostApi {
    */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      await this.#server?.close().catch((e: unknown) => this.context.logger.warn(messageOf(e)));
+      await this.#server?.close().catch((e: unknown) => this.services.logger.warn(messageOf(e)));
       await Promise.allSettled([...this.#starting.values()]);
       const results = await Promise.allSettled(this.units().map((unit) => unit.stop()));
-      for (const r of results) if (r.status === "rejected") this.context.logger.error(messageOf(r.reason));
+      for (const r of results) if (r.status === "rejected") this.services.logger.error(messageOf(r.reason));
       await this.lock.release();
     })();
     return this.#stopping;

@@ -2,7 +2,7 @@
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { type LoadedConfig, loadConfigFile } from "../config/load.js";
-import { prepareRemote } from "../host/remote.js";
+import { prepareRemote } from "../effects/remote.js";
 import { findRclone, readRcloneVersion } from "../rclone/binary.js";
 import { runRclone } from "../rclone/run.js";
 import type { DiagnoseEffects, PlannedRemote } from "./chain.js";

@@ -6,15 +6,15 @@ import { randomUUID } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import type { RcloneProgress } from "../rclone/progress.js";
+import type { Transition } from "../runtime/unit.js";
 import { frameReader, frameWriter } from "./frames.js";
 import {
   type ErrorBody,
   type HelloResult,
   protocolVersion,
-  type Request,
+  type RequestInput,
   type Response,
   socketName,
-  type Transition,
 } from "./protocol.js";
 
 export function socketPathOf(stateDir: string): string {
@@ -34,7 +34,11 @@ export class HostGoneError extends Error {
   override readonly name = "HostGoneError";
 }
 
-type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, "v" | "id"> : never) : never;
+type RequestBody = RequestInput extends infer R
+  ? R extends RequestInput
+    ? Omit<R, "v" | "id">
+    : never
+  : never;
 
 export interface CallOptions {
   /** `progress` and `transition` messages, as they arrive. */

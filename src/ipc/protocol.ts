@@ -8,7 +8,9 @@
  * `subscribe` streams `transition` messages until the client closes the connection.
  */
 import { z } from "zod";
+import type { TriggerSource, UnitRequest } from "../../machines/requests.js";
 import type { RcloneProgress } from "../rclone/progress.js";
+import type { Answer, Transition, UnitInfo } from "../runtime/unit.js";
 
 export const protocolVersion = 1;
 
@@ -22,27 +24,31 @@ const unitRef = {
   workspace: z.string().min(1).optional(),
 };
 
-const triggerSource = z.enum(["cli", "timer", "hook", "startup", "retry"]);
+/** A request's `source` may be left out on the wire: a client asking is `cli`. */
+const triggerSource = z
+  .enum(["cli", "timer", "hook", "startup", "retry"] satisfies TriggerSource[])
+  .optional()
+  .transform((source): TriggerSource => source ?? "cli");
 
 /**
- * The events a client may send: triggers only. Outcome events belong to the host's effects. Each unit
- * takes one of them (`hello` lists the units): a workspace `syncRequested`, the backup `backupRequested`.
+ * The requests a client may send (the runtime's one `UnitRequest`): requests only, never outcome events,
+ * which belong to the host's effects. Each unit takes one of them (`hello` lists the units): a workspace
+ * `syncRequested`, the backup `backupRequested`.
  */
-export const clientEventSchema = z.discriminatedUnion("type", [
+export const unitRequestSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("syncRequested"),
     direction: z.enum(["both", "push", "pull"]).optional(),
     dryRun: z.boolean().optional(),
-    source: triggerSource.optional(),
+    source: triggerSource,
     /** Go through a deletion-guard halt (`sync --force`). */
     force: z.boolean().optional(),
     /** Rebuild bisync's listings (`sync --resync`; only a person asks for it). */
     resync: z.boolean().optional(),
   }),
   /** One backup now (`backup now`), served by the unit `backup`. */
-  z.object({ type: z.literal("backupRequested"), source: triggerSource.optional() }),
-]);
-export type ClientEvent = z.infer<typeof clientEventSchema>;
+  z.object({ type: z.literal("backupRequested"), source: triggerSource }),
+]) satisfies z.ZodType<UnitRequest>;
 
 const base = { v: z.number().int(), id: z.string().min(1).max(200) };
 
@@ -66,7 +72,7 @@ export const requestSchema = z.discriminatedUnion("op", [
     ...base,
     op: z.literal("send"),
     ...unitRef,
-    event: clientEventSchema,
+    event: unitRequestSchema,
     wait: z.boolean().optional(),
     /** With `wait`: stream each event the unit processes until then. */
     progress: z.boolean().optional(),
@@ -75,6 +81,8 @@ export const requestSchema = z.discriminatedUnion("op", [
   z.object({ ...base, op: z.literal("subscribe"), ...unitRef }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
+/** A request as a client writes it (`source` may be left out). */
+export type RequestInput = z.input<typeof requestSchema>;
 export type RequestOp = Request["op"];
 
 export type ErrorCode =
@@ -95,31 +103,17 @@ export interface ErrorBody {
   message: string;
 }
 
-/** One processed event of a unit and the state it led to. */
-export interface Transition {
-  unit: string;
-  /** ISO time the host saw it. */
-  at: string;
-  event: { type: string; [key: string]: unknown };
-  /** The state value after the event (`"idle"`, `{ running: "pushing" }`). */
-  state: unknown;
-  context: unknown;
-}
+/** What a request streams before (or, for `subscribe`, after) its result. */
+export type StreamMessage =
+  | ({ type: "progress" } & Transition)
+  | { type: "stats"; unit: string; stats: RcloneProgress }
+  | ({ type: "transition" } & Transition)
+  | { type: "result"; result: unknown };
 
 export type Response =
   | { v: number; id: string; type: "result"; result: unknown }
   | { v: number; id: string; type: "error"; error: ErrorBody }
-  | ({ v: number; id: string; type: "progress" } & Transition)
-  | { v: number; id: string; type: "stats"; unit: string; stats: RcloneProgress }
-  | ({ v: number; id: string; type: "transition" } & Transition);
-
-export interface UnitInfo {
-  id: string;
-  /** `workspace` or `backup`. */
-  kind: string;
-  /** What the unit serves, for people: a workspace path, or where backups go. */
-  label: string;
-}
+  | ({ v: number; id: string } & StreamMessage);
 
 export interface HelloResult {
   protocol: number;
@@ -134,14 +128,5 @@ export interface UnitState extends UnitInfo {
   context: unknown;
 }
 
-/** What `send` with `wait` answers once the cycle that served the request has ended. */
-export interface SendResult {
-  unit: string;
-  requestId: string;
-  /** `done`, `failed`, `retrying`; `queued` when the caller did not wait. */
-  verdict: "done" | "failed" | "retrying" | "queued";
-  state: unknown;
-  context: unknown;
-  /** The unit's own record of the cycle that served the request, when it ended. */
-  cycle: unknown;
-}
+/** What `send` answers (at once, `queued`, without `wait`): the runtime's one answer, its `requestId` the request's `id`. */
+export type SendResult = Answer;

@@ -1,35 +1,36 @@
 /**
- * The host's side of the socket: one listener in the state directory (mode 0600, made under a 0177
- * umask so it is never readable by others, even for an instant), one request per line, answers tagged
- * with the request's id. A request that waits for a cycle holds only its own connection: any number of
- * clients are served at once, and the unit's actor orders what they ask for.
+ * The host's side of the socket, as transport only: one listener in the state directory (mode 0600, made
+ * under a 0177 umask so it is never readable by others, even for an instant), one request per line,
+ * validated against the protocol, answers tagged with the request's id. What a request means is the
+ * handler's (the daemon's `serve`). A request that waits holds only its own connection: any number of
+ * clients are served at once.
  */
 import { chmod, lstat, unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
-import type { Unit } from "../daemon/unit.js";
-import { messageOf } from "../util/errors.js";
-import { type FrameWriter, frameReader, frameWriter } from "./frames.js";
+import { errnoOf, messageOf } from "../util/errors.js";
+import { frameReader, frameWriter } from "./frames.js";
 import {
   type ErrorBody,
-  type HelloResult,
   protocolVersion,
   type Request,
   requestSchema,
-  type SendResult,
-  type Transition,
-  type UnitState,
+  type StreamMessage,
 } from "./protocol.js";
 
-/** What the server needs from the host. */
-export interface HostApi {
-  hello(): HelloResult;
-  units(): readonly Unit[];
-  /** The unit a request names (by id or workspace); `create` may start a unit for a new workspace. */
-  resolveUnit(
-    ref: { unit?: string | undefined; workspace?: string | undefined },
-    create: boolean,
-  ): Promise<Unit>;
+/** One request's side of its connection: stream messages tagged with its id, and clean up when it closes. */
+export interface Exchange {
+  id: string;
+  /** A streamed message (`progress`, `stats`, `transition`) for this request. */
+  stream(message: StreamMessage): void;
+  /** Called when the connection closes (for streams that outlive the request's result). */
+  onClose(cleanup: () => void): void;
 }
+
+/** Serves one request: resolves with its result, or `streaming` once it has written its own. */
+export type Handler = (request: Request, exchange: Exchange) => Promise<unknown>;
+
+/** Marks a request that stays open (subscribe): its result is written by the handler, as a stream message. */
+export const streaming = Symbol("streaming");
 
 /** A failure a client is told about, with its protocol code. */
 export class RequestError extends Error {
@@ -54,7 +55,11 @@ export class IpcServer {
     readonly path: string,
   ) {}
 
-  static async listen(path: string, host: HostApi, onError: (message: string) => void): Promise<IpcServer> {
+  static async listen(
+    path: string,
+    handler: Handler,
+    onError: (message: string) => void,
+  ): Promise<IpcServer> {
     if (Buffer.byteLength(path) > maxSocketPathBytes) {
       throw new Error(
         `socket path ${path} is longer than ${maxSocketPathBytes} bytes; use a shorter --state-dir`,
@@ -63,7 +68,7 @@ export class IpcServer {
     // The caller holds the state-directory lock: a socket file left here is a dead host's.
     await removeStaleSocket(path);
     const holder: { server?: IpcServer } = {};
-    const server = createServer((socket) => holder.server?.accept(socket, host, onError));
+    const server = createServer((socket) => holder.server?.accept(socket, handler, onError));
     const previous = process.umask(0o177);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -95,7 +100,7 @@ export class IpcServer {
     await unlink(this.path).catch(() => undefined);
   }
 
-  private accept(socket: Socket, host: HostApi, onError: (message: string) => void): void {
+  private accept(socket: Socket, handler: Handler, onError: (message: string) => void): void {
     this.#connections.add(socket);
     const write = frameWriter(socket);
     const cleanups: (() => void)[] = [];
@@ -123,7 +128,12 @@ export class IpcServer {
         return;
       }
       pendingIds.add(request.id);
-      serve(request, host, write, cleanups)
+      const exchange: Exchange = {
+        id: request.id,
+        stream: (message) => write({ v: protocolVersion, id: request.id, ...message }),
+        onClose: (cleanup) => cleanups.push(cleanup),
+      };
+      handler(request, exchange)
         .then((result) => {
           if (result === streaming || !pendingIds.delete(request.id)) return;
           write({ v: protocolVersion, id: request.id, type: "result", result });
@@ -142,9 +152,6 @@ export class IpcServer {
 }
 
 const stopping: ErrorBody = { code: "stopping", message: "the host is stopping; try again when it is back" };
-
-/** Marks a request that stays open (subscribe): no result is written for it. */
-const streaming = Symbol("streaming");
 
 function idOf(line: string): string {
   try {
@@ -180,124 +187,12 @@ function parseRequest(line: string): Request {
   return parsed.data;
 }
 
-function stateOf(unit: Unit): UnitState {
-  return { ...unit.info, ...unit.current() };
-}
-
-async function serve(
-  request: Request,
-  host: HostApi,
-  write: FrameWriter,
-  cleanups: (() => void)[],
-): Promise<unknown> {
-  switch (request.op) {
-    case "hello":
-      return host.hello();
-    case "state": {
-      if (request.unit === undefined && request.workspace === undefined)
-        return { units: host.units().map(stateOf) };
-      return { units: [stateOf(await host.resolveUnit(request, false))] };
-    }
-    case "status":
-      return (await host.resolveUnit(request, false)).status();
-    case "history": {
-      const unit = await host.resolveUnit(request, false);
-      return {
-        unit: unit.info.id,
-        records: await unit.history({ limit: request.limit ?? 50, afterSeq: request.afterSeq ?? 0 }),
-      };
-    }
-    case "send": {
-      const unit = await sendTarget(request, host);
-      const { type: _type, source, ...rest } = request.event;
-      const trigger = { ...rest, source: source ?? "cli" };
-      const streams =
-        request.wait && request.progress
-          ? [
-              unit.subscribe((t) => write({ v: protocolVersion, id: request.id, type: "progress", ...t })),
-              unit.watchProgress?.((stats) =>
-                write({ v: protocolVersion, id: request.id, type: "stats", unit: unit.info.id, stats }),
-              ) ?? (() => undefined),
-            ]
-          : [];
-      const unsubscribe = () => {
-        for (const stop of streams) stop();
-      };
-      const answered = unit.trigger(trigger);
-      if (!request.wait) {
-        answered.catch(() => undefined);
-        const { value, context } = unit.current();
-        const queued: SendResult = {
-          unit: unit.info.id,
-          requestId: request.id,
-          verdict: "queued",
-          state: value,
-          context,
-          cycle: null,
-        };
-        return queued;
-      }
-      try {
-        const answer = await answered;
-        const result: SendResult = {
-          unit: unit.info.id,
-          requestId: request.id,
-          verdict: answer.verdict,
-          state: answer.value,
-          context: answer.context,
-          cycle: answer.cycle,
-        };
-        return result;
-      } catch (error) {
-        throw new RequestError("stopping", `the host stopped before the cycle ended: ${messageOf(error)}`);
-      } finally {
-        unsubscribe();
-      }
-    }
-    case "subscribe": {
-      const units =
-        request.unit === undefined && request.workspace === undefined
-          ? host.units()
-          : [await host.resolveUnit(request, false)];
-      const send = (t: Transition) => write({ v: protocolVersion, id: request.id, type: "transition", ...t });
-      for (const unit of units) cleanups.push(unit.subscribe(send));
-      write({
-        v: protocolVersion,
-        id: request.id,
-        type: "result",
-        result: { subscribed: units.map((u) => u.info.id) },
-      });
-      return streaming;
-    }
-  }
-}
-
-/**
- * The unit a `send` goes to: the one it names; with none named, the only unit taking its event (the
- * backup, or a host's one workspace). A unit is sent only the event it takes.
- */
-async function sendTarget(request: Extract<Request, { op: "send" }>, host: HostApi): Promise<Unit> {
-  const type = request.event.type;
-  if (request.unit === undefined && request.workspace === undefined) {
-    const takers = host.units().filter((u) => u.takes === type);
-    if (takers.length === 1 && takers[0]) return takers[0];
-  }
-  const unit = await host.resolveUnit(request, true);
-  if (unit.takes !== type) {
-    throw new RequestError(
-      "refused",
-      `unit "${unit.info.id}" (${unit.info.kind}) takes ${unit.takes} events, not ${type}`,
-    );
-  }
-  return unit;
-}
-
 async function removeStaleSocket(path: string): Promise<void> {
   try {
     const stats = await lstat(path);
     if (!stats.isSocket()) throw new Error(`${path} exists and is not a socket; move it away`);
     await unlink(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (errnoOf(error) !== "ENOENT") throw error;
   }
 }

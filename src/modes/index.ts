@@ -1,18 +1,31 @@
 /** The sync modes, one folder each. `mode` in the config picks one. */
-import type { SyncConfig } from "../config/schema.js";
+import type { AnyStateMachine } from "xstate";
 import { bisyncMode } from "./bisync/index.js";
 import { mailboxMode } from "./mailbox/index.js";
 import { mirrorMode } from "./mirror/index.js";
-import type { Mode } from "./types.js";
+import type { CycleBase, LoggedEvent, Mode, ModeName } from "./types.js";
 
-export type { Mode, ModeRuntime } from "./types.js";
+/** Runs `use` with the mode `name` picks, keeping that mode's machine types inside `use`. */
+export function useMode<R>(
+  name: ModeName,
+  use: <M extends AnyStateMachine, C extends CycleBase>(mode: Mode<M, C>) => R,
+): R {
+  switch (name) {
+    case "mailbox":
+      return use(mailboxMode);
+    case "mirror":
+      return use(mirrorMode);
+    case "bisync":
+      return use(bisyncMode);
+  }
+}
 
-const modes: Readonly<Record<SyncConfig["mode"], Mode>> = {
-  mailbox: mailboxMode,
-  mirror: mirrorMode,
-  bisync: bisyncMode,
-};
+/** The machine of a mode (for the diagrams and the live page, which read any machine the same way). */
+export function machineOf(name: ModeName): AnyStateMachine {
+  return useMode(name, (mode) => mode.machine);
+}
 
-export function modeFor(mode: SyncConfig["mode"]): Mode {
-  return modes[mode];
+/** What a logged event of any mode says beyond its type (each event type belongs to one mode). */
+export function modeEventDetail(event: LoggedEvent): string | null {
+  return mailboxMode.eventDetail(event) ?? bisyncMode.eventDetail(event) ?? mirrorMode.eventDetail(event);
 }

@@ -4,13 +4,11 @@
  * at once. Everything a `register()` call creates lives in one `PluginHost`: register has no side effects.
  */
 import { join, resolve } from "node:path";
-import { toCliError } from "../cli/errors.js";
 import { type LoadedConfig, parseConfig, pluginId } from "../config/load.js";
 import { Host } from "../daemon/host.js";
-import type { SessionHook } from "../daemon/unit.js";
 import { callHost } from "../ipc/client.js";
-import type { UnitInfo } from "../ipc/protocol.js";
 import { stateDirOf, workspaceOf } from "../paths.js";
+import type { SessionHook, UnitInfo } from "../runtime/unit.js";
 import { messageOf } from "../util/errors.js";
 import type {
   OpenClawConfig,
@@ -96,8 +94,7 @@ export class PluginHost {
       logger.info(`workspace-sync: serving ${this.#defaultWorkspace}; socket ${this.#host.socketPath}`);
       ctx.serviceHealth?.clearFailure();
     } catch (error) {
-      const message = toCliError(error)?.message ?? messageOf(error);
-      logger.error(`workspace-sync: the service did not start: ${message}`);
+      logger.error(`workspace-sync: the service did not start: ${messageOf(error)}`);
       ctx.serviceHealth?.reportFailure(error);
     }
   }

@@ -1,5 +1,5 @@
 /** The providers this version can write a remote for. One folder per backend. */
-import type { SyncConfig } from "../config/schema.js";
+import type { ProviderName } from "./blocks.js";
 import { customProvider } from "./custom/index.js";
 import { dropboxProvider } from "./dropbox/index.js";
 import { gdriveProvider } from "./gdrive/index.js";
@@ -33,7 +33,7 @@ export class ProviderOffError extends Error {
   }
 }
 
-export function providerFor(config: Pick<SyncConfig, "provider">): Provider {
+export function providerFor(config: { provider: ProviderName | "off" }): Provider {
   if (config.provider === "off") throw new ProviderOffError();
   const provider = providers[config.provider];
   if (!provider) throw new Error(`\`provider\`: "${config.provider}" is not supported by this version yet`);

@@ -1,14 +1,18 @@
 /** A provider turns the config into one rclone remote in the project's own rclone config file. */
-import type { SyncConfig } from "../config/schema.js";
+import type { CustomBlock, DropboxBlock, GdriveBlock, OnedriveBlock, S3Block } from "./blocks.js";
 
 /**
  * What a provider reads: its own block and `local`. The sync config has this shape, and so does the
  * backup block (whose own provider blocks override the sync ones), so both build remotes the same way.
  */
-export type ProviderSettings = Pick<
-  SyncConfig,
-  "local" | "s3" | "dropbox" | "gdrive" | "onedrive" | "custom"
->;
+export interface ProviderSettings {
+  local: { path?: string | undefined };
+  s3?: S3Block | undefined;
+  dropbox?: DropboxBlock | undefined;
+  gdrive?: GdriveBlock | undefined;
+  onedrive?: OnedriveBlock | undefined;
+  custom?: CustomBlock | undefined;
+}
 
 export interface ProviderContext {
   config: ProviderSettings;

@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
-import { tokenExpiry } from "../providers/oauth.js";
 import { writeFileDurably } from "../util/durable-file.js";
+import { errnoOf, messageOf } from "../util/errors.js";
+import { tokenExpiry } from "./oauth-token.js";
 import { hasControlChar, remoteNamePattern } from "./remote.js";
 
 /** remote name → option → value, as in rclone's INI config file. */
@@ -125,14 +126,14 @@ export async function readRcloneConfigIfAny(file: string): Promise<RcloneRemotes
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    if (errnoOf(error) === "ENOENT") return {};
     throw error;
   }
   try {
     return parseRcloneConfig(text);
   } catch (error) {
     throw new RcloneConfigParseError(
-      `${file}: ${(error as Error).message}; move it away and run the command again (re-authorize OAuth remotes)`,
+      `${file}: ${messageOf(error)}; move it away and run the command again (re-authorize OAuth remotes)`,
     );
   }
 }

@@ -2,8 +2,9 @@
  * The wizard's answers: what each flag gives, which answers are still missing (to refuse without a
  * terminal, naming the flags), and the plugin config they make. Pure.
  */
-import type { ProviderName } from "../config/provider-blocks.js";
+
 import type { modes } from "../config/schema.js";
+import type { ProviderName } from "../providers/blocks.js";
 
 export type Mode = (typeof modes)[number];
 

@@ -1,7 +1,8 @@
 /* biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` is the config's environment reference, shown to people */
 /** The questions, each asked only when its answer did not come as a flag. */
 import { isAbsolute } from "node:path";
-import { hasControlCharacter, type ProviderName } from "../config/provider-blocks.js";
+import { hasControlCharacter, type ProviderName } from "../providers/blocks.js";
+import { messageOf } from "../util/errors.js";
 import { type Answers, modeChoices, oauthProviders } from "./answers.js";
 import type { Choice, Prompter } from "./prompter.js";
 
@@ -105,7 +106,7 @@ async function askProviderDetails(a: Answers, p: Prompter): Promise<void> {
               parseOptions(v);
               return oneLine(v);
             } catch (error) {
-              return (error as Error).message;
+              return messageOf(error);
             }
           },
         },

@@ -1,32 +1,42 @@
 /** The wizard's last step: a dry run of the first sync with the new config, so nothing changes yet. */
+import type { AnyStateMachine } from "xstate";
+import { inProcess } from "../daemon/route.js";
+import { useMode } from "../modes/index.js";
+import type { CycleBase, Mode } from "../modes/types.js";
+import { workspacePaths } from "../paths.js";
+import { modeAnswer } from "../runtime/answer.js";
+import type { Scope } from "../runtime/scope.js";
+import type { Answer } from "../runtime/unit.js";
+import { remoteRootOf } from "../runtime/workspace/status.js";
+import type { Printer } from "../util/printer.js";
+import { failureLine } from "../util/text.js";
 
-import type { Resolved } from "../cli/context.js";
-import { withHost } from "../cli/context.js";
-import { cycleLines } from "../cli/cycle-format.js";
-import { failureLine } from "../cli/format.js";
-import type { Output } from "../cli/output.js";
-import type { AnyCycleContext } from "../host/workspace.js";
-
-export async function firstDryRun(resolved: Resolved, out: Output, env: NodeJS.ProcessEnv): Promise<boolean> {
-  return withHost(
-    resolved,
-    out,
-    async (handle) => {
-      const { verdict, snapshot, cycle } = await handle.requestSync({
-        source: "cli",
-        direction: "both",
-        dryRun: true,
-      });
-      if (verdict !== "done" || !cycle) {
-        const error = (snapshot.context as AnyCycleContext).lastError;
-        out.warn(`the dry run failed: ${error ? failureLine(error) : "unknown failure"}`);
-        return false;
-      }
-      out.line(`dry run (nothing changed): ${handle.paths.localDir} <-> ${handle.remoteRoot}`);
-      for (const line of cycleLines(cycle)) out.line(`  ${line}`);
-      out.line("Run `workspace-sync sync` for the real first sync.");
-      return true;
-    },
-    env,
+export async function firstDryRun(scope: Scope, out: Printer, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const answer = await inProcess(
+    scope,
+    { workspace: scope.workspace },
+    (unit) => unit.request({ type: "syncRequested", source: "cli", direction: "both", dryRun: true }),
+    { interrupted: "the cycle in progress resumes on the next run", warn: (m) => out.warn(m), env },
   );
+  return useMode(scope.loaded.sync.mode, (mode) => show(mode, answer, scope, out));
+}
+
+function show<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
+  mode: Mode<TMachine, TCycle>,
+  answered: Answer,
+  scope: Scope,
+  out: Printer,
+): boolean {
+  const { verdict, context, cycle } = modeAnswer(mode, answered);
+  if (verdict !== "done" || !cycle) {
+    const error = mode.syncContext(context).lastError;
+    out.warn(`the dry run failed: ${error ? failureLine(error) : "unknown failure"}`);
+    return false;
+  }
+  const { loaded, stateDir, workspace } = scope;
+  const localDir = workspacePaths(stateDir, workspace, loaded.sync.localPath, loaded.sync.mode).localDir;
+  out.line(`dry run (nothing changed): ${localDir} <-> ${remoteRootOf(scope)}`);
+  for (const line of mode.cycleLines(cycle)) out.line(`  ${line}`);
+  out.line("Run `workspace-sync sync` for the real first sync.");
+  return true;
 }

@@ -5,11 +5,11 @@
  */
 import { execa } from "execa";
 import { authorize } from "../authorize/flow.js";
-import type { Output } from "../cli/output.js";
 import { parseConfig } from "../config/load.js";
 import { installHint, onPath } from "../diagnose/effects.js";
 import { rcloneInstallCommand } from "../diagnose/features.js";
 import { findRclone } from "../rclone/binary.js";
+import type { Printer } from "../util/printer.js";
 import { type Answers, missingFlags, oauthProviders, pluginConfigOf } from "./answers.js";
 import { askMissing } from "./ask.js";
 import { firstDryRun } from "./first-run.js";
@@ -39,7 +39,7 @@ export interface SetupOptions {
   stateDir: string;
   workspace: string;
   env: NodeJS.ProcessEnv;
-  out: Output;
+  out: Printer;
 }
 
 async function ensureRclone(options: SetupOptions): Promise<string> {

@@ -7,6 +7,7 @@ import { copyFile, mkdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { pluginId } from "../config/load.js";
 import { writeFileDurably } from "../util/durable-file.js";
+import { errnoOf, messageOf } from "../util/errors.js";
 
 export class SetupWriteError extends Error {
   override readonly name = "SetupWriteError";
@@ -33,15 +34,13 @@ async function readJson(file: string): Promise<{ json: unknown; mode: number } |
   try {
     [text, mode] = await Promise.all([readFile(file, "utf8"), stat(file).then((s) => s.mode & 0o777)]);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new SetupWriteError(`${file}: cannot read (${(error as Error).message}); nothing written`);
+    if (errnoOf(error) === "ENOENT") return null;
+    throw new SetupWriteError(`${file}: cannot read (${messageOf(error)}); nothing written`);
   }
   try {
     return { json: JSON.parse(text), mode };
   } catch (error) {
-    throw new SetupWriteError(
-      `${file}: not valid JSON (${(error as Error).message}); fix it first, nothing written`,
-    );
+    throw new SetupWriteError(`${file}: not valid JSON (${messageOf(error)}); fix it first, nothing written`);
   }
 }
 

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { errnoOf } from "./errors.js";
 
 /** A unique hidden temp name beside `file` (same folder, so a rename is atomic). */
 export function tempPathFor(file: string): string {
@@ -15,7 +16,7 @@ export async function fsyncDir(dir: string): Promise<void> {
     await handle.sync();
   } catch (error) {
     // Some file systems refuse fsync on a folder; the entries are written all the same.
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code !== "EINVAL" && code !== "EISDIR" && code !== "EPERM") throw error;
   } finally {
     await handle.close();

@@ -21,7 +21,7 @@ export function createRedactor(secrets: readonly string[]): Redact {
 export function serializeError(error: unknown, redact: Redact = noRedaction): SerializedError {
   if (error instanceof Error) {
     const out: SerializedError = { name: error.name, message: redact(error.message) };
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (typeof code === "string") out.code = code;
     return out;
   }
@@ -30,4 +30,9 @@ export function serializeError(error: unknown, redact: Redact = noRedaction): Se
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The `code` of a Node system error (`ENOENT`, `EEXIST`...), or undefined for anything else. */
+export function errnoOf(error: unknown): string | undefined {
+  return error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : undefined;
 }

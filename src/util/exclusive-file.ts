@@ -1,6 +1,7 @@
 /** Creating a file only if it does not exist, with its whole content visible from the first instant. */
 import { link, open, unlink } from "node:fs/promises";
 import { tempPathFor } from "./durable-file.js";
+import { errnoOf } from "./errors.js";
 
 /**
  * Writes `text` to a private temp file, then hard-links it to `path`: the link either fails with
@@ -24,7 +25,7 @@ export async function createExclusiveFile(
     await link(temp, path);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    if (errnoOf(error) === "EEXIST") return false;
     throw error;
   } finally {
     await unlink(temp).catch(() => undefined);

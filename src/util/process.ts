@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
+import { errnoOf } from "./errors.js";
 
 /** A zombie has exited: only its parent has not collected it yet (an orphan whose reaper is slow). */
 function isZombie(pid: number): boolean {
@@ -19,7 +20,7 @@ export function isAlive(pid: number): boolean {
     process.kill(pid, 0);
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return errnoOf(error) === "EPERM";
   }
   return !isZombie(pid);
 }

@@ -98,7 +98,7 @@ export function guardLabel(guard: unknown): string | null {
 }
 
 function childrenOf(node: AnyStateNode): AnyStateNode[] {
-  return (Object.values(node.states) as AnyStateNode[]).sort((a, b) => a.order - b.order);
+  return Object.values(node.states).sort((a, b) => a.order - b.order);
 }
 
 function allNodes(node: AnyStateNode): AnyStateNode[] {
@@ -108,15 +108,15 @@ function allNodes(node: AnyStateNode): AnyStateNode[] {
 /** Every transition a node defines: event transitions in definition order, then eventless ones. */
 function transitionsOf(node: AnyStateNode): AnyTransitionDefinition[] {
   const out: AnyTransitionDefinition[] = [];
-  for (const list of node.transitions.values()) out.push(...(list as AnyTransitionDefinition[]));
-  out.push(...((node.always ?? []) as AnyTransitionDefinition[]));
+  for (const list of node.transitions.values()) out.push(...list);
+  out.push(...(node.always ?? []));
   return out;
 }
 
 function siblingsOf(transition: AnyTransitionDefinition): AnyTransitionDefinition[] {
-  const source = transition.source as AnyStateNode;
-  if (transition.eventType === "") return (source.always ?? []) as AnyTransitionDefinition[];
-  return (source.transitions.get(transition.eventType) ?? []) as AnyTransitionDefinition[];
+  const source = transition.source;
+  if (transition.eventType === "") return source.always ?? [];
+  return source.transitions.get(transition.eventType) ?? [];
 }
 
 function srcName(invoke: { id: string; src: unknown }): string {
@@ -130,14 +130,14 @@ function stateOf(node: AnyStateNode): ChartState {
     path: [...node.path],
     parent: node.parent?.id ?? null,
     kind: node.type as StateKind,
-    initial: ((node.initial?.target ?? []) as AnyStateNode[]).map((n) => n.id),
+    initial: (node.initial?.target ?? []).map((n) => n.id),
     children: childrenOf(node).map((n) => n.id),
     invokes: node.invoke.map((invoke) => ({ id: invoke.id, src: srcName(invoke) })),
   };
 }
 
 export function chartModel(machine: AnyStateMachine): ChartModel {
-  const root = machine.root as AnyStateNode;
+  const root = machine.root;
   const nodes = allNodes(root);
   const actors = new Map<string, string>();
   for (const node of nodes) for (const invoke of node.invoke) actors.set(invoke.id, srcName(invoke));
@@ -155,7 +155,7 @@ export function chartModel(machine: AnyStateMachine): ChartModel {
       const transition: ChartTransition = {
         index: index++,
         source: node.id,
-        targets: ((t.target ?? []) as AnyStateNode[]).map((n) => n.id),
+        targets: (t.target ?? []).map((n) => n.id),
         eventType: t.eventType,
         kind: transitionKind(t.eventType),
         event,

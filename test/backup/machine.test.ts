@@ -9,7 +9,7 @@ import {
   type SnapshotSummary,
   snapshotIdAt,
 } from "../../machines/backup.js";
-import { replay } from "../../src/host/actor-host.js";
+import { replay } from "../../src/runtime/logged-actor.js";
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -139,7 +139,7 @@ describe("backup statechart", () => {
         }),
       },
     });
-    // As ActorHost starts: the log replayed and `hostStarted` applied purely, then the actor restored.
+    // As LoggedActor starts: the log replayed and `hostStarted` applied purely, then the actor restored.
     const restore = (events: BackupEvent[]) => {
       let snapshot = initialTransition(machine)[0];
       for (const event of events) snapshot = transition(machine, snapshot, event)[0];

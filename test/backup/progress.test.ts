@@ -5,10 +5,10 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBackup } from "../../src/backup/host.js";
 import { parseConfig } from "../../src/config/load.js";
 import { findRclone } from "../../src/rclone/binary.js";
 import type { RcloneProgress } from "../../src/rclone/progress.js";
+import { startBackup } from "../../src/runtime/backup/start.js";
 import { makeFiles } from "../support/sandbox.js";
 import { ageKeypair, type BackupSandbox, backupSandbox } from "./helpers.js";
 

@@ -4,14 +4,11 @@
  */
 import { execa } from "execa";
 import type { SyncConfig } from "../../src/config/schema.js";
-import { InFlight } from "../../src/host/effect.js";
-import type { RcloneRun } from "../../src/host/rclone-context.js";
-import { startWorkspace, type WorkspaceHandle } from "../../src/host/workspace.js";
-import { drainArgs, type MailboxRuntime, pushArgs } from "../../src/mailbox/effects.js";
+import { drainArgs, pushArgs } from "../../src/modes/mailbox/effects.js";
 import { workspacePaths } from "../../src/paths.js";
 import { cleanEnv } from "../../src/rclone/env.js";
 import { remoteSpec } from "../../src/rclone/remote.js";
-import { CycleLock } from "../../src/workspace/cycle-lock.js";
+import { startWorkspace, type WorkspaceHandle } from "../../src/runtime/workspace/start.js";
 import { type CycleFixtures, cliPath, type SideFixture } from "./fixtures.js";
 import type { Arm } from "./measure.js";
 
@@ -22,20 +19,10 @@ interface CliOutcome {
 
 /** The raw side: exactly our push and drain arguments, plus the `--config` every run of ours gets. */
 export function rawCommands(fixture: CycleFixtures["raw"], config: SyncConfig): string[][] {
-  const notUsed: RcloneRun = () => Promise.reject(new Error("the raw side runs rclone itself"));
   const paths = workspacePaths(fixture.stateDir, fixture.workspace, config.localPath);
-  const runtime: MailboxRuntime = {
-    paths,
-    remoteRoot: remoteSpec(config.remoteName, config.remotePath),
-    exclude: config.exclude,
-    syncsWorkspaceRoot: config.localPath === "",
-    lock: new CycleLock(paths.cycleLock, fixture.stateDir),
-    rclone: notUsed,
-    now: Date.now,
-    inFlight: new InFlight(),
-  };
+  const where = { config, paths, remoteRoot: remoteSpec(config.remoteName, config.remotePath) };
   const withConfig = (args: string[]) => [...args, "--config", fixture.rcloneConfig];
-  return [withConfig(pushArgs(runtime, false)), withConfig(drainArgs(runtime))];
+  return [withConfig(pushArgs(where, false)), withConfig(drainArgs(where))];
 }
 
 async function run(file: string, args: readonly string[], env?: Record<string, string>): Promise<string> {

@@ -60,7 +60,9 @@ describe("a burst of triggers", () => {
           progress: i % 2 === 0,
         }),
       );
-      const timers = Array.from({ length: 33 }, () => unit.trigger({ source: "timer" }));
+      const timers = Array.from({ length: 33 }, () =>
+        unit.request({ type: "syncRequested", source: "timer" }),
+      );
       for (let i = 0; i < 33; i++) host.hook("session_start", sandbox.workspace);
 
       const answers = await Promise.all(cli);

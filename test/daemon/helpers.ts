@@ -2,9 +2,9 @@
 import type { ChildProcess } from "node:child_process";
 import { parseConfig } from "../../src/config/load.js";
 import { Host, type HostOptions } from "../../src/daemon/host.js";
-import type { HostLogger } from "../../src/daemon/unit.js";
 import { EventLog, type LogRecord } from "../../src/log/event-log.js";
 import { workspacePaths } from "../../src/paths.js";
+import type { HostLogger } from "../../src/runtime/unit.js";
 import { type Sandbox, testEnv } from "../support/sandbox.js";
 
 /** Polls `check` until it returns a value other than undefined/false; generous by default (loaded CI). */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { effectiveInterval, isBusy, nextTimerDeadline } from "../../src/daemon/interval.js";
-import { IntervalTimer } from "../../src/daemon/timer.js";
+import { effectiveInterval, isBusy, nextTimerDeadline } from "../../src/runtime/workspace/interval.js";
+import { IntervalTimer } from "../../src/runtime/workspace/timer.js";
 
 const minute = 60_000;
 

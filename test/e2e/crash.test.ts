@@ -6,10 +6,10 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { stateName } from "../../src/cli/report.js";
 import { EventLog } from "../../src/log/event-log.js";
 import { workspacePaths } from "../../src/paths.js";
 import { isAlive, sleep } from "../../src/util/process.js";
+import { stateName } from "../../src/util/state-name.js";
 import { createSandbox, filesIn, makeFiles, rcloneCheck, type Sandbox } from "../support/sandbox.js";
 
 let box: Sandbox;

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
 import { loadConfigFile } from "../../src/config/load.js";
-import { prepareRemote } from "../../src/host/remote.js";
+import { prepareRemote } from "../../src/effects/remote.js";
 import { workspacePaths } from "../../src/paths.js";
 import { hashesOf, type RemoteSide, remoteSide } from "../support/remote-side.js";
 import { createSandbox, filesIn, rcloneCheck, type Sandbox, testEnv } from "../support/sandbox.js";

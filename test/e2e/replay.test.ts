@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mailboxMachine } from "../../machines/mailbox.js";
 import { parseConfig } from "../../src/config/load.js";
-import { replay } from "../../src/host/actor-host.js";
-import { startWorkspace } from "../../src/host/workspace.js";
 import { EventLog } from "../../src/log/event-log.js";
 import { findRclone } from "../../src/rclone/binary.js";
+import { replay } from "../../src/runtime/logged-actor.js";
+import { startWorkspace } from "../../src/runtime/workspace/start.js";
 import { createSandbox, filesIn, type Sandbox, testEnv } from "../support/sandbox.js";
 
 let box: Sandbox;
@@ -42,7 +42,7 @@ describe("replay", () => {
     ]);
     expect(results.map((r) => r.verdict)).toEqual(["done", "done", "done"]);
     await handle.stop();
-    const live = handle.host.snapshot;
+    const live = handle.actor.snapshot;
 
     const log = await EventLog.open({ dir: handle.paths.logDir, readOnly: true });
     const records = await log.read();

@@ -2,8 +2,9 @@ import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/daemon/host.js";
 import { callHost, HostClient, HostError, socketPathOf } from "../../src/ipc/client.js";
-import type { HelloResult, SendResult, Transition, UnitState } from "../../src/ipc/protocol.js";
+import type { HelloResult, SendResult, UnitState } from "../../src/ipc/protocol.js";
 import type { LogRecord } from "../../src/log/event-log.js";
+import type { Transition } from "../../src/runtime/unit.js";
 import { eventually, startHost } from "../daemon/helpers.js";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
 

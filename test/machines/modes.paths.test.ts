@@ -11,7 +11,7 @@ import { type BisyncContext, bisyncMachine } from "../../machines/bisync.js";
 import { mailboxMachine } from "../../machines/mailbox.js";
 import { type MirrorContext, mirrorMachine } from "../../machines/mirror.js";
 import { mergeRequests, toRequest } from "../../machines/requests.js";
-import { verdictFor } from "../../src/host/workspace.js";
+import { verdictFor } from "../../src/runtime/workspace/verdict.js";
 import { ev } from "./events.js";
 import { bisync, mirror } from "./mode-events.js";
 

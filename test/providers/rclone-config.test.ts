@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
-import { CredentialsMissingError, prepareRemote } from "../../src/host/remote.js";
+import { CredentialsMissingError, prepareRemote } from "../../src/effects/remote.js";
 import { testEnv } from "../support/sandbox.js";
 
 const run = promisify(execFile);

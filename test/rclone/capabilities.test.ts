@@ -5,7 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type BisyncSettings, bisyncArgs } from "../../src/bisync/args.js";
+import { type BisyncSettings, bisyncArgs } from "../../src/modes/bisync/args.js";
 import { parseRcloneVersion } from "../../src/rclone/binary.js";
 import { capabilitiesOf } from "../../src/rclone/capabilities.js";
 

@@ -7,6 +7,7 @@
  */
 import { constants, type Stats } from "node:fs";
 import { type FileHandle, open, readlink } from "node:fs/promises";
+import { errnoOf, messageOf } from "../../util/errors.js";
 import { endOfArchive, headerFor, paddingFor } from "./tar-header.js";
 import type { Skipped, WalkEntry } from "./walk.js";
 
@@ -37,11 +38,11 @@ function unchanged(a: Stats, b: Stats): boolean {
 }
 
 function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errnoOf(error);
   if (code === "ENOENT") return "vanished while being archived";
   if (code === "ELOOP") return "became a symlink while being archived";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
-  return (error as Error).message;
+  return messageOf(error);
 }
 
 async function openFile(abs: string): Promise<FileHandle> {

@@ -6,6 +6,7 @@
 import { lstat, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { backupIncludeItems } from "../../config/backup.js";
+import { errnoOf, messageOf } from "../../util/errors.js";
 
 export type IncludeItem = (typeof backupIncludeItems)[number];
 
@@ -83,8 +84,8 @@ export async function resolveSources(
       const base = path.split(sep).at(-1) ?? item;
       found.push({ item, path, kind, archiveRoot: kind === "dir" ? item : `${item}/${base}` });
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const note = code === "ENOENT" ? "skipped: not there" : `skipped: ${(error as Error).message}`;
+      const code = errnoOf(error);
+      const note = code === "ENOENT" ? "skipped: not there" : `skipped: ${messageOf(error)}`;
       notes.push({ item, path, note });
     }
   }

@@ -6,6 +6,7 @@
 import type { Stats } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { errnoOf, messageOf } from "../../util/errors.js";
 import type { ExcludeMatcher } from "./exclude.js";
 import { isWithin, type Source } from "./sources.js";
 
@@ -41,10 +42,10 @@ function kindOf(stats: Stats): EntryKind | null {
 }
 
 function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errnoOf(error);
   if (code === "ENOENT") return "vanished while being archived";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
-  return (error as Error).message;
+  return messageOf(error);
 }
 
 export async function* walkSources(

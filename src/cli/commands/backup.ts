@@ -1,24 +1,24 @@
 /** `workspace-sync backup now|list|verify|restore|status`: encrypted snapshots of the workspace and OpenClaw's state. */
 
 import { join } from "node:path";
-import { type CommandDef, defineCommand } from "citty";
+import { defineCommand } from "citty";
 import { readCatalog } from "../../backup/catalog.js";
 import { encryptionKindOf } from "../../backup/codec/age.js";
 import type { Manifest } from "../../backup/manifest.js";
-import { type BackupStatus, buildBackupStatus } from "../../backup/report.js";
 import { resolveSnapshot, restoreSnapshot, verifySnapshot } from "../../backup/restore.js";
-import { type BackupCycle, backupUnitId, type LiveBackupStatus } from "../../daemon/backup-unit.js";
-import type { HostClient } from "../../ipc/client.js";
-import type { SendResult } from "../../ipc/protocol.js";
-import { backupConfigOf, readOnlyBackupRuntime, withBackupHost } from "../backup-context.js";
+import { readRouted, withUnit } from "../../daemon/route.js";
+import { backupUnitId } from "../../runtime/backup/ids.js";
+import { type BackupStatus, buildBackupStatus } from "../../runtime/backup/status.js";
+import type { BackupCycle, LiveBackupStatus } from "../../runtime/backup/unit.js";
+import type { Scope } from "../../runtime/scope.js";
+import { stateName } from "../../util/state-name.js";
+import { bytes, failureLine } from "../../util/text.js";
+import { backupConfigOf, leftoverGraceFromEnv, readOnlyBackupRuntime } from "../backup-context.js";
 import { formatBackupStatus } from "../backup-format.js";
-import { commonArgs, type Resolved, resolveContext } from "../context.js";
+import { commonArgs, resolveScope } from "../context.js";
 import { CliError } from "../errors.js";
-import { bytes, failureLine } from "../format.js";
 import { createOutput, type Output } from "../output.js";
 import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
-import { stateName } from "../report.js";
-import { readRouted, routed } from "../route.js";
 
 const json = { type: "boolean", description: "print as JSON" } as const;
 const snapshotArg = {
@@ -45,43 +45,33 @@ interface BackupOutcome extends BackupCycle {
 /** The step a backup is in (`archiving`), which labels each progress line. */
 const stepOf = (state: unknown) => stateName(state).split(".").at(-1) ?? "";
 
-async function nowViaHost(client: HostClient, progress: ProgressReporter | null): Promise<BackupOutcome> {
-  let step = "";
-  const result = await client.call<SendResult>(
-    {
-      op: "send",
-      unit: backupUnitId,
-      event: { type: "backupRequested", source: "cli" },
-      wait: true,
-      progress: progress !== null,
+/** Ask the backup unit (the running host's, or a one-shot host's) for one backup, with live progress. */
+function backupNow(scope: Scope, out: Output, progress: ProgressReporter | null): Promise<BackupOutcome> {
+  return withUnit(
+    scope,
+    { unit: backupUnitId },
+    async (unit) => {
+      let step = "";
+      const unsubscribe = progress ? unit.subscribe((t) => (step = stepOf(t.state))) : () => undefined;
+      const unwatch = progress
+        ? (unit.watchProgress?.((stats) => progress.update(step, stats)) ?? (() => undefined))
+        : () => undefined;
+      try {
+        const answer = await unit.request({ type: "backupRequested", source: "cli" });
+        // cast: the backup unit's answer carries its `BackupCycle` (runtime/backup/unit.ts)
+        const cycle = answer.cycle as BackupCycle;
+        return { verdict: answer.verdict === "done" ? "done" : "failed", ...cycle };
+      } finally {
+        unwatch();
+        unsubscribe();
+      }
     },
     {
-      onStream: (t) => {
-        step = stepOf(t.state);
-      },
-      onStats: (stats) => progress?.update(step, stats),
+      interrupted: "the backup in progress is not published and starts again next time",
+      warn: (m) => out.warn(m),
+      ...leftoverGraceFromEnv(process.env),
     },
   );
-  const cycle = result.cycle as BackupCycle;
-  return { verdict: result.verdict === "done" ? "done" : "failed", ...cycle };
-}
-
-function nowOneShot(
-  resolved: Resolved,
-  out: Output,
-  progress: ProgressReporter | null,
-): Promise<BackupOutcome> {
-  return withBackupHost(resolved, out, async (handle) => {
-    const step = () => stepOf(handle.host.snapshot.value);
-    const unwatch = progress ? handle.watchProgress((update) => progress.update(step(), update)) : () => {};
-    try {
-      const answer = await handle.requestBackup({ source: "cli" });
-      const { verdict, record, failure } = answer;
-      return { verdict, record, failure, root: handle.remote.root };
-    } finally {
-      unwatch();
-    }
-  });
 }
 
 function reportNow(outcome: BackupOutcome, json: boolean, out: Output): void {
@@ -115,17 +105,13 @@ const nowCommand = defineCommand({
   args: { ...commonArgs, json },
   async run({ args }) {
     const out = createOutput();
-    const resolved = await resolveContext(args, out);
+    const resolved = await resolveScope(args, out);
     const backup = backupConfigOf(resolved);
     // A backup that could not be sealed is refused before anything is made or written.
     encryptionKindOf(backup.encrypt, { passphrase: backup.passphrase, recipients: backup.recipients });
     const mode = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
     const progress = mode === "off" ? null : createProgressReporter({ stream: process.stderr, mode });
-    const outcome = await routed(
-      resolved,
-      (client) => nowViaHost(client, progress),
-      () => nowOneShot(resolved, out, progress),
-    ).finally(() => progress?.done());
+    const outcome = await backupNow(resolved, out, progress).finally(() => progress?.done());
     reportNow(outcome, args.json === true, out);
   },
 });
@@ -135,7 +121,7 @@ const listCommand = defineCommand({
   args: { ...commonArgs, json },
   async run({ args }) {
     const out = createOutput();
-    const runtime = await readOnlyBackupRuntime(await resolveContext(args, out));
+    const runtime = await readOnlyBackupRuntime(await resolveScope(args, out));
     const read = await readCatalog(runtime.ops);
     if (!read.ok) throw new CliError(`backup list failed: ${failureLine(read.failure)}`);
     const { snapshots, leftovers, broken } = read.catalog;
@@ -159,7 +145,7 @@ const verifyCommand = defineCommand({
   args: { ...commonArgs, snapshot: snapshotArg, identity: identityArg, json },
   async run({ args }) {
     const out = createOutput();
-    const runtime = await readOnlyBackupRuntime(await resolveContext(args, out), {
+    const runtime = await readOnlyBackupRuntime(await resolveScope(args, out), {
       identityFile: args.identity,
     });
     const result = await verifySnapshot(runtime, args.snapshot);
@@ -200,7 +186,7 @@ const restoreCommand = defineCommand({
   },
   async run({ args }) {
     const out = createOutput();
-    const resolved = await resolveContext(args, out);
+    const resolved = await resolveScope(args, out);
     backupConfigOf(resolved);
     const runtime = await readOnlyBackupRuntime(resolved, { identityFile: args.identity });
     const dryRun = args["dry-run"] === true;
@@ -248,7 +234,7 @@ const statusCommand = defineCommand({
   args: { ...commonArgs, json },
   async run({ args }) {
     const out = createOutput();
-    const resolved = await resolveContext(args, out);
+    const resolved = await resolveScope(args, out);
     const backup = backupConfigOf(resolved);
     // The running host answers from its live actor; without one (or without a backup unit), the log on disk does.
     const status = await readRouted<BackupStatus & { unit?: string }>(
@@ -264,10 +250,10 @@ const statusCommand = defineCommand({
 export const backupCommand = defineCommand({
   meta: { name: "backup", description: "Encrypted backups: now, list, verify, restore, status" },
   subCommands: {
-    now: nowCommand as CommandDef,
-    list: listCommand as CommandDef,
-    verify: verifyCommand as CommandDef,
-    restore: restoreCommand as CommandDef,
-    status: statusCommand as CommandDef,
+    now: nowCommand,
+    list: listCommand,
+    verify: verifyCommand,
+    restore: restoreCommand,
+    status: statusCommand,
   },
 });

@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
 import { createConsola } from "consola";
 import { Host } from "../../daemon/host.js";
-import { commonArgs, resolveContext } from "../context.js";
-import { eventDetail } from "../format.js";
+import { eventDetail } from "../../runtime/event-detail.js";
+import { stateName } from "../../util/state-name.js";
+import { commonArgs, resolveScope } from "../context.js";
 import { createOutput } from "../output.js";
-import { stateName } from "../report.js";
 
 export const daemonCommand = defineCommand({
   meta: {
@@ -14,7 +14,7 @@ export const daemonCommand = defineCommand({
   args: { ...commonArgs },
   async run({ args }) {
     const out = createOutput();
-    const resolved = await resolveContext(args, out);
+    const resolved = await resolveScope(args, out);
     // An explicit level: consola is silent by default where it detects a test runner in the environment.
     const log = createConsola({ level: 3, stdout: process.stderr, stderr: process.stderr }).withTag(
       "workspace-sync",

@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
-import { prepareRemote } from "../../host/remote.js";
+import { prepareRemote } from "../../effects/remote.js";
 import { findRclone } from "../../rclone/binary.js";
 import { runRclone } from "../../rclone/run.js";
-import { commonArgs, resolveContext } from "../context.js";
+import { bytes, failureLine } from "../../util/text.js";
+import { commonArgs, resolveScope } from "../context.js";
 import { CliError } from "../errors.js";
-import { bytes, failureLine } from "../format.js";
 import { createOutput } from "../output.js";
 
 interface ListedFile {
@@ -23,7 +23,7 @@ export const listCommand = defineCommand({
   },
   async run({ args }) {
     const out = createOutput();
-    const { loaded, stateDir } = await resolveContext(args, out);
+    const { loaded, stateDir } = await resolveScope(args, out);
     const remote = await prepareRemote(loaded.sync, stateDir);
     const result = await runRclone({
       binary: await findRclone(),

@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
+import { readRouted } from "../../daemon/route.js";
 import type { LogRecord } from "../../log/event-log.js";
-import { commonArgs, resolveContext } from "../context.js";
+import { readHistory } from "../../runtime/workspace/status.js";
+import { commonArgs, resolveScope } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput } from "../output.js";
-import { readHistory } from "../report.js";
-import { readRouted } from "../route.js";
 import { filterRecords, formatCompactTimeline, type LogFilter, parseSince } from "../timeline.js";
 
 function limitOf(value: string | undefined): number {
@@ -48,7 +48,7 @@ export const logCommand = defineCommand({
       ...(args.errors === true ? { errors: true } : {}),
     };
     const filtered = Object.keys(filter).length > 0;
-    const resolved = await resolveContext(args, out);
+    const resolved = await resolveScope(args, out);
     // Unfiltered: the newest N (and the one before, for the first one's duration); filtered: all, then N.
     // The host answers at most 10,000 records a request: the newest, which is what a filter looks through.
     const wanted = filtered ? 10_000 : limit + 1;

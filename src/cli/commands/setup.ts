@@ -2,14 +2,15 @@
 import { readFile } from "node:fs/promises";
 import { defineCommand } from "citty";
 import { ConfigError } from "../../config/load.js";
-import type { ProviderName } from "../../config/provider-blocks.js";
-import { providerNames } from "../../config/provider-blocks.js";
 import { modes } from "../../config/schema.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../../paths.js";
+import type { ProviderName } from "../../providers/blocks.js";
+import { providerNames } from "../../providers/blocks.js";
 import type { Answers, Mode } from "../../setup/answers.js";
 import { parseOptions } from "../../setup/ask.js";
 import { SetupCancelled, terminalPrompter } from "../../setup/prompter.js";
 import { runSetup, SetupError } from "../../setup/run.js";
+import { messageOf } from "../../util/errors.js";
 import { commonArgs } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput } from "../output.js";
@@ -90,7 +91,7 @@ export const setupCommand = defineCommand({
     try {
       rcloneOptions = customOptions === undefined ? undefined : parseOptions(customOptions);
     } catch (error) {
-      throw usage(`--custom-options: ${(error as Error).message}`);
+      throw usage(`--custom-options: ${messageOf(error)}`);
     }
     const answers: Answers = {
       provider: oneOf<ProviderName>("provider", args.provider, providerNames),

@@ -1,15 +1,15 @@
 import { defineCommand } from "citty";
+import { readRouted } from "../../daemon/route.js";
 import { type Check, diagnose } from "../../diagnose/chain.js";
 import { diagnoseEffects } from "../../diagnose/effects.js";
 import { checkLine, failureLine } from "../../diagnose/format.js";
 import { nextRunOf } from "../../diagnose/schedule.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../../paths.js";
+import { buildStatus, type StatusReport } from "../../runtime/workspace/status.js";
 import { commonArgs } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { formatStatus } from "../format.js";
 import { createOutput } from "../output.js";
-import { buildStatus, type StatusReport } from "../report.js";
-import { readRouted } from "../route.js";
 
 /** Config and remote-setup failures are usage errors (exit 2); the rest failed checks (exit 1). */
 function exitCodeOf(failed: Check): number {

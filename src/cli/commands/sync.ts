@@ -1,20 +1,22 @@
 import { defineCommand } from "citty";
-import type { Conflict, FailureReason, Halt } from "../../../machines/outcomes.js";
-import type { Direction } from "../../../machines/requests.js";
+import type { AnyStateMachine } from "xstate";
+import type { Direction, UnitRequest } from "../../../machines/requests.js";
 import type { SyncConfig } from "../../config/schema.js";
-import type { AnyCycleContext } from "../../host/workspace.js";
-import type { HostClient } from "../../ipc/client.js";
-import type { SendResult } from "../../ipc/protocol.js";
+import { withUnit } from "../../daemon/route.js";
+import { useMode } from "../../modes/index.js";
+import type { CycleBase, Mode } from "../../modes/types.js";
 import { workspacePaths } from "../../paths.js";
 import { remoteSpec } from "../../rclone/remote.js";
-import { commonArgs, type Resolved, resolveContext, withHost } from "../context.js";
-import { cycleLines, haltLine, resyncCommandFor } from "../cycle-format.js";
+import { modeAnswer } from "../../runtime/answer.js";
+import type { Scope } from "../../runtime/scope.js";
+import type { Answer } from "../../runtime/unit.js";
+import { remotePrefix, resyncCommandFor } from "../../runtime/workspace/status.js";
+import { stateName } from "../../util/state-name.js";
+import { failureLine, haltLine } from "../../util/text.js";
+import { commonArgs, resolveScope } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
-import { failureLine } from "../format.js";
 import { createOutput, type Output } from "../output.js";
 import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
-import { remotePrefix, stateName } from "../report.js";
-import { routed } from "../route.js";
 
 function directionOf(value: string | undefined): Direction {
   if (value === undefined || value === "") return "both";
@@ -39,132 +41,76 @@ function checkResync(resync: boolean, direction: Direction, mode: SyncConfig["mo
   }
 }
 
-type ModeContext = AnyCycleContext & { resyncNeeded?: FailureReason | null };
-
-function conflictsOf(cycle: unknown): Conflict[] {
-  const bisync = (cycle as { bisync?: { conflicts?: Conflict[] } | null } | null)?.bisync;
-  return bisync?.conflicts ?? [];
-}
-
-/** What one sync came to, whichever host ran it. */
-interface SyncOutcome {
-  verdict: SendResult["verdict"];
-  state: unknown;
-  context: ModeContext;
-  cycle: Parameters<typeof cycleLines>[0] | null;
-}
-
-interface SyncAsk {
-  direction: Direction;
-  dryRun: boolean;
-  force: boolean;
-  resync: boolean;
-}
-
-function requestOf(ask: SyncAsk) {
-  return {
-    source: "cli" as const,
-    direction: ask.direction,
-    dryRun: ask.dryRun,
-    ...(ask.force ? { force: true } : {}),
-    ...(ask.resync ? { resync: true } : {}),
-  };
-}
-
 /** The step a state is in (`pushing`, `draining`), which labels each progress line. */
 const stepOf = (state: unknown) => stateName(state).split(".").at(-1) ?? "";
 
-async function viaHost(
-  client: HostClient,
-  resolved: Resolved,
-  ask: SyncAsk,
-  progress: ProgressReporter | null,
-): Promise<SyncOutcome> {
-  let step = "";
-  const result = await client.call<SendResult>(
-    {
-      op: "send",
-      workspace: resolved.workspace,
-      event: { type: "syncRequested", ...requestOf(ask) },
-      wait: true,
-      progress: progress !== null,
+/** Ask the workspace's unit (the running host's, or a one-shot host's) for one cycle, with live progress. */
+function ask(scope: Scope, request: UnitRequest, out: Output, progress: ProgressReporter | null) {
+  return withUnit(
+    scope,
+    { workspace: scope.workspace },
+    async (unit) => {
+      let step = "";
+      const unsubscribe = progress ? unit.subscribe((t) => (step = stepOf(t.state))) : () => undefined;
+      const unwatch = progress
+        ? (unit.watchProgress?.((stats) => progress.update(step, stats)) ?? (() => undefined))
+        : () => undefined;
+      try {
+        return await unit.request(request);
+      } finally {
+        unwatch();
+        unsubscribe();
+      }
     },
-    {
-      onStream: (t) => {
-        step = stepOf(t.state);
-      },
-      onStats: (stats) => progress?.update(step, stats),
-    },
+    { interrupted: "the cycle in progress resumes on the next run", warn: (m) => out.warn(m) },
   );
-  return {
-    verdict: result.verdict,
-    state: result.state,
-    context: result.context as ModeContext,
-    cycle: result.cycle as SyncOutcome["cycle"],
-  };
-}
-
-function oneShot(
-  resolved: Resolved,
-  ask: SyncAsk,
-  out: Output,
-  progress: ProgressReporter | null,
-): Promise<SyncOutcome> {
-  return withHost(resolved, out, async (handle) => {
-    const step = () => stepOf(handle.host.snapshot.value);
-    const unwatch = progress ? handle.watchProgress((update) => progress.update(step(), update)) : () => {};
-    try {
-      const { verdict, snapshot, cycle } = await handle.requestSync(requestOf(ask));
-      return {
-        verdict,
-        state: snapshot.value,
-        context: snapshot.context as ModeContext,
-        cycle: cycle as SyncOutcome["cycle"],
-      };
-    } finally {
-      unwatch();
-    }
-  });
 }
 
 /** `<localDir> <-> <remote:path>` as the config places them (an S3 bucket included). */
-function endpoints(resolved: Resolved): string {
-  const sync = resolved.loaded.sync;
-  const localDir = workspacePaths(resolved.stateDir, resolved.workspace, sync.localPath).localDir;
-  return `${localDir} <-> ${remoteSpec(sync.remoteName, [...remotePrefix(resolved), sync.remotePath])}`;
+function endpoints(scope: Scope): string {
+  const sync = scope.loaded.sync;
+  const localDir = workspacePaths(scope.stateDir, scope.workspace, sync.localPath).localDir;
+  return `${localDir} <-> ${remoteSpec(sync.remoteName, [...remotePrefix(scope), sync.remotePath])}`;
 }
 
-function report(outcome: SyncOutcome, resolved: Resolved, json: boolean, out: Output): void {
-  const { verdict, context, cycle } = outcome;
-  const state = stateName(outcome.state);
-  const halt: Halt | null = state === "halted" ? (context.halt ?? null) : null;
-  const resyncNeeded = state === "needsResync" ? (context.resyncNeeded ?? null) : null;
+function report<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
+  mode: Mode<TMachine, TCycle>,
+  answered: Answer,
+  scope: Scope,
+  json: boolean,
+  out: Output,
+): void {
+  const { verdict, context, cycle } = modeAnswer(mode, answered);
+  const shared = mode.syncContext(context);
+  const state = stateName(answered.state);
+  const halt = state === "halted" ? (shared.halt ?? null) : null;
+  const resyncNeeded = state === "needsResync" ? mode.resyncNeeded(context) : null;
   if (json) {
     out.json({
       verdict,
       state,
       cycle,
-      conflicts: conflictsOf(cycle),
+      conflicts: mode.conflicts(cycle),
       halt,
-      resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(resolved) },
-      error: context.lastError,
-      retryAt: context.retryAt,
+      resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(scope) },
+      error: shared.lastError,
+      retryAt: shared.retryAt,
     });
   } else if (verdict === "done" && cycle) {
     const label = cycle.request.dryRun ? "dry run (nothing changed)" : "synced";
-    out.success(`${label}: ${endpoints(resolved)}`);
-    for (const line of cycleLines(cycle)) out.line(line);
+    out.success(`${label}: ${endpoints(scope)}`);
+    for (const line of mode.cycleLines(cycle)) out.line(line);
   }
   if (halt !== null && verdict !== "done") {
     throw new CliError(`sync halted, nothing was deleted: ${haltLine(halt)}. ${halt.hint}`);
   }
   if (resyncNeeded !== null && verdict !== "done") {
     throw new CliError(
-      `sync needs --resync: ${resyncNeeded.message}. ${resyncNeeded.hint ?? ""} Run: ${resyncCommandFor(resolved)}`,
+      `sync needs --resync: ${resyncNeeded.message}. ${resyncNeeded.hint ?? ""} Run: ${resyncCommandFor(scope)}`,
     );
   }
   if (verdict !== "done") {
-    const reason = context.lastError ? failureLine(context.lastError) : "unknown failure";
+    const reason = shared.lastError ? failureLine(shared.lastError) : "unknown failure";
     const next = verdict === "retrying" ? "; the next sync or the daemon retries it" : "";
     throw new CliError(`sync ${verdict === "retrying" ? "did not finish" : "failed"}: ${reason}${next}`);
   }
@@ -197,21 +143,20 @@ export const syncCommand = defineCommand({
   },
   async run({ args }) {
     const out = createOutput();
-    const ask: SyncAsk = {
-      direction: directionOf(args.direction),
+    const direction = directionOf(args.direction);
+    const request: UnitRequest = {
+      type: "syncRequested",
+      source: "cli",
+      direction,
       dryRun: args["dry-run"] === true,
-      force: args.force === true,
-      resync: args.resync === true,
+      ...(args.force === true ? { force: true } : {}),
+      ...(args.resync === true ? { resync: true } : {}),
     };
-    const resolved = await resolveContext(args, out);
-    checkResync(ask.resync, ask.direction, resolved.loaded.sync.mode);
-    const mode = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
-    const progress = mode === "off" ? null : createProgressReporter({ stream: process.stderr, mode });
-    const outcome = await routed(
-      resolved,
-      (client) => viaHost(client, resolved, ask, progress),
-      () => oneShot(resolved, ask, out, progress),
-    ).finally(() => progress?.done());
-    report(outcome, resolved, args.json === true, out);
+    const scope = await resolveScope(args, out);
+    checkResync(args.resync === true, direction, scope.loaded.sync.mode);
+    const shown = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
+    const progress = shown === "off" ? null : createProgressReporter({ stream: process.stderr, mode: shown });
+    const answer = await ask(scope, request, out, progress).finally(() => progress?.done());
+    useMode(scope.loaded.sync.mode, (mode) => report(mode, answer, scope, args.json === true, out));
   },
 });

@@ -1,16 +1,17 @@
 import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { defineCommand } from "citty";
-import { backupLogDir } from "../../backup/host.js";
 import { ConfigError } from "../../config/load.js";
-import { backupUnitId } from "../../daemon/backup-unit.js";
 import { HostClient } from "../../ipc/client.js";
 import { workspacePaths } from "../../paths.js";
+import { backupUnitId } from "../../runtime/backup/ids.js";
+import { backupLogDir } from "../../runtime/backup/start.js";
+import type { Scope } from "../../runtime/scope.js";
 import { createLogSource } from "../../viz/live/log-source.js";
 import { startLiveServer } from "../../viz/live/server.js";
 import { type ChartSpec, chartFor, chartNames, UnknownChartError } from "../../viz/registry.js";
 import { type DiagramFormat, diagramFormats, isDiagramFormat, renderChart } from "../../viz/render.js";
-import { type CommonArgs, commonArgs, type Resolved, resolveContext } from "../context.js";
+import { type CommonArgs, commonArgs, resolveScope } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
 
@@ -48,7 +49,7 @@ async function chosenChart(
 ): Promise<ChartSpec> {
   if (args.mode !== undefined) return chartOf(args.mode);
   try {
-    return chartOf((await resolveContext(args, out)).loaded.sync.mode);
+    return chartOf((await resolveScope(args, out)).loaded.sync.mode);
   } catch (error) {
     const noDefaultConfig =
       args.config === undefined && error instanceof ConfigError && error.message.endsWith("file not found");
@@ -59,7 +60,7 @@ async function chosenChart(
 
 /** Subscribe to the running host's transitions of `unit`, if one runs; null otherwise (the log is polled). */
 async function followHost(
-  resolved: Resolved,
+  resolved: Scope,
   unit: { unit: string } | { workspace: string },
   onEvent: () => void,
 ): Promise<HostClient | null> {
@@ -70,7 +71,7 @@ async function followHost(
 }
 
 /** The log the page reads and the unit whose events it follows: the backup's, or the workspace's. */
-function watchedLog(resolved: Resolved, chart: ChartSpec) {
+function watchedLog(resolved: Scope, chart: ChartSpec) {
   if (chart.name === "backup") {
     return { logDir: backupLogDir(resolved.stateDir), unit: { unit: backupUnitId }, what: "backups" };
   }
@@ -79,7 +80,7 @@ function watchedLog(resolved: Resolved, chart: ChartSpec) {
   return { logDir: paths.logDir, unit: { workspace: resolved.workspace }, what: paths.workspace };
 }
 
-async function serveLive(resolved: Resolved, chart: ChartSpec, port: number, out: Output, json: boolean) {
+async function serveLive(resolved: Scope, chart: ChartSpec, port: number, out: Output, json: boolean) {
   const { logDir, unit, what } = watchedLog(resolved, chart);
   const source = await createLogSource({ chart, logDir, onWarning: (w) => out.warn(w) });
   // A running host pushes each processed event over its socket: the page follows at once, not at the next poll.
@@ -142,7 +143,7 @@ export const vizCommand = defineCommand({
           `--port must be a whole number from 0 to 65535 (got "${args.port}")`,
           ExitCode.usage,
         );
-      const resolved = await resolveContext(args, out);
+      const resolved = await resolveScope(args, out);
       const chart = chartOf(args.mode ?? resolved.loaded.sync.mode);
       await serveLive(resolved, chart, port, out, args.json === true);
       return;

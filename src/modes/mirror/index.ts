@@ -1,25 +1,29 @@
 /** Mirror mode: the workspace follows the remote; optionally an ingest folder goes up, additively. */
-import { mirrorMachine } from "../../../machines/mirror.js";
-import { mirrorEffects } from "../../mirror/effects.js";
+import { type MirrorMachine, mirrorMachine } from "../../../machines/mirror.js";
+import { stepLines } from "../steps.js";
 import type { Mode } from "../types.js";
+import { mirrorEffects } from "./effects.js";
 
-export const mirrorMode: Mode = {
+export const mirrorMode: Mode<MirrorMachine> = {
   name: "mirror",
   machine: mirrorMachine,
-  build: (runtime) => {
-    const { config } = runtime;
-    const effects = mirrorEffects({
-      localDir: runtime.paths.localDir,
-      remoteRoot: runtime.remoteRoot,
-      exclude: config.exclude,
-      syncsWorkspaceRoot: config.localPath === "",
-      ingestPath: config.ingest ? config.ingestPath.replace(/^\.?\/+|\/+$/g, "") : null,
-      maxDelete: config.maxDelete,
-      lock: runtime.lock,
-      rclone: runtime.rclone,
-      now: runtime.now,
-      inFlight: runtime.inFlight,
-    });
-    return { machine: mirrorMachine.provide({ actors: effects }), started: { ingest: config.ingest } };
+  syncContext: (context) => context,
+  build: (kit) => ({
+    machine: mirrorMachine.provide({ actors: mirrorEffects(kit) }),
+    started: { ingest: kit.config.ingest },
+  }),
+  cycleLines(cycle) {
+    const dry = cycle.request.dryRun;
+    return [
+      ...stepLines("ingest", cycle.ingest, dry),
+      ...stepLines("pull", cycle.pull, dry),
+      ...stepLines("push", cycle.push, dry),
+    ];
   },
+  lastCycleLines: () => [],
+  conflicts: () => [],
+  resyncNeeded: () => null,
+  totals: () => ({ arrivals: 0, conflicts: 0 }),
+  arrivals: () => [],
+  eventDetail: () => null,
 };

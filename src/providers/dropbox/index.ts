@@ -4,7 +4,7 @@
  * your own Dropbox app's (rclone's `client_id`/`client_secret`); with an "App folder" app
  * (`appFolder: true`) the remote's root is `Apps/<app name>`, so `remotePath` may be "".
  */
-import { tokenSecrets } from "../oauth.js";
+import { tokenSecrets } from "../../rclone/oauth-token.js";
 import { type Provider, ProviderConfigError } from "../types.js";
 
 export const dropboxProvider: Provider = {

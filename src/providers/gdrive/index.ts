@@ -3,7 +3,7 @@
  * or from `workspace-sync authorize --provider gdrive`; `teamDrive` picks a shared drive and
  * `rootFolderId` a folder to act as the root.
  */
-import { tokenSecrets } from "../oauth.js";
+import { tokenSecrets } from "../../rclone/oauth-token.js";
 import type { Provider } from "../types.js";
 
 export const gdriveProvider: Provider = {

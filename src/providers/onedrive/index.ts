@@ -3,7 +3,7 @@
  * (`drive_id`, `drive_type`): both come from the config, or from `workspace-sync authorize --provider
  * onedrive`, which stores the token and finds the account's default drive.
  */
-import { tokenSecrets } from "../oauth.js";
+import { tokenSecrets } from "../../rclone/oauth-token.js";
 import { type Provider, ProviderConfigError } from "../types.js";
 
 /** The config's drive types as rclone spells them (a SharePoint library is a `documentLibrary`). */

@@ -1,7 +1,7 @@
 /** Log records and machine snapshots as the live page's entries and snapshots. */
 import type { AnyMachineSnapshot } from "xstate";
-import { stateName } from "../../cli/report.js";
 import type { LogRecord } from "../../log/records.js";
+import { stateName } from "../../util/state-name.js";
 import { activeStateIds } from "../model.js";
 import type { LiveEntry, LiveSnapshot } from "./source.js";
 

@@ -6,8 +6,8 @@
  */
 import { type FSWatcher, watch } from "node:fs";
 import { type AnyMachineSnapshot, type EventObject, transition } from "xstate";
-import { replay } from "../../host/actor-host.js";
 import { EventLog, type LogRecord } from "../../log/event-log.js";
+import { replay } from "../../runtime/logged-actor.js";
 import type { ChartSpec } from "../registry.js";
 import { toEntries, toEntry, toLiveSnapshot } from "./entries.js";
 import type { HistoryOptions, LiveSource, LiveUpdate } from "./source.js";

@@ -3,12 +3,12 @@
  * before it, then the records up to it replayed through the machine's pure `transition()`.
  */
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
-import { replay } from "../../host/actor-host.js";
 import { checkpointFile } from "../../log/checkpoints.js";
 import { CorruptFileError } from "../../log/durable-json-file.js";
 import { listLogFiles } from "../../log/log-files.js";
 import type { Checkpoint } from "../../log/records.js";
 import { readRecords } from "../../log/segments.js";
+import { replay } from "../../runtime/logged-actor.js";
 import { HistoryUnavailableError } from "./source.js";
 
 export interface StateAt {

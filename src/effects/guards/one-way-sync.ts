@@ -1,0 +1,158 @@
+/**
+ * A one-way `rclone sync` behind the deletion guards, for every mode (mailbox push, mirror pull,
+ * one-shot push/pull in mirror and bisync).
+ *
+ * The real sync runs first with `--max-delete 0`: rclone counts each delete before doing it and stops
+ * at the first one, after its copies and updates. A cycle with nothing to delete (the usual one) thus
+ * costs one listing of each side, as a plain sync does. Only when that tripwire fires are both sides
+ * listed (`lsf`, same filters) and the plan judged; a plan within bounds then runs with
+ * `--max-delete <counted deletes>`, so nothing beyond what was judged can go. `--force` skips all this.
+ */
+import type { Halt, TransferOutcome, TransferStats } from "../../../machines/outcomes.js";
+import type { RcloneResult } from "../../rclone/run.js";
+import type { RcloneRun } from "../rclone-runner.js";
+import { type DeletionPlan, judgeDeletion } from "./judge.js";
+
+/** How many changes an outcome event carries (the count is always exact). */
+export const changePreviewLimit = 200;
+
+export interface OneWaySpec {
+  source: string;
+  destination: string;
+  /** Filter flags (`--exclude`, pattern, ...), applied to both sides as rclone does. */
+  filters: readonly string[];
+  dryRun: boolean;
+  force: boolean;
+  /** Percent of the destination's files a cycle may delete before it halts. */
+  maxDelete: number;
+}
+
+export type OneWayResult =
+  | { kind: "done"; outcome: TransferOutcome }
+  | { kind: "halted"; halt: Halt }
+  | { kind: "failed"; error: Extract<RcloneResult, { ok: false }>["failure"] };
+
+export function operationName(spec: Pick<OneWaySpec, "source" | "destination">): string {
+  return `${spec.source} -> ${spec.destination}`;
+}
+
+export function syncArgs(spec: OneWaySpec, maxDelete?: number): string[] {
+  const args = ["sync", spec.source, spec.destination, ...spec.filters];
+  if (spec.dryRun) args.push("--dry-run");
+  if (maxDelete !== undefined) args.push("--max-delete", String(maxDelete));
+  return args;
+}
+
+export function toOutcome(results: readonly RcloneResult[]): TransferOutcome {
+  const changes = results.flatMap((r) => r.changes);
+  return {
+    stats: results.map((r) => r.stats).reduce(addStats),
+    changes: changes.slice(0, changePreviewLimit),
+    changeCount: changes.length,
+  };
+}
+
+function addStats(a: TransferStats, b: TransferStats): TransferStats {
+  return {
+    bytes: a.bytes + b.bytes,
+    transfers: a.transfers + b.transfers,
+    deletes: a.deletes + b.deletes,
+    checks: a.checks + b.checks,
+    renames: a.renames + b.renames,
+    errors: a.errors + b.errors,
+    elapsedSeconds: a.elapsedSeconds + b.elapsedSeconds,
+  };
+}
+
+const tripped = (result: RcloneResult) =>
+  !result.ok &&
+  /max-delete threshold reached/i.test(`${result.failure.message} ${result.failure.hint ?? ""}`);
+
+/** The tripwire run copied and updated; its "deletes" were only counted, and its errors were the tripwire. */
+function tripwireCounts(result: RcloneResult): RcloneResult {
+  // cast: a spread keeps `ok` as it was, but TypeScript cannot see through a union spread
+  return { ...result, stats: { ...result.stats, deletes: 0, errors: 0 } } as RcloneResult;
+}
+
+type Listing = { missing: boolean; files: string[] } | { failed: Extract<RcloneResult, { ok: false }> };
+
+async function list(
+  rclone: RcloneRun,
+  root: string,
+  filters: readonly string[],
+  signal: AbortSignal,
+): Promise<Listing> {
+  const result = await rclone(["lsf", "-R", "--files-only", root, ...filters], signal, { stdout: "text" });
+  if (result.ok) {
+    return { missing: false, files: result.stdout.split("\n").filter((l) => l !== "") };
+  }
+  if (result.failure.kind === "not-found") return { missing: true, files: [] };
+  return { failed: result };
+}
+
+/** Both sides listed, the deletions counted: what the guard judges. */
+export async function planDeletion(
+  rclone: RcloneRun,
+  spec: OneWaySpec,
+  signal: AbortSignal,
+): Promise<DeletionPlan | { failed: Extract<RcloneResult, { ok: false }> }> {
+  const [source, destination] = await Promise.all([
+    list(rclone, spec.source, spec.filters, signal),
+    list(rclone, spec.destination, spec.filters, signal),
+  ]);
+  if ("failed" in source) return source;
+  if ("failed" in destination) return destination;
+  const kept = new Set(source.files);
+  return {
+    operation: operationName(spec),
+    sourceMissing: source.missing,
+    sourceFiles: source.files.length,
+    destinationFiles: destination.files.length,
+    deletes: destination.files.filter((f) => !kept.has(f)).length,
+  };
+}
+
+export async function guardedSync(
+  rclone: RcloneRun,
+  spec: OneWaySpec,
+  signal: AbortSignal,
+): Promise<OneWayResult> {
+  if (spec.dryRun || spec.force) {
+    const result = await rclone(syncArgs(spec), signal);
+    return result.ok
+      ? { kind: "done", outcome: toOutcome([result]) }
+      : { kind: "failed", error: result.failure };
+  }
+  const first = await rclone(syncArgs(spec, 0), signal);
+  if (first.ok) return { kind: "done", outcome: toOutcome([first]) };
+  const sourceGone = first.failure.kind === "not-found";
+  if (!tripped(first) && !sourceGone) return { kind: "failed", error: first.failure };
+
+  const plan = await planDeletion(rclone, spec, signal);
+  if ("failed" in plan) return { kind: "failed", error: plan.failed.failure };
+  const halt = judgeDeletion(plan, spec.maxDelete);
+  if (halt !== null) return { kind: "halted", halt };
+  if (sourceGone) {
+    // A missing source with nothing to protect: nothing to sync yet (a not-found about anything else stands).
+    return plan.sourceMissing && plan.destinationFiles === 0
+      ? {
+          kind: "done",
+          // cast: as in `tripwireCounts`, a union spread
+          outcome: toOutcome([{ ...first, stats: { ...first.stats, errors: 0 } } as RcloneResult]),
+        }
+      : { kind: "failed", error: first.failure };
+  }
+  const second = await rclone(syncArgs(spec, plan.deletes), signal);
+  if (second.ok) return { kind: "done", outcome: toOutcome([tripwireCounts(first), second]) };
+  if (tripped(second)) {
+    return {
+      kind: "failed",
+      error: {
+        ...second.failure,
+        kind: "retryable",
+        message: `the destination changed while its deletions were being counted (${plan.deletes} judged); checking again`,
+      },
+    };
+  }
+  return { kind: "failed", error: second.failure };
+}

@@ -1,0 +1,52 @@
+/**
+ * One workspace's way of running rclone: the binary found once, the project's own config file,
+ * the `timeout` bound, redaction of secrets, and every child recorded in the cycle lock.
+ */
+import type { RcloneProgress } from "../rclone/progress.js";
+import type { RcloneResult, RcloneRunOptions } from "../rclone/run.js";
+import { runRclone } from "../rclone/run.js";
+import type { Redact } from "../util/errors.js";
+import type { CycleLock } from "./cycle-lock.js";
+
+export interface RcloneSettings {
+  binary: string;
+  configPath: string;
+  timeoutMs: number;
+  redact: Redact;
+  env: NodeJS.ProcessEnv;
+  /** Flags every run of this workspace gets (`--links` with `copySymlinks`). */
+  globalArgs?: readonly string[];
+  /** Asked at each run: who wants its live progress now (undefined: nobody, no stats flags). */
+  progress?: () => ((progress: RcloneProgress) => void) | undefined;
+}
+
+export type RcloneRun = (
+  args: string[],
+  signal: AbortSignal,
+  options?: Pick<RcloneRunOptions, "stdout" | "onLine" | "onProgress">,
+) => Promise<RcloneResult>;
+
+export function rcloneRunner(context: RcloneSettings, lock?: CycleLock): RcloneRun {
+  return async (args, signal, options = {}) => {
+    const spawned: number[] = [];
+    const onProgress = context.progress?.();
+    const result = await runRclone({
+      binary: context.binary,
+      args: context.globalArgs?.length ? [...args, ...context.globalArgs] : args,
+      configPath: context.configPath,
+      env: context.env,
+      timeoutMs: context.timeoutMs,
+      signal,
+      redact: context.redact,
+      onSpawn: (pid) => {
+        spawned.push(pid);
+        void lock?.recordChild(pid).catch(() => undefined);
+      },
+      ...(onProgress === undefined ? {} : { onProgress }),
+      ...options,
+    });
+    // Off the critical path: the lock orders its own writes, and a release waits for them.
+    for (const pid of spawned) void lock?.forgetChild(pid).catch(() => undefined);
+    return result;
+  };
+}

@@ -1,0 +1,32 @@
+/** What a logged event says beyond its type: the failure, a halt, what moved, who asked. For any unit. */
+import { modeEventDetail } from "../modes/index.js";
+import type { LoggedEvent } from "../modes/types.js";
+import { bytes, statsLine, statsOf } from "../util/text.js";
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null;
+
+export function eventDetail(event: LoggedEvent): string {
+  const { error, halt } = event;
+  // As `failureLine` prints a failure, read field by field from the log.
+  if (isRecord(error))
+    return `${String(error.kind)}: ${String(error.message)}${error.hint ? ` (${String(error.hint)})` : ""}`;
+  if (isRecord(halt)) return `halted (${String(halt.reason)}): ${String(halt.message)}`;
+  const own = modeEventDetail(event);
+  if (own !== null) return own;
+  const stats = statsOf(event.stats);
+  if (/Done$/.test(event.type) && stats !== null) return statsLine(stats);
+  if (event.type === "syncRequested") {
+    const e = event;
+    const dry = `${e.dryRun ? ", dry run" : ""}${e.force ? ", forced" : ""}${e.resync ? ", resync" : ""}`;
+    return `from ${String(e.source)}${e.direction && e.direction !== "both" ? `, ${String(e.direction)} only` : ""}${dry}`;
+  }
+  if (event.type === "backupRequested") return `from ${String(event.source)}`;
+  if (event.type === "uploadDone" && isRecord(event.manifest)) {
+    const m = event.manifest;
+    const sent = isRecord(m.object) ? Number(m.object.bytes ?? 0) : 0;
+    return `${String(m.id)}: ${String(m.files)} files, ${bytes(sent)} sent`;
+  }
+  if (event.type === "hostStarted" || event.type === "hostStopped") return `pid ${String(event.pid)}`;
+  return "";
+}

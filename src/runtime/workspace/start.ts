@@ -1,0 +1,160 @@
+/**
+ * One workspace brought to life: its paths, its remote written into the project's rclone config,
+ * its cycle lock, its event log, and its mode's statechart running as a logged actor. The one entry
+ * for every mode.
+ */
+import { randomUUID } from "node:crypto";
+import type { AnyEventObject, AnyMachineSnapshot, AnyStateMachine, EventFromLogic } from "xstate";
+import type { SyncRequestInput } from "../../../machines/requests.js";
+import type { SyncConfig } from "../../config/schema.js";
+import { InFlight } from "../../effects/actors.js";
+import { CycleLock } from "../../effects/cycle-lock.js";
+import { rcloneRunner } from "../../effects/rclone-runner.js";
+import { prepareRemote } from "../../effects/remote.js";
+import { EventLog } from "../../log/event-log.js";
+import { useMode } from "../../modes/index.js";
+import type { CycleBase, Mode, ModeName, SyncContext } from "../../modes/types.js";
+import { type WorkspacePaths, workspacePaths } from "../../paths.js";
+import { capabilitiesOf } from "../../rclone/capabilities.js";
+import type { RcloneProgress } from "../../rclone/progress.js";
+import type { Redact } from "../../util/errors.js";
+import { LoggedActor } from "../logged-actor.js";
+import type { Verdict } from "../unit.js";
+import { verdictFor } from "./verdict.js";
+
+export interface WorkspaceOptions {
+  config: SyncConfig;
+  stateDir: string;
+  workspace: string;
+  env: NodeJS.ProcessEnv;
+  rcloneBinary: string;
+  /** `rclone version`'s first line, read once per host process, recorded in `hostStarted`. */
+  rcloneVersion?: string;
+  now?: () => number;
+  onWarning?: (message: string) => void;
+}
+
+/** What a sync request came to, in the process that runs the workspace. */
+export interface SyncOutcome {
+  requestId: string;
+  verdict: Verdict;
+  snapshot: AnyMachineSnapshot;
+  /** The cycle that served the request (a dry run merged into a real request is served by a real cycle). */
+  cycle: CycleBase | null;
+}
+
+export interface WorkspaceHandle {
+  actor: LoggedActor;
+  mode: ModeName;
+  paths: WorkspacePaths;
+  remoteRoot: string;
+  redact: Redact;
+  /** Live rclone progress of the runs from now on (their stats flags are added while someone listens). */
+  watchProgress(listener: (progress: RcloneProgress) => void): () => void;
+  /** Send a sync request and resolve when the cycle serving it has ended (or is waiting to retry). */
+  requestSync(input: SyncRequestInput): Promise<SyncOutcome>;
+  /** Files a real cycle just delivered into `_inbox`, from an event the actor processed (the mode says). */
+  arrivals(event: AnyEventObject, snapshot: AnyMachineSnapshot): string[];
+  stop(): Promise<void>;
+}
+
+export class UnsupportedModeError extends Error {
+  override readonly name = "UnsupportedModeError";
+}
+
+export function startWorkspace(options: WorkspaceOptions): Promise<WorkspaceHandle> {
+  return useMode(options.config.mode, (mode) => startMode(mode, options));
+}
+
+async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
+  mode: Mode<TMachine, TCycle>,
+  options: WorkspaceOptions,
+): Promise<WorkspaceHandle> {
+  const { config, stateDir, workspace, env } = options;
+  const now = options.now ?? Date.now;
+  const { configPath, remoteRoot, redact } = await prepareRemote(config, stateDir);
+  const paths = workspacePaths(stateDir, workspace, config.localPath, config.mode);
+
+  const lock = new CycleLock(paths.cycleLock, stateDir);
+  const inFlight = new InFlight();
+  const progressListeners = new Set<(progress: RcloneProgress) => void>();
+  const progress = () =>
+    progressListeners.size === 0
+      ? undefined
+      : (update: RcloneProgress) => {
+          for (const listener of progressListeners) listener(update);
+        };
+  const rclone = rcloneRunner(
+    {
+      binary: options.rcloneBinary,
+      configPath,
+      timeoutMs: config.timeout * 1000,
+      redact,
+      env,
+      progress,
+      // Symlinks travel as `<name>.rclonelink` files holding their target, and come back as symlinks; they
+      // are never followed (a link may point outside the workspace). Without it rclone skips them.
+      globalArgs: config.copySymlinks ? ["--links"] : [],
+    },
+    lock,
+  );
+  const caps = capabilitiesOf(options.rcloneVersion);
+  const built = mode.build({ config, paths, remoteRoot, caps, lock, rclone, now, inFlight });
+  const log = await EventLog.open({
+    dir: paths.logDir,
+    redact,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
+  const actor = await LoggedActor.start({
+    machine: built.machine,
+    log,
+    started: {
+      ...built.started,
+      type: "hostStarted",
+      at: now(),
+      pid: process.pid,
+      ...(options.rcloneVersion ? { rclone: options.rcloneVersion } : {}),
+      retry: {
+        attempts: config.retry.attempts,
+        baseDelayMs: Math.round(config.retry.delay * 1000),
+        maxDelayMs: Math.round(config.retry.maxDelay * 1000),
+      },
+    },
+    settle: () => inFlight.idle(),
+  });
+  const syncSnapshot = (snapshot: AnyMachineSnapshot) => ({
+    context: mode.syncContext(snapshot.context),
+    matches: (state: string) => snapshot.matches(state),
+  });
+
+  return {
+    actor,
+    mode: mode.name,
+    paths,
+    remoteRoot,
+    redact,
+    watchProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+    async requestSync(input) {
+      const requestId = input.requestId ?? randomUUID();
+      actor.send({ type: "syncRequested", at: now(), ...input, requestId });
+      const snapshot = await actor.until((s) => verdictFor(syncSnapshot(s), requestId) !== null);
+      const context: SyncContext = mode.syncContext(snapshot.context);
+      const cycle =
+        [context.lastCycle, context.lastDryRun].find((c) => c?.request.requestIds.includes(requestId)) ??
+        null;
+      const verdict = verdictFor(syncSnapshot(snapshot), requestId) ?? "failed";
+      return { requestId, verdict, snapshot, cycle };
+    },
+    arrivals(event, snapshot) {
+      // cast: an event this actor processed is one of its machine's events
+      return mode.arrivals(event as EventFromLogic<TMachine>, snapshot.context);
+    },
+    async stop() {
+      await actor.stop({ type: "hostStopped", at: now(), pid: process.pid });
+      await log.close();
+    },
+  };
+}
