@@ -2,16 +2,21 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fieldOf } from "./util/json.js";
 
 export function toolVersion(from: string = import.meta.url): string {
   let dir = dirname(fileURLToPath(from));
   for (let i = 0; i < 6; i++) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "openclaw-workspace-sync" && pkg.version) return pkg.version;
+      const pkg: unknown = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+      const version = fieldOf(pkg, "version");
+      if (
+        fieldOf(pkg, "name") === "openclaw-workspace-sync" &&
+        typeof version === "string" &&
+        version !== ""
+      ) {
+        return version;
+      }
     } catch {
       // not here: look one folder up
     }

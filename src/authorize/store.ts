@@ -8,6 +8,7 @@ import type { SyncConfig } from "../config/schema.js";
 import { rcloneConfigPath } from "../paths.js";
 import { providerFor } from "../providers/index.js";
 import { mergeRemoteSection, readRcloneConfigIfAny, writeRcloneConfig } from "../rclone/config-file.js";
+import { fieldOf } from "../util/json.js";
 import { TokenError } from "./token.js";
 
 export interface StoredAuthorization {
@@ -44,7 +45,7 @@ export async function discoverOneDrive(
   token: string,
   options: { graphUrl?: string; fetch?: typeof fetch; timeoutMs?: number } = {},
 ): Promise<OneDriveDrive> {
-  const access = (JSON.parse(token) as { access_token: string }).access_token;
+  const access = String(fieldOf(JSON.parse(token), "access_token"));
   const base = options.graphUrl ?? "https://graph.microsoft.com";
   const doFetch = options.fetch ?? fetch;
   let response: Response;
@@ -54,13 +55,17 @@ export async function discoverOneDrive(
       signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
     });
   } catch (error) {
-    throw new TokenError(`could not reach Microsoft Graph to find your drive (${(error as Error).name})`);
+    throw new TokenError(
+      `could not reach Microsoft Graph to find your drive (${error instanceof Error ? error.name : String(error)})`,
+    );
   }
   if (!response.ok)
     throw new TokenError(`Microsoft Graph refused to name your drive (HTTP ${response.status})`);
-  const body = (await response.json()) as { id?: unknown; driveType?: unknown };
-  if (typeof body.id !== "string" || typeof body.driveType !== "string") {
+  const body: unknown = await response.json();
+  const id = fieldOf(body, "id");
+  const driveType = fieldOf(body, "driveType");
+  if (typeof id !== "string" || typeof driveType !== "string") {
     throw new TokenError("Microsoft Graph answered without a drive id and type");
   }
-  return { drive_id: body.id, drive_type: body.driveType };
+  return { drive_id: id, drive_type: driveType };
 }

@@ -10,6 +10,7 @@
  * answer: base64url of `{"token":"<token JSON>"}`). Pure functions.
  */
 import { parseToken } from "../rclone/oauth-token.js";
+import { fieldOf } from "../util/json.js";
 
 export const pasteStart = "Paste the following into your remote machine --->";
 export const pasteEnd = "<---End paste";
@@ -26,7 +27,7 @@ function tokenInLine(line: string): string | null {
   if (!/^[A-Za-z0-9_=-]+$/.test(text)) return null;
   try {
     const decoded: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    const token = (decoded as { token?: unknown } | null)?.token;
+    const token = fieldOf(decoded, "token");
     return typeof token === "string" && parseToken(token) ? token : null;
   } catch {
     return null;

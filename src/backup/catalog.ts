@@ -41,6 +41,7 @@ export async function listObjects(
     if (listed.failure.kind === "not-found") return { ok: true, objects: [] };
     return { ok: false, failure: listed.failure };
   }
+  // cast: `rclone lsjson` prints an array of these objects; the fields read below are checked where used
   const objects = (JSON.parse(listed.stdout || "[]") as ListedObject[])
     .filter((o) => !o.IsDir)
     .map((o) => ({ name: o.Name, bytes: o.Size, modifiedAt: Date.parse(o.ModTime) }));
@@ -84,10 +85,12 @@ export async function readCatalog(ops: BackupOps, signal?: AbortSignal): Promise
 
 /** `latest`, an id, or an unambiguous start of one. */
 export function findSnapshot(catalog: Catalog, wanted: string | undefined): Manifest | string {
-  if (catalog.snapshots.length === 0) return "there is no snapshot yet (`backup list` shows none)";
-  if (wanted === undefined || wanted === "latest") return catalog.snapshots[0] as Manifest;
+  const [newest] = catalog.snapshots;
+  if (newest === undefined) return "there is no snapshot yet (`backup list` shows none)";
+  if (wanted === undefined || wanted === "latest") return newest;
   const matches = catalog.snapshots.filter((s) => s.id === wanted || s.id.startsWith(wanted));
-  if (matches.length === 1) return matches[0] as Manifest;
+  const [only] = matches;
+  if (matches.length === 1 && only !== undefined) return only;
   if (matches.length === 0) return `no snapshot ${JSON.stringify(wanted)} (see \`backup list\`)`;
   return `${JSON.stringify(wanted)} matches ${matches.length} snapshots: give more of the id`;
 }

@@ -8,7 +8,7 @@ import { fromCallback } from "xstate";
 import type { BackupEvent, backupMachine, SnapshotSummary } from "../../machines/backup.js";
 import { effectActor, type InFlight } from "../effects/actors.js";
 import { createSnapshot } from "./create.js";
-import type { Manifest } from "./manifest.js";
+import { type Manifest, manifestSchema } from "./manifest.js";
 import { defaultLeftoverGraceMs, prune } from "./prune.js";
 import { checkUpload, publishSnapshot } from "./publish.js";
 import { policyOf } from "./retention.js";
@@ -41,14 +41,15 @@ export function scheduleActor(now: () => number) {
   });
 }
 
-const asManifest = (summary: SnapshotSummary) => summary as unknown as Manifest;
+/** The machine carries the manifest as a summary (it stays pure of the backup format); read it back checked. */
+const asManifest = (summary: SnapshotSummary): Manifest => manifestSchema.parse(summary);
 
 export function backupEffects({ runtime, inFlight, leftoverGraceMs }: EffectsOptions) {
   const { ops, now } = runtime;
   const create = async (input: { id: string; startedAt: number }, signal: AbortSignal) => {
     const result = await createSnapshot(runtime, input, signal);
     if (!result.ok) return { type: "uploadFailed", at: now(), error: result.failure } as const;
-    const manifest = result.manifest as unknown as SnapshotSummary;
+    const manifest: SnapshotSummary = result.manifest;
     return { type: "uploadDone", at: now(), manifest, partial: result.partial } as const;
   };
   const check = async (

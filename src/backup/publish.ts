@@ -24,6 +24,7 @@ export async function checkUpload(
 ): Promise<Outcome> {
   const stat = await ops.run(["lsjson", "--stat", "--hash-type", "md5", ops.path(partial)], signal);
   if (!stat.ok) return stat;
+  // cast: `rclone lsjson --stat` prints one such object; a missing field reads as undefined and is checked
   const info = JSON.parse(stat.stdout || "{}") as StatLine;
   const mismatch = (message: string): Outcome => ({
     ok: false,

@@ -109,7 +109,10 @@ export async function readSnapshot(options: ReadOptions): Promise<ReadOutcome> {
           },
         };
       }
-      if (/identity|EncryptionConfig/.test(message) || (error as Error).name === "EncryptionConfigError") {
+      if (
+        /identity|EncryptionConfig/.test(message) ||
+        (error instanceof Error && error.name === "EncryptionConfigError")
+      ) {
         return { ok: false, counts, failure: { kind: "fatal", message } };
       }
       return corrupt(`its age header cannot be read (${message})`);

@@ -48,7 +48,7 @@ export function backupProviderSettings(sync: SyncConfig, backup: BackupConfig): 
   };
 }
 
-export function backupProviderName(sync: SyncConfig, backup: BackupConfig): string {
+export function backupProviderName(sync: SyncConfig, backup: BackupConfig): SyncConfig["provider"] {
   const provider = backup.provider ?? sync.provider;
   if (provider === "off") {
     throw new ProviderConfigError(
@@ -66,7 +66,7 @@ export async function prepareBackupRemote(
 ): Promise<BackupRemote> {
   const provider = backupProviderName(sync, backup);
   const settings = backupProviderSettings(sync, backup);
-  const remote = providerFor({ provider: provider as SyncConfig["provider"] }).remote({
+  const remote = providerFor({ provider }).remote({
     config: settings,
     stateDir,
   });

@@ -8,6 +8,7 @@ import { constants } from "node:fs";
 import { chmod, type FileHandle, lutimes, mkdir, open, symlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { backupIncludeItems } from "../config/backup.js";
+import { isOneOf } from "../util/json.js";
 import type { EntryHandler, TarEntry } from "./archive/tar-reader.js";
 
 export class UnsafeEntryError extends Error {
@@ -23,7 +24,7 @@ export function safeSegments(path: string): string[] {
   if (segments.some((s) => s === "" || s === "." || s === "..")) {
     throw new UnsafeEntryError(`refused entry ${JSON.stringify(path)}: it would escape the target`);
   }
-  if (!(backupIncludeItems as readonly string[]).includes(segments[0] ?? "")) {
+  if (!isOneOf(backupIncludeItems, segments[0] ?? "")) {
     throw new UnsafeEntryError(`refused entry ${JSON.stringify(path)}: not under an include item`);
   }
   return segments;

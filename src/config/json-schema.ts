@@ -5,6 +5,7 @@
  * the zod schema at load time, with errors that name the key.
  */
 import { z } from "zod";
+import { isRecord } from "../util/json.js";
 import { backupSchema } from "./backup.js";
 import { syncSchema } from "./schema.js";
 
@@ -27,7 +28,7 @@ export function pluginConfigJsonSchema(): JsonSchema {
   const backup = inputSchema(backupSchema);
   const flat = {
     ...sync,
-    properties: { ...(sync.properties as JsonSchema), backup },
+    properties: { ...(isRecord(sync.properties) ? sync.properties : {}), backup },
   };
   const nested = {
     type: "object",

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { ProviderConfigError, providerFor } from "../providers/index.js";
 import { errnoOf, messageOf } from "../util/errors.js";
+import { isRecord } from "../util/json.js";
 import { type BackupConfig, backupSchema } from "./backup.js";
 import { reservedKeys, type SyncConfig, syncSchema } from "./schema.js";
 import { unknownKeyWarning, unknownKeyWarnings } from "./unknown-keys.js";
@@ -29,10 +30,6 @@ export interface LoadedConfig {
   backup: BackupConfig | null;
   source: string;
   warnings: string[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** `${NAME}` in any string becomes the variable's value; a missing variable is an error naming it. */
@@ -107,8 +104,9 @@ export function parseConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig {
   if (!isRecord(raw)) throw new ConfigError("the plugin config must be a JSON object", source);
-  const nested = isRecord(raw.sync);
-  const syncRaw = nested ? (raw.sync as Record<string, unknown>) : raw;
+  const syncField = raw.sync;
+  const nested = isRecord(syncField);
+  const syncRaw = isRecord(syncField) ? syncField : raw;
   const sync = validate(syncSchema, syncRaw, nested ? "sync." : "", env, source);
   const warnings = unknownKeyWarnings(syncSchema, syncRaw, nested ? "sync." : "", nested ? [] : reservedKeys);
   if (nested) {

@@ -3,6 +3,7 @@
  * ("did you mean"). Walks the zod schema alongside the raw object, into nested blocks.
  */
 import { z } from "zod";
+import { isRecord } from "../util/json.js";
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -32,14 +33,11 @@ export function nearestKey(key: string, candidates: readonly string[]): string |
   return best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** The object schema inside optional/default/pipe wrappers; null for anything else. */
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | null {
   let current: z.ZodType = schema;
   for (let depth = 0; depth < 10; depth++) {
+    // casts here: zod's core types for a shape and a wrapper's inner schema are wider than the classic `z.ZodType` this walk uses
     if (current instanceof z.ZodObject) return current.shape as Record<string, z.ZodType>;
     if (current instanceof z.ZodOptional || current instanceof z.ZodDefault) {
       current = current.unwrap() as z.ZodType;

@@ -30,6 +30,7 @@ export type AcquireResult =
 
 async function readHolder(path: string): Promise<CycleLockHolder | null> {
   try {
+    // cast: every field is optional and checked one by one below
     const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<CycleLockHolder>;
     if (typeof parsed.pid !== "number") return null;
     return {
@@ -113,8 +114,8 @@ export class CycleLock {
         await rm(this.path, { force: true });
         continue;
       }
-      if (!(await isStale(existing))) {
-        const who = existing as CycleLockHolder;
+      if (existing !== null && !(await isStale(existing))) {
+        const who = existing;
         return {
           acquired: false,
           holder: who,

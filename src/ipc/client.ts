@@ -93,6 +93,7 @@ export class HostClient {
       frameReader(socket, (line) => {
         let message: Response;
         try {
+          // cast: the host writes only `Response` frames; unknown types fall through the branches below
           message = JSON.parse(line) as Response;
         } catch {
           return;
@@ -100,6 +101,7 @@ export class HostClient {
         if (message.id !== id && message.id !== "") return;
         if (message.type === "progress" || message.type === "transition") options.onStream?.(message);
         else if (message.type === "stats") options.onStats?.(message.stats);
+        // cast: the result's type is the request's, fixed by the caller that chose the op
         else if (message.type === "result") settle(() => resolve(message.result as T));
         else if (message.type === "error") settle(() => reject(new HostError(message.error)));
       });

@@ -8,6 +8,7 @@
 import { chmod, lstat, unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import { errnoOf, messageOf } from "../util/errors.js";
+import { fieldOf } from "../util/json.js";
 import { frameReader, frameWriter } from "./frames.js";
 import {
   type ErrorBody,
@@ -155,8 +156,8 @@ const stopping: ErrorBody = { code: "stopping", message: "the host is stopping; 
 
 function idOf(line: string): string {
   try {
-    const value = JSON.parse(line) as { id?: unknown };
-    return typeof value.id === "string" ? value.id : "";
+    const id = fieldOf(JSON.parse(line), "id");
+    return typeof id === "string" ? id : "";
   } catch {
     return "";
   }
@@ -169,7 +170,7 @@ function parseRequest(line: string): Request {
   } catch {
     throw new RequestError("bad-request", "a request must be one line of JSON");
   }
-  const version = (value as { v?: unknown } | null)?.v;
+  const version = fieldOf(value, "v");
   if (version !== protocolVersion) {
     throw new RequestError(
       "protocol",

@@ -4,6 +4,7 @@
  * `sync` runs a one-shot host, exactly as the standalone CLI does.
  */
 import { runCli } from "../cli/run.js";
+import { fieldOf } from "../util/json.js";
 import type { CliCommand, CliContext, PluginApi } from "./api.js";
 import { cliCommand, cliDescription } from "./manifest.js";
 
@@ -16,8 +17,8 @@ const subcommands: Record<string, string> = {
 
 /** The arguments commander collected for a subcommand: its last action argument is the command. */
 function rawArgsOf(actionArgs: readonly unknown[]): string[] {
-  const command = actionArgs.at(-1) as { args?: unknown } | undefined;
-  return Array.isArray(command?.args) ? command.args.filter((a): a is string => typeof a === "string") : [];
+  const args = fieldOf(actionArgs.at(-1), "args");
+  return Array.isArray(args) ? args.filter((a): a is string => typeof a === "string") : [];
 }
 
 export function withDefaultWorkspace(argv: string[], workspaceDir: string | undefined): string[] {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { hasControlChar as hasControlCharacter } from "../rclone/remote.js";
+import { fieldOf } from "../util/json.js";
 
 export { hasControlCharacter };
 
@@ -23,12 +24,7 @@ export const tokenValue = (key: string) =>
   configValue(key).refine(
     (v) => {
       try {
-        const parsed: unknown = JSON.parse(v);
-        return (
-          typeof parsed === "object" &&
-          parsed !== null &&
-          typeof (parsed as { access_token?: unknown }).access_token === "string"
-        );
+        return typeof fieldOf(JSON.parse(v), "access_token") === "string";
       } catch {
         return false;
       }

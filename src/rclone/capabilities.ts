@@ -32,21 +32,20 @@ export const oldestSupported = "1.60.0";
 
 type Row = { since: readonly [number, number, number]; adds: Partial<Omit<RcloneCapabilities, "version">> };
 
+/** What 1.60 has: the baseline every other version starts from (an older or unreadable one gets just this). */
+const baseline: Omit<RcloneCapabilities, "version"> = {
+  bisyncResilient: false,
+  bisyncEmptyDirs: false,
+  bisyncRecover: false,
+  bisyncMaxLock: false,
+  bisyncConflictFlags: false,
+  bisyncResyncMode: false,
+  bisyncJsonLock: false,
+  bisyncResyncExitCode: 2,
+};
+
 /** The one table: each row adds what a release brought (read from `cmd/bisync/cmd.go` at each tag). */
 export const capabilityTable: readonly Row[] = [
-  {
-    since: [1, 60, 0],
-    adds: {
-      bisyncResilient: false,
-      bisyncEmptyDirs: false,
-      bisyncRecover: false,
-      bisyncMaxLock: false,
-      bisyncConflictFlags: false,
-      bisyncResyncMode: false,
-      bisyncJsonLock: false,
-      bisyncResyncExitCode: 2,
-    },
-  },
   { since: [1, 64, 0], adds: { bisyncResilient: true, bisyncEmptyDirs: true } },
   {
     since: [1, 66, 0],
@@ -69,15 +68,15 @@ export function capabilitiesOf(version: RcloneVersion | string | null | undefine
       : typeof version === "string"
         ? safeParse(version)
         : version;
-  let caps = { version: parsed ? `${parsed.major}.${parsed.minor}.${parsed.patch}` : oldestSupported };
+  let caps: RcloneCapabilities = {
+    ...baseline,
+    version: parsed ? `${parsed.major}.${parsed.minor}.${parsed.patch}` : oldestSupported,
+  };
   for (const row of capabilityTable) {
     const [major, minor, patch] = row.since;
-    // The first row is the baseline: an older or unreadable version gets only what 1.60 has.
-    if (row === capabilityTable[0] || (parsed !== null && rcloneAtLeast(parsed, major, minor, patch))) {
-      caps = { ...caps, ...row.adds };
-    }
+    if (parsed !== null && rcloneAtLeast(parsed, major, minor, patch)) caps = { ...caps, ...row.adds };
   }
-  return caps as RcloneCapabilities;
+  return caps;
 }
 
 function safeParse(text: string): RcloneVersion | null {

@@ -1,5 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import type { FileChange, TransferStats } from "../../machines/outcomes.js";
+import { isRecord } from "../util/json.js";
 
 /** One parsed `--use-json-log` line from rclone's stderr. */
 export interface RcloneLogLine {
@@ -80,10 +81,6 @@ export function toTransferStats(raw: Record<string, unknown>): TransferStats {
     errors: num(raw.errors),
     elapsedSeconds: num(raw.elapsedTime),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Parses one line; undefined when it is not an rclone JSON log line. */

@@ -1,5 +1,7 @@
 /** OAuth tokens as rclone keeps them: one line of JSON `{access_token, token_type, refresh_token, expiry}`. */
 
+import { fieldOf } from "../util/json.js";
+
 export interface OAuthToken {
   access_token: string;
   token_type?: string;
@@ -13,10 +15,18 @@ export function parseToken(text: string | undefined): OAuthToken | null {
   if (text === undefined || text === "") return null;
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null) return null;
-    const token = parsed as Record<string, unknown>;
-    if (typeof token.access_token !== "string" || token.access_token === "") return null;
-    return token as unknown as OAuthToken;
+    const access = fieldOf(parsed, "access_token");
+    if (typeof access !== "string" || access === "") return null;
+    const optional = (key: string) => {
+      const value = fieldOf(parsed, key);
+      return typeof value === "string" ? value : undefined;
+    };
+    return {
+      access_token: access,
+      token_type: optional("token_type"),
+      refresh_token: optional("refresh_token"),
+      expiry: optional("expiry"),
+    };
   } catch {
     return null;
   }

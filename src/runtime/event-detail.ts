@@ -1,10 +1,8 @@
 /** What a logged event says beyond its type: the failure, a halt, what moved, who asked. For any unit. */
 import { modeEventDetail } from "../modes/index.js";
 import type { LoggedEvent } from "../modes/types.js";
+import { isRecord } from "../util/json.js";
 import { bytes, statsLine, statsOf } from "../util/text.js";
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null;
 
 export function eventDetail(event: LoggedEvent): string {
   const { error, halt } = event;

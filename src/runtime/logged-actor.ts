@@ -11,7 +11,6 @@ import {
   type AnyMachineSnapshot,
   type AnyStateMachine,
   createActor,
-  type EventObject,
   initialTransition,
   transition,
   waitFor,

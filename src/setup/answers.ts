@@ -50,9 +50,9 @@ export function missingFlags(answers: Answers): string[] {
 }
 
 function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined && v !== ""),
-  ) as Partial<T>;
+  const out: Partial<T> = { ...value };
+  for (const [key, v] of Object.entries(value)) if (v === undefined || v === "") delete out[key];
+  return out;
 }
 
 /** The plugin config (flat) the answers make; credentials for OAuth are not in it (authorize stores them). */

@@ -28,6 +28,7 @@ export class SetupCancelled extends Error {
 
 function answered<T>(value: T): Exclude<T, symbol> {
   if (clack.isCancel(value)) throw new SetupCancelled();
+  // cast: `isCancel` is a guard for symbol, but TypeScript does not narrow a generic T by it
   return value as Exclude<T, symbol>;
 }
 
@@ -37,6 +38,7 @@ export function terminalPrompter(): Prompter {
       answered(
         await clack.select({
           message,
+          // cast: clack's option type is conditional on the value type, which a generic T cannot satisfy
           options: choices.map((c) =>
             c.hint ? { value: c.value, label: c.label, hint: c.hint } : c,
           ) as never,

@@ -2,7 +2,7 @@
 export function stateName(value: unknown): string {
   if (typeof value === "string") return value;
   if (value !== null && typeof value === "object") {
-    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+    const [key, child] = Object.entries(value)[0] ?? [];
     if (key === undefined) return "";
     const rest = stateName(child);
     return rest === "" ? key : `${key}.${rest}`;

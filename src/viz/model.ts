@@ -9,7 +9,8 @@
  */
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from "xstate";
 
-export type StateKind = "atomic" | "compound" | "parallel" | "final" | "history";
+/** XState's own kinds of state node: atomic, compound, parallel, final, history. */
+export type StateKind = AnyStateNode["type"];
 
 export type TransitionKind = "event" | "always" | "after" | "done" | "actor-done" | "actor-error";
 
@@ -129,7 +130,7 @@ function stateOf(node: AnyStateNode): ChartState {
     key: node.key,
     path: [...node.path],
     parent: node.parent?.id ?? null,
-    kind: node.type as StateKind,
+    kind: node.type,
     initial: (node.initial?.target ?? []).map((n) => n.id),
     children: childrenOf(node).map((n) => n.id),
     invokes: node.invoke.map((invoke) => ({ id: invoke.id, src: srcName(invoke) })),
@@ -192,7 +193,7 @@ export function isComposite(state: ChartState): boolean {
 export function activeStateIds(machineId: string, value: unknown, prefix: string = machineId): string[] {
   if (typeof value === "string") return [`${prefix}.${value}`];
   if (value === null || typeof value !== "object") return [];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => [
+  return Object.entries(value).flatMap(([key, child]) => [
     `${prefix}.${key}`,
     ...activeStateIds(machineId, child, `${prefix}.${key}`),
   ]);

@@ -1,4 +1,6 @@
 /** One chart in one format: Mermaid text, DOT text, or an SVG drawn offline by Graphviz. */
+
+import { isOneOf } from "../util/json.js";
 import { toDot } from "./dot.js";
 import { toMermaid } from "./mermaid.js";
 import { chartModel } from "./model.js";
@@ -9,7 +11,7 @@ export const diagramFormats = ["mermaid", "dot", "svg"] as const;
 export type DiagramFormat = (typeof diagramFormats)[number];
 
 export function isDiagramFormat(value: string): value is DiagramFormat {
-  return (diagramFormats as readonly string[]).includes(value);
+  return isOneOf(diagramFormats, value);
 }
 
 export interface RenderChartOptions {

@@ -70,7 +70,9 @@ export async function decryptStream(source: Readable, keys: EncryptionKeys): Pro
       "this snapshot is encrypted: set `backup.passphrase`, or give the identity with `--identity FILE` or `backup.identityFile`",
     );
   }
+  // cast: Node's web stream and the DOM's ReadableStream that age-encryption types against are the same object at run time
   const input = Readable.toWeb(source) as unknown as ReadableStream<Uint8Array>;
   const output = await decrypter.decrypt(input);
+  // cast: the same two stream types the other way round
   return Readable.fromWeb(output as unknown as WebReadable<Uint8Array>, { objectMode: false });
 }

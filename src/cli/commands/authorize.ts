@@ -5,6 +5,7 @@ import { TokenError } from "../../authorize/token.js";
 import { ConfigError, type LoadedConfig, loadConfigFile, parseConfig } from "../../config/load.js";
 import { configFileOf, stateDirOf } from "../../paths.js";
 import { findRclone } from "../../rclone/binary.js";
+import { isOneOf } from "../../util/json.js";
 import { commonArgs } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput } from "../output.js";
@@ -13,7 +14,7 @@ const oauthProviders = ["dropbox", "gdrive", "onedrive"] as const;
 
 function providerOf(value: string | undefined): (typeof oauthProviders)[number] | undefined {
   if (value === undefined || value === "") return undefined;
-  if ((oauthProviders as readonly string[]).includes(value)) return value as (typeof oauthProviders)[number];
+  if (isOneOf(oauthProviders, value)) return value;
   throw new CliError(
     `--provider must be one of: ${oauthProviders.join(", ")} (got "${value}")`,
     ExitCode.usage,
@@ -44,7 +45,7 @@ async function configFor(
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString("utf8");
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { defineCommand } from "citty";
 import { readCatalog } from "../../backup/catalog.js";
 import { encryptionKindOf } from "../../backup/codec/age.js";
-import type { Manifest } from "../../backup/manifest.js";
+import { type Manifest, manifestSchema } from "../../backup/manifest.js";
 import { resolveSnapshot, restoreSnapshot, verifySnapshot } from "../../backup/restore.js";
 import { readRouted, withUnit } from "../../daemon/route.js";
 import { backupUnitId } from "../../runtime/backup/ids.js";
@@ -82,7 +82,7 @@ function reportNow(outcome: BackupOutcome, json: boolean, out: Output): void {
   }
   if (json) return;
   const { record } = outcome;
-  const s = record.snapshot as unknown as Manifest;
+  const s = manifestSchema.parse(record.snapshot);
   out.success(`backed up ${s.id} to ${outcome.root}`);
   out.line(snapshotLine(s));
   for (const note of s.notes) out.line(`  note: ${note}`);

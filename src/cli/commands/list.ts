@@ -1,18 +1,18 @@
 import { defineCommand } from "citty";
+import { z } from "zod";
 import { prepareRemote } from "../../effects/remote.js";
 import { findRclone } from "../../rclone/binary.js";
 import { runRclone } from "../../rclone/run.js";
+import { parseJson } from "../../util/json.js";
 import { bytes, failureLine } from "../../util/text.js";
 import { commonArgs, resolveScope } from "../context.js";
 import { CliError } from "../errors.js";
 import { createOutput } from "../output.js";
 
-interface ListedFile {
-  Path: string;
-  Size: number;
-  ModTime: string;
-  IsDir: boolean;
-}
+/** The fields of `rclone lsjson` this command prints. */
+const listedFiles = z.array(
+  z.object({ Path: z.string(), Size: z.number(), ModTime: z.string(), IsDir: z.boolean() }),
+);
 
 export const listCommand = defineCommand({
   meta: { name: "list", description: "List the files on the remote" },
@@ -39,9 +39,7 @@ export const listCommand = defineCommand({
       return;
     }
     if (!result.ok) throw new CliError(`list failed: ${failureLine(result.failure)}`);
-    const files = (JSON.parse(result.stdout || "[]") as ListedFile[]).sort((a, b) =>
-      a.Path.localeCompare(b.Path),
-    );
+    const files = parseJson(listedFiles, result.stdout || "[]").sort((a, b) => a.Path.localeCompare(b.Path));
     if (args.json) {
       out.json(files.map((f) => ({ path: f.Path, size: f.Size, modTime: f.ModTime })));
       return;

@@ -11,6 +11,7 @@ import { parseOptions } from "../../setup/ask.js";
 import { SetupCancelled, terminalPrompter } from "../../setup/prompter.js";
 import { runSetup, SetupError } from "../../setup/run.js";
 import { messageOf } from "../../util/errors.js";
+import { isOneOf } from "../../util/json.js";
 import { commonArgs } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput } from "../output.js";
@@ -23,7 +24,7 @@ function oneOf<T extends string>(
   allowed: readonly T[],
 ): T | undefined {
   if (value === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
+  if (isOneOf(allowed, value)) return value;
   throw usage(`--${flag} must be one of: ${allowed.join(", ")} (got "${value}")`);
 }
 
@@ -37,7 +38,7 @@ async function tokenArg(value: string | undefined): Promise<string | undefined> 
   if (value === undefined) return undefined;
   if (value === "-") {
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
     return Buffer.concat(chunks).toString("utf8");
   }
   return value.startsWith("@") ? readFile(value.slice(1), "utf8") : value;

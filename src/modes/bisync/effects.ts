@@ -48,7 +48,7 @@ export const resyncedMarker = "resynced-once";
  * were lost, and rclone itself says so.)
  */
 export async function neverResynced(workdir: string): Promise<boolean> {
-  const names = await readdir(workdir).catch(() => [] as string[]);
+  const names = await readdir(workdir).catch((): string[] => []);
   if (names.includes(resyncedMarker)) return false;
   return !(names.some((n) => n.endsWith(".path1.lst")) && names.some((n) => n.endsWith(".path2.lst")));
 }

@@ -10,6 +10,7 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { RcloneCapabilities } from "../../rclone/capabilities.js";
 import { errnoOf } from "../../util/errors.js";
+import { fieldOf } from "../../util/json.js";
 import { commandLineOf, isAlive } from "../../util/process.js";
 
 /** How old an unreadable legacy lock must be before it counts as stale (rclone's own `--max-lock` for us). */
@@ -30,9 +31,13 @@ interface JsonLock {
 function parseJsonLock(text: string): JsonLock | null {
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as JsonLock)
-      : null;
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
+    const pid = fieldOf(parsed, "PID");
+    const expires = fieldOf(parsed, "TimeExpires");
+    return {
+      PID: typeof pid === "string" || typeof pid === "number" ? pid : undefined,
+      TimeExpires: typeof expires === "string" ? expires : undefined,
+    };
   } catch {
     return null;
   }

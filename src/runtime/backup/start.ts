@@ -68,7 +68,8 @@ export function backupLogDir(stateDir: string): string {
 
 /** Where the backup of `requestId` stands, or null while it is still to come. */
 export function backupVerdictFor(snapshot: AnyMachineSnapshot, requestId: string): BackupVerdict | null {
-  const context = snapshot.context as BackupContext;
+  // The logged actor runs the backup machine; its snapshot's context is this machine's.
+  const context: BackupContext = snapshot.context;
   if (context.pending?.requestIds.includes(requestId)) return null;
   if (context.current?.requestIds.includes(requestId)) return null;
   if (context.lastBackup?.requestIds.includes(requestId)) return "done";
@@ -145,7 +146,8 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     async requestBackup({ source, requestId = randomUUID() }) {
       actor.send({ type: "backupRequested", at: now(), requestId, source });
       const snapshot = await actor.until((s) => backupVerdictFor(s, requestId) !== null);
-      const context = snapshot.context as BackupContext;
+      // The logged actor runs the backup machine; its snapshot's context is this machine's.
+      const context: BackupContext = snapshot.context;
       const verdict = backupVerdictFor(snapshot, requestId) ?? "failed";
       return {
         verdict,

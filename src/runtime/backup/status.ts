@@ -49,7 +49,8 @@ export async function buildBackupStatus(
   });
   try {
     const snapshot = replay(backupMachine, log.recovery.checkpoint?.snapshot ?? null, log.recovery.tail);
-    const context = snapshot.context as BackupContext;
+    // Replayed through the backup machine: the context is this machine's.
+    const context: BackupContext = snapshot.context;
     const last = context.lastBackup;
     const intervalMs = backup.interval * 1000;
     // With no host running, the next run is what a host would schedule when it starts.

@@ -9,6 +9,8 @@
  * synced is due at once.
  */
 
+import { fieldOf } from "../../util/json.js";
+
 /** The smallest interval the host accepts, in seconds; smaller values are raised to it with a warning. */
 export const minIntervalSeconds = 60;
 
@@ -29,7 +31,16 @@ export interface TimerAnchors {
 }
 
 function anchorsOf(context: unknown): TimerAnchors {
-  return context !== null && typeof context === "object" ? (context as TimerAnchors) : {};
+  const time = (value: unknown) => (typeof value === "number" ? value : undefined);
+  const last = fieldOf(context, "lastCycle");
+  const startedAt = fieldOf(context, "startedAt");
+  return {
+    startedAt: typeof startedAt === "number" ? startedAt : null,
+    lastCycle:
+      last !== null && typeof last === "object"
+        ? { startedAt: time(fieldOf(last, "startedAt")), finishedAt: time(fieldOf(last, "finishedAt")) }
+        : null,
+  };
 }
 
 /**

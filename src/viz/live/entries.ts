@@ -1,6 +1,7 @@
 /** Log records and machine snapshots as the live page's entries and snapshots. */
 import type { AnyMachineSnapshot } from "xstate";
 import type { LogRecord } from "../../log/records.js";
+import { fieldOf } from "../../util/json.js";
 import { stateName } from "../../util/state-name.js";
 import { activeStateIds } from "../model.js";
 import type { LiveEntry, LiveSnapshot } from "./source.js";
@@ -9,7 +10,8 @@ import type { LiveEntry, LiveSnapshot } from "./source.js";
 export function errorReason(event: LogRecord["event"]): string | null {
   const error = event.error;
   if (error === null || typeof error !== "object") return null;
-  const { kind, message } = error as { kind?: unknown; message?: unknown };
+  const kind = fieldOf(error, "kind");
+  const message = fieldOf(error, "message");
   const text = typeof message === "string" ? message : JSON.stringify(error);
   return typeof kind === "string" ? `${kind}: ${text}` : text;
 }

@@ -5,7 +5,7 @@
  * folder changes (fs.watch) and, as a safety net, every `pollMs`.
  */
 import { type FSWatcher, watch } from "node:fs";
-import { type AnyMachineSnapshot, type EventObject, transition } from "xstate";
+import { type AnyMachineSnapshot, transition } from "xstate";
 import { EventLog, type LogRecord } from "../../log/event-log.js";
 import { replay } from "../../runtime/logged-actor.js";
 import type { ChartSpec } from "../registry.js";
@@ -57,7 +57,7 @@ export async function createLogSource(options: LogSourceOptions): Promise<LogSou
     const previous = tracked.last;
     const snapshot = record.event.type.startsWith("xstate.")
       ? tracked.snapshot
-      : transition(machine, tracked.snapshot, record.event as EventObject)[0];
+      : transition(machine, tracked.snapshot, record.event)[0];
     tracked = { snapshot, last: record };
     const update: LiveUpdate = {
       type: "entry",

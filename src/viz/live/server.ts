@@ -4,7 +4,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createLiveHandler } from "./handler.js";
 import type { LiveSource } from "./source.js";
 
@@ -39,7 +38,11 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address();
+  // Listening on a TCP port always gives an AddressInfo; a string is a pipe, null a closed server.
+  if (address === null || typeof address === "string")
+    throw new Error("the live page's server has no TCP port");
+  const { port } = address;
   const handler = createLiveHandler({
     source: options.source,
     svg: options.svg,
