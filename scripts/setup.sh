@@ -15,7 +15,7 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)
   exit 1
 }
 bash scripts/apt-install.sh setup ${need_apt[@]+"${need_apt[@]}"}
-# `npm install` honours package-lock.json; `npm ci` trips over optional platform packages this npm leaves out of the lock.
-npm install --no-audit --no-fund --loglevel=error
+# The locked install: package-lock.json lists every platform's optional packages (biome, rollup, esbuild).
+npm ci --no-audit --no-fund --loglevel=error
 npm run build --silent
 echo "setup: ready ($(rclone version | head -n 1), node $(node --version))"

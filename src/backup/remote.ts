@@ -1,5 +1,5 @@
 /**
- * The backup's own remote: its provider (the sync provider unless `backup.provider` says otherwise), the
+ * The backup's own remote: its provider (the sync provider unless `backup.provider` says otherwise; `s3` when sync is off), the
  * backup's provider blocks merged over the sync ones, written to a config file of its own
  * (`<stateDir>/backup/rclone.conf`, so the sync host's rewrites never touch it), and the folder snapshots
  * live in: `<bucket>/<remotePath>/<prefix>`, or `openclaw-backup` when none is given.
@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { BackupConfig } from "../config/backup.js";
 import type { SyncConfig } from "../config/schema.js";
-import { ProviderConfigError, type ProviderSettings, providerFor } from "../providers/index.js";
+import { type ProviderSettings, providerFor } from "../providers/index.js";
 import { writeRcloneConfig } from "../rclone/config-file.js";
 import { remoteSpec } from "../rclone/remote.js";
 import { createRedactor, type Redact } from "../util/errors.js";
@@ -36,7 +36,7 @@ function merged<T extends object>(sync: T | undefined, own: T | undefined): T | 
 
 /** The provider settings of the backup remote: the backup's own blocks over the sync ones. */
 export function backupProviderSettings(sync: SyncConfig, backup: BackupConfig): ProviderSettings {
-  const provider = backup.provider ?? sync.provider;
+  const provider = backupProviderName(sync, backup);
   const s3 = merged(sync.s3, backup.s3);
   return {
     local: backup.local.path ? backup.local : sync.local,
@@ -48,14 +48,13 @@ export function backupProviderSettings(sync: SyncConfig, backup: BackupConfig): 
   };
 }
 
-export function backupProviderName(sync: SyncConfig, backup: BackupConfig): SyncConfig["provider"] {
+/** `backup.provider`, else the sync provider, else (sync off) `s3`, as the original plugin chose. */
+export function backupProviderName(
+  sync: SyncConfig,
+  backup: BackupConfig,
+): Exclude<SyncConfig["provider"], "off"> {
   const provider = backup.provider ?? sync.provider;
-  if (provider === "off") {
-    throw new ProviderConfigError(
-      '`backup.provider` is not set and the sync `provider` is "off": set `backup.provider` (local, s3 or custom)',
-    );
-  }
-  return provider;
+  return provider === "off" ? "s3" : provider;
 }
 
 export async function prepareBackupRemote(

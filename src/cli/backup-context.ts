@@ -16,7 +16,8 @@ import { messageOf } from "../util/errors.js";
 import { CliError, ExitCode } from "./errors.js";
 
 export function backupConfigOf(resolved: Scope): BackupConfig {
-  const backup = resolved.loaded.backup;
+  const { backup, backupError } = resolved.loaded;
+  if (backupError !== null) throw new CliError(`backups are disabled: ${backupError}`, ExitCode.usage);
   if (backup === null) {
     throw new CliError(
       `${resolved.loaded.source}: there is no \`backup\` block; add one such as { "backup": { "enabled": true, "passphrase": "\${BACKUP_PASSPHRASE}" } }`,

@@ -1,13 +1,12 @@
 /** `backup status` for people. */
+import { backupScheduleLine } from "../config/backup.js";
 import type { BackupStatus } from "../runtime/backup/status.js";
 import { bytes, failureLine } from "../util/text.js";
 
 export function formatBackupStatus(status: BackupStatus): string {
-  const schedule = status.enabled
-    ? `every ${status.intervalSeconds} s`
-    : "off (`backup.enabled` is false): only `backup now`";
   const lines = [
-    `schedule   ${schedule}`,
+    `schedule   ${backupScheduleLine({ enabled: status.enabled, interval: status.intervalSeconds })}`,
+    `encrypted  ${status.encrypted ? "yes (age)" : "NO: snapshots are uploaded unencrypted (`backup.encrypt` is false)"}`,
     `state      ${status.state}`,
     `host       ${status.host ? `running, pid ${status.host.pid} since ${status.host.startedAt}` : "not running"}`,
     `next run   ${status.nextRun ?? "none"}${status.nextRun && !status.host ? " (when a host runs)" : ""}`,

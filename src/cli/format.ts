@@ -1,5 +1,6 @@
 /** `status` for people: one block of lines. */
 import type { TransferStats } from "../../machines/outcomes.js";
+import { type BackupPlan, backupScheduleLine } from "../config/backup.js";
 import { lastCycleLines, type StatusReport } from "../runtime/workspace/status.js";
 import { failureLine, statsLine } from "../util/text.js";
 
@@ -55,4 +56,13 @@ function guardLines(report: StatusReport): string[] {
     lines.push(`conflict   ${c.path}: ${who}, the other is ${c.loser}`);
   }
   return lines;
+}
+
+/** The backup line of `status`: disabled by a problem (and why), or its schedule and whether it is sealed. */
+export function backupPlanLine(plan: BackupPlan): string | null {
+  if (!plan.configured) return null;
+  if (plan.error !== null) return `backup     DISABLED: ${plan.error}`;
+  const schedule = backupScheduleLine({ enabled: plan.enabled, interval: plan.intervalSeconds ?? 0 });
+  const sealed = plan.encrypted ? "encrypted" : "UNENCRYPTED (`backup.encrypt` is false)";
+  return `backup     ${sealed}; schedule ${schedule}`;
 }

@@ -72,12 +72,14 @@ const backupObject = z.object({
   prefix: configValue("backup.prefix")
     .refine((p) => !p.split("/").includes(".."), { error: "`backup.prefix` must not contain `..`" })
     .optional(),
+  /** Seconds between scheduled backups; 0 = no schedule; below 300 raised to 300 (as the original plugin did). */
   interval: z
-    .number({ error: "`backup.interval` must be a number of seconds (at least 300)" })
+    .number({ error: "`backup.interval` must be a number of seconds (0 = no schedule)" })
     .int({ error: "`backup.interval` must be a whole number of seconds" })
-    .min(300, { error: "`backup.interval` must be at least 300 seconds" })
+    .min(0, { error: "`backup.interval` must be 0 (no schedule) or a number of seconds" })
     .default(86400),
-  encrypt: z.boolean({ error: "`backup.encrypt` must be true or false" }).default(true),
+  /** Default: false, as the original plugin documents; true when a `passphrase` or `recipients` is given. */
+  encrypt: z.boolean({ error: "`backup.encrypt` must be true or false" }).optional(),
   passphrase: z.string({ error: "`backup.passphrase` must be a string" }).optional(),
   /** age public keys (`age1...`): the backup host then holds no secret. */
   recipients: z
@@ -139,38 +141,115 @@ export const compressionLevels: Record<(typeof backupCompressions)[number], [num
 };
 
 /** The backup block, with the checks that span keys. */
-export const backupSchema = backupObject.superRefine((backup, ctx) => {
-  if (backup.passphrase !== undefined && backup.recipients !== undefined && backup.recipients.length > 0) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["recipients"],
-      message:
-        "`backup.passphrase` and `backup.recipients` cannot be used together: an age file is sealed with a passphrase alone or with recipients; choose one",
-    });
-  }
-  if (backup.passphrase === "") {
-    ctx.addIssue({ code: "custom", path: ["passphrase"], message: "`backup.passphrase` must not be empty" });
-  }
-  const limits = compressionLevels[backup.compression];
-  if (backup.compressionLevel !== undefined) {
-    if (limits === null) {
+export const backupSchema = backupObject
+  .superRefine((backup, ctx) => {
+    if (backup.passphrase !== undefined && backup.recipients !== undefined && backup.recipients.length > 0) {
       ctx.addIssue({
         code: "custom",
-        path: ["compressionLevel"],
-        message: '`backup.compressionLevel` does not apply to `compression: "none"`',
-      });
-    } else if (backup.compressionLevel < limits[0] || backup.compressionLevel > limits[1]) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["compressionLevel"],
-        message: `\`backup.compressionLevel\` for ${backup.compression} must be ${limits[0]} to ${limits[1]}`,
+        path: ["recipients"],
+        message:
+          "`backup.passphrase` and `backup.recipients` cannot be used together: an age file is sealed with a passphrase alone or with recipients; choose one",
       });
     }
-  }
-});
+    if (backup.passphrase === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["passphrase"],
+        message: "`backup.passphrase` must not be empty",
+      });
+    }
+    if (
+      backup.encrypt === true &&
+      backup.passphrase === undefined &&
+      (backup.recipients ?? []).length === 0
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["encrypt"],
+        message:
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax people write
+          '`backup.encrypt` is true but neither `backup.passphrase` nor `backup.recipients` is set: set one (usually `passphrase: "${BACKUP_PASSPHRASE}"`), or `encrypt: false`',
+      });
+    }
+    const limits = compressionLevels[backup.compression];
+    if (backup.compressionLevel !== undefined) {
+      if (limits === null) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["compressionLevel"],
+          message: '`backup.compressionLevel` does not apply to `compression: "none"`',
+        });
+      } else if (backup.compressionLevel < limits[0] || backup.compressionLevel > limits[1]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["compressionLevel"],
+          message: `\`backup.compressionLevel\` for ${backup.compression} must be ${limits[0]} to ${limits[1]}`,
+        });
+      }
+    }
+  })
+  .transform((backup) => ({
+    ...backup,
+    encrypt: backup.encrypt ?? (backup.passphrase !== undefined || (backup.recipients ?? []).length > 0),
+  }));
+
+/** The shortest schedule: a smaller `backup.interval` (but not 0) is raised to it, as the original plugin did. */
+export const minBackupIntervalSeconds = 300;
+
+/** Seconds between scheduled backups as the host runs them: null for no schedule (`enabled: false` or `interval: 0`). */
+export function backupScheduleSeconds(backup: Pick<BackupConfig, "enabled" | "interval">): number | null {
+  if (!backup.enabled || backup.interval === 0) return null;
+  return Math.max(backup.interval, minBackupIntervalSeconds);
+}
 
 /** Every key the block knows, for "did you mean" warnings. */
 export const knownBackupKeys: readonly string[] = Object.keys(backupObject.shape);
 
 export type BackupConfig = z.infer<typeof backupSchema>;
 export type BackupRetain = z.infer<typeof retainSchema>;
+
+/** What the config makes of backups, for `status`: disabled by a problem, or scheduled, sealed or not. */
+export interface BackupPlan {
+  /** false: no `backup` block. */
+  configured: boolean;
+  /** Why backups are disabled (the block has a problem); sync runs on. */
+  error: string | null;
+  enabled: boolean;
+  /** `backup.interval` as configured. */
+  intervalSeconds: number | null;
+  /** Seconds between scheduled backups as a host runs them; null: no schedule. */
+  scheduleSeconds: number | null;
+  /** false: snapshots are uploaded unencrypted (`backup.encrypt` false). */
+  encrypted: boolean | null;
+}
+
+export function backupPlanOf(backup: BackupConfig | null, error: string | null): BackupPlan {
+  if (backup === null) {
+    return {
+      configured: error !== null,
+      error,
+      enabled: false,
+      intervalSeconds: null,
+      scheduleSeconds: null,
+      encrypted: null,
+    };
+  }
+  return {
+    configured: true,
+    error: null,
+    enabled: backup.enabled,
+    intervalSeconds: backup.interval,
+    scheduleSeconds: backupScheduleSeconds(backup),
+    encrypted: backup.encrypt,
+  };
+}
+
+/** The schedule in words: every N s (with a raised interval said), none with `interval: 0`, or off. */
+export function backupScheduleLine(backup: Pick<BackupConfig, "enabled" | "interval">): string {
+  if (!backup.enabled) return "off (`backup.enabled` is false): only `backup now`";
+  const seconds = backupScheduleSeconds(backup);
+  if (seconds === null) return "none (`backup.interval` is 0): only `backup now`";
+  return seconds === backup.interval
+    ? `every ${seconds} s`
+    : `every ${seconds} s (\`backup.interval\` ${backup.interval} s is below the minimum, raised to ${seconds} s)`;
+}

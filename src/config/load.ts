@@ -26,8 +26,13 @@ export class ConfigError extends Error {
 
 export interface LoadedConfig {
   sync: SyncConfig;
-  /** The `backup` block, validated; null when there is none. */
+  /** The `backup` block, validated; null when there is none, or when it has a problem (`backupError`). */
   backup: BackupConfig | null;
+  /**
+   * Why the `backup` block is disabled (an unset `${BACKUP_PASSPHRASE}`, a bad key), naming the key and the fix.
+   * A backup problem disables backups only: sync, status, log and the daemon run on.
+   */
+  backupError: string | null;
   source: string;
   warnings: string[];
 }
@@ -106,7 +111,10 @@ export function parseConfig(
   if (!isRecord(raw)) throw new ConfigError("the plugin config must be a JSON object", source);
   const syncField = raw.sync;
   const nested = isRecord(syncField);
-  const syncRaw = isRecord(syncField) ? syncField : raw;
+  // The flat form's `backup` is the backup's own: its `${ENV}` and its problems never reach the sync.
+  const syncRaw = isRecord(syncField)
+    ? syncField
+    : Object.fromEntries(Object.entries(raw).filter(([key]) => key !== "backup"));
   const sync = validate(syncSchema, syncRaw, nested ? "sync." : "", env, source);
   const warnings = unknownKeyWarnings(syncSchema, syncRaw, nested ? "sync." : "", nested ? [] : reservedKeys);
   if (nested) {
@@ -130,12 +138,18 @@ export function parseConfig(
     }
   }
   let backup: BackupConfig | null = null;
+  let backupError: string | null = null;
   if (raw.backup !== undefined) {
-    if (!isRecord(raw.backup)) throw new ConfigError("`backup` must be an object", source);
-    backup = validate(backupSchema, raw.backup, "backup.", env, source);
-    warnings.push(...unknownKeyWarnings(backupSchema, raw.backup, "backup."));
+    try {
+      if (!isRecord(raw.backup)) throw new ConfigError("`backup` must be an object", source);
+      backup = validate(backupSchema, raw.backup, "backup.", env, source);
+      warnings.push(...unknownKeyWarnings(backupSchema, raw.backup, "backup."));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      backupError = error.message;
+    }
   }
-  return { sync, backup, source, warnings };
+  return { sync, backup, backupError, source, warnings };
 }
 
 /** Pick the plugin entry out of a whole openclaw.json, or take the file as the entry itself. */

@@ -62,8 +62,18 @@ describe("config", () => {
     [{ ...base, provider: "custom" }, /`custom.rcloneType` is required/],
     [{ ...base, provider: "custom", custom: { rcloneType: "Bad Type" } }, /`custom.rcloneType` must be/],
     [{ ...base, maxDelete: 150 }, /`maxDelete` must be a percentage from 0 to 100/],
+    [[], /the plugin config must be a JSON object/],
+  ])("refuses %j", (raw, message) => {
+    expect(refuse(raw)).toThrow(ConfigError);
+    expect(refuse(raw)).toThrow(message);
+  });
+
+  it.each([
     [{ ...base, backup: "daily" }, /`backup` must be an object/],
-    [{ ...base, backup: { interval: 60 } }, /`backup.interval` must be at least 300 seconds/],
+    [
+      { ...base, backup: { interval: -1 } },
+      /`backup.interval` must be 0 \(no schedule\) or a number of seconds/,
+    ],
     [{ ...base, backup: { retain: 0 } }, /`backup.retain`/],
     [{ ...base, backup: { include: ["everything"] } }, /`backup.include` items must be among/],
     [
@@ -74,10 +84,16 @@ describe("config", () => {
       { ...base, backup: { passphrase: "${BACKUP_PASSPHRASE}" } },
       /`backup.passphrase` uses \$\{BACKUP_PASSPHRASE\}, but the environment variable BACKUP_PASSPHRASE is not set/,
     ],
-    [[], /the plugin config must be a JSON object/],
-  ])("refuses %j", (raw, message) => {
-    expect(refuse(raw)).toThrow(ConfigError);
-    expect(refuse(raw)).toThrow(message);
+    [
+      { ...base, backup: { enabled: true, encrypt: true } },
+      /neither `backup.passphrase` nor `backup.recipients`/,
+    ],
+  ])("a backup problem in %j disables backups, never the sync", (raw, message) => {
+    const loaded = parseConfig(raw, "cfg.json", {});
+    expect(loaded.sync.mode).toBe("mailbox");
+    expect(loaded.backup).toBeNull();
+    expect(loaded.backupError).toMatch(message);
+    expect(loaded.backupError).toContain("cfg.json");
   });
 
   it("expands ${ENV} in any string", () => {

@@ -89,17 +89,29 @@ const badConfigs: readonly [unknown, string][] = [
   [{ ...base, provider: "s3", s3: { bucket: "b-${NOPE_BUCKET}" } }, "s3.bucket"],
   [{ sync: { ...base, timeout: 1 } }, "sync.timeout"],
   [{ sync: { provider: "local" } }, "sync.mode"],
-  [{ ...base, backup: { interval: 10 } }, "backup.interval"],
+];
+
+/** [config, the key its error must name]: a bad `backup` block disables backups, never the sync. */
+const badBackupConfigs: readonly [unknown, string][] = [
+  [{ ...base, backup: { interval: -10 } }, "backup.interval"],
   [{ ...base, backup: { include: ["secrets"] } }, "backup.include"],
   [{ ...base, backup: { compression: "zip" } }, "backup.compression"],
   [{ ...base, backup: { retain: { daily: "7" } } }, "backup.retain"],
   [{ ...base, backup: { remoteName: "a b" } }, "backup.remoteName"],
   [{ ...base, backup: { passphrase: "${NO_PASSPHRASE_VAR}" } }, "backup.passphrase"],
+  [{ ...base, backup: { enabled: true, encrypt: true } }, "backup.encrypt"],
 ];
 
 describe("bad config corpus", () => {
   it("holds at least 40 configs", () => {
     expect(badConfigs.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(badBackupConfigs)("%j: backups disabled, naming %s; the sync config stands", (raw, key) => {
+    const loaded = parseConfig(raw, "cfg.json", {});
+    expect(loaded.backup).toBeNull();
+    expect(loaded.backupError).toContain(`\`${key}\``);
+    expect(loaded.sync.mode).toBe("mailbox");
   });
 
   it.each(badConfigs)("%j: refused, naming %s", (raw, key) => {
@@ -134,4 +146,16 @@ describe("bad configs through the CLI", () => {
       expect(await filesIn(box.workspace)).toEqual([]);
     }
   }, 240_000);
+
+  it("a bad backup block: `backup status` exits 2 naming the key, and writes nothing", async () => {
+    for (const [raw, key] of badBackupConfigs) {
+      await writeFile(box.configPath, JSON.stringify(raw));
+      const result = await box.cli("backup", "status");
+      expect(result.code, `${JSON.stringify(raw)}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toContain("backups are disabled");
+      expect(result.stderr).toContain(key);
+      expect(await pathExists(box.stateDir)).toBe(false);
+      expect(await pathExists(box.cloud)).toBe(false);
+    }
+  }, 120_000);
 });

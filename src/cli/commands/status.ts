@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { backupPlanOf } from "../../config/backup.js";
 import { readRouted } from "../../daemon/route.js";
 import { type Check, diagnose } from "../../diagnose/chain.js";
 import { diagnoseEffects } from "../../diagnose/effects.js";
@@ -8,7 +9,7 @@ import { configFileOf, stateDirOf, workspaceOf } from "../../paths.js";
 import { buildStatus, type StatusReport } from "../../runtime/workspace/status.js";
 import { commonArgs } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
-import { formatStatus } from "../format.js";
+import { backupPlanLine, formatStatus } from "../format.js";
 import { createOutput } from "../output.js";
 
 /** Config and remote-setup failures are usage errors (exit 2); the rest failed checks (exit 1). */
@@ -66,13 +67,16 @@ export const statusCommand = defineCommand({
           hostRunning: report.host !== null,
           now: Date.now(),
         });
+    const backup = backupPlanOf(loaded.backup, loaded.backupError);
     if (args.json) {
-      out.json({ ...report, ok: true, checks: diagnosis.checks, nextRun });
+      out.json({ ...report, ok: true, checks: diagnosis.checks, nextRun, backup });
       return;
     }
     for (const c of diagnosis.checks) out.line(checkLine(c));
     out.line("");
     out.line(formatStatus(report));
+    const backupLine = backupPlanLine(backup);
+    if (backupLine !== null) out.line(backupLine);
     out.line(`next run   ${nextRun.at ?? "-"} (${nextRun.note})`);
   },
 });

@@ -20,13 +20,18 @@ function archivedWorkspace(workspaces: readonly string[]): string {
 export const backupUnits: UnitKind = {
   kind: backupUnitKind,
   async start(services, workspaces) {
+    const { backupError } = services.config;
+    // A backup problem disables backups only: the host runs its sync units and says why once.
+    if (backupError !== null && services.timers)
+      services.logger.error(`backups are disabled: ${backupError}`);
     if (services.config.backup?.enabled !== true || !services.timers) return [];
     const { BackupUnit } = await import("./unit.js");
     return [await BackupUnit.start(services, archivedWorkspace(workspaces), true)];
   },
   startOnRequest(services, id, workspaces) {
     if (id !== backupUnitId) return null;
-    const backup = services.config.backup;
+    const { backup, backupError } = services.config;
+    if (backupError !== null) return Promise.reject(new Error(`backups are disabled: ${backupError}`));
     if (backup === null) {
       return Promise.reject(
         new Error("the running host's config has no `backup` block; restart the host after adding one"),

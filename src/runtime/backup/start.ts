@@ -17,7 +17,7 @@ import { backupEffects } from "../../backup/effects.js";
 import { backupOps } from "../../backup/ops.js";
 import { type BackupRemote, backupDir, prepareBackupRemote } from "../../backup/remote.js";
 import { type BackupRuntime, backupRuntime } from "../../backup/runtime.js";
-import type { BackupConfig } from "../../config/backup.js";
+import { type BackupConfig, backupScheduleSeconds } from "../../config/backup.js";
 import type { SyncConfig } from "../../config/schema.js";
 import { InFlight } from "../../effects/actors.js";
 import { EventLog } from "../../log/event-log.js";
@@ -122,7 +122,7 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     redact: remote.redact,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
-  const scheduled = options.schedule ?? backup.enabled;
+  const scheduleSeconds = (options.schedule ?? backup.enabled) ? backupScheduleSeconds(backup) : null;
   const actor = await LoggedActor.start({
     machine,
     log,
@@ -130,7 +130,7 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
       type: "hostStarted",
       at: now(),
       pid: process.pid,
-      intervalMs: scheduled ? backup.interval * 1000 : null,
+      intervalMs: scheduleSeconds === null ? null : scheduleSeconds * 1000,
       ...(options.rcloneVersion ? { rclone: options.rcloneVersion } : {}),
     },
     settle: () => inFlight.idle(),

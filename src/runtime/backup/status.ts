@@ -4,7 +4,7 @@
  */
 import { type BackupContext, backupMachine } from "../../../machines/backup.js";
 import type { FailureReason } from "../../../machines/outcomes.js";
-import type { BackupConfig } from "../../config/backup.js";
+import { type BackupConfig, backupScheduleSeconds } from "../../config/backup.js";
 import { EventLog } from "../../log/event-log.js";
 import { type LockHolder, readStateDirLock } from "../../log/state-dir-lock.js";
 import { stateName } from "../../util/state-name.js";
@@ -15,7 +15,12 @@ const iso = (ms: number | null | undefined) => (typeof ms === "number" ? new Dat
 
 export interface BackupStatus {
   enabled: boolean;
+  /** `backup.interval` as configured. */
   intervalSeconds: number;
+  /** Seconds between scheduled backups as a host runs them (raised to the minimum); null: no schedule. */
+  scheduleSeconds: number | null;
+  /** false: snapshots are uploaded unencrypted (`backup.encrypt` false). */
+  encrypted: boolean;
   state: string;
   host: LockHolder | null;
   nextRun: string | null;
@@ -52,14 +57,17 @@ export async function buildBackupStatus(
     // Replayed through the backup machine: the context is this machine's.
     const context: BackupContext = snapshot.context;
     const last = context.lastBackup;
-    const intervalMs = backup.interval * 1000;
+    const scheduleSeconds = backupScheduleSeconds(backup);
     // With no host running, the next run is what a host would schedule when it starts.
-    const nextDue = !backup.enabled
-      ? null
-      : (context.nextDueAt ?? (last ? last.startedAt + intervalMs : now));
+    const nextDue =
+      scheduleSeconds === null
+        ? null
+        : (context.nextDueAt ?? (last ? last.startedAt + scheduleSeconds * 1000 : now));
     return {
       enabled: backup.enabled,
       intervalSeconds: backup.interval,
+      scheduleSeconds,
+      encrypted: backup.encrypt,
       state: stateName(snapshot.value),
       host: await readStateDirLock(stateDir),
       nextRun: iso(nextDue),
