@@ -35,9 +35,16 @@ export interface PushOutcome {
 export interface DrainOutcome {
   /** Workspace-relative names of the files that arrived in `_inbox` (after any rename). */
   arrivals: string[];
-  /** Arrivals whose name was taken in `_inbox`, kept under a new unique name. */
-  renamed: { from: string; to: string }[];
+  /**
+   * Arrivals kept under another name: `taken` (the name was in use in `_inbox`, a folder over a file or the
+   * reverse), `unsafe-name` (invalid UTF-8, a control character, too long once numbered). Older logs have no `why`.
+   */
+  renamed: { from: string; to: string; why?: "taken" | "unsafe-name" }[];
   stats: TransferStats;
+  /** Files left in `_outbox` because they were still changing (being uploaded); the next drain takes them. */
+  waiting?: string[];
+  /** Files that could not be delivered under any name: moved to `.workspace-sync/quarantine/` (`to`). */
+  quarantined?: { from: string; to: string; reason: string }[];
 }
 
 export interface MailboxCycleRecord extends cycle.FinishedCycle {
@@ -102,8 +109,11 @@ const mailbox = syncCycle<MailboxContext, MailboxEvent, MailboxEffects>({
     }),
     recordDrain: assign(({ event }) => {
       assertEvent(event, "drainDone");
-      const { arrivals, renamed, stats } = event;
-      return { drain: { arrivals, renamed, stats }, stepAt: event.at };
+      const { arrivals, renamed, stats, waiting, quarantined } = event;
+      const drain: DrainOutcome = { arrivals, renamed, stats };
+      if (waiting !== undefined && waiting.length > 0) drain.waiting = waiting;
+      if (quarantined !== undefined && quarantined.length > 0) drain.quarantined = quarantined;
+      return { drain, stepAt: event.at };
     }),
     finishCycle: assign(({ context }) =>
       finishCycle(

@@ -102,6 +102,12 @@ export const syncSchema = z
       .min(0, { error: "`maxDelete` must be a percentage from 0 to 100" })
       .max(100, { error: "`maxDelete` must be a percentage from 0 to 100" })
       .default(50),
+    /** Mailbox: a file in the remote `_outbox` is drained only once unchanged for this long (0: at once). */
+    outboxSettleSeconds: z
+      .number({ error: "`outboxSettleSeconds` must be a number of seconds from 0 to 3600" })
+      .min(0, { error: "`outboxSettleSeconds` must be a number of seconds from 0 to 3600" })
+      .max(3600, { error: "`outboxSettleSeconds` must be a number of seconds from 0 to 3600" })
+      .default(10),
     /** Accepted for compatibility: the tool always writes its own rclone config under the state directory. */
     configPath: configValue("configPath").optional(),
     ...providerBlocks,

@@ -49,6 +49,8 @@ const hints = {
     "bisync stopped to protect your files: check what changed, then sync with --force if it is intended.",
   maxDelete: "Too many deletions for the --max-delete limit: check what changed before allowing it.",
   timeout: "Raise the timeout if the transfer is large, or check the network.",
+  localSpace:
+    "Free space (or remount read-write) on the local disk named in the message; it is retried, and nothing partial is delivered.",
 } as const;
 
 const rules: readonly Rule[] = [
@@ -70,6 +72,11 @@ const rules: readonly Rule[] = [
     hint: hints.config,
   },
   { kind: "fatal", pattern: /LoadCustomCABundleError/, hint: hints.caBundle },
+  {
+    kind: "retryable",
+    pattern: /no space left on device|disk quota exceeded|read-only file system/i,
+    hint: hints.localSpace,
+  },
   {
     kind: "fatal",
     pattern:

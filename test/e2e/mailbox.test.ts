@@ -77,8 +77,8 @@ describe("mailbox, end to end", () => {
     const result = await box.cli("sync", "--json");
     const drain = JSON.parse(result.stdout).cycle.drain;
     expect(drain.renamed).toEqual([
-      { from: "archive.tar.gz", to: "archive (1).tar.gz" },
-      { from: "report.pdf", to: "report (1).pdf" },
+      { from: "archive.tar.gz", to: "archive (1).tar.gz", why: "taken" },
+      { from: "report.pdf", to: "report (1).pdf", why: "taken" },
     ]);
     const inbox = join(box.shared, "_inbox");
     expect(await readFile(join(inbox, "report.pdf"), "utf8")).toBe("version one");

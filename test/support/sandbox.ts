@@ -50,7 +50,12 @@ export async function createSandbox(config: Record<string, unknown> = {}): Promi
   await mkdir(join(workspace, "shared"), { recursive: true });
   await writeFile(
     configPath,
-    JSON.stringify({ mode: "mailbox", provider: "local", local: { path: cloud }, ...config }, null, 2),
+    // No settle wait unless a test asks for one: files the tests put in `_outbox` are whole already.
+    JSON.stringify(
+      { mode: "mailbox", provider: "local", local: { path: cloud }, outboxSettleSeconds: 0, ...config },
+      null,
+      2,
+    ),
   );
   const args = ["--config", configPath, "--workspace", workspace, "--state-dir", stateDir];
   const cli = (...argv: string[]): Promise<CliResult> =>

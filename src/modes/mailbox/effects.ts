@@ -1,7 +1,8 @@
 /**
  * The mailbox's effects, provided to the pure machine at run time:
- * bootstrap (remote `_outbox`, local `_inbox`), push (`rclone sync` up), drain (`rclone move` of the
- * remote `_outbox` into a staging folder, then a no-overwrite delivery into `_inbox`), and the cycle lock.
+ * bootstrap (remote `_outbox`, local `_inbox`), push (`rclone sync` up), drain (settled files copied from
+ * the remote `_outbox` into a staging folder, verified, delivered into `_inbox` without replacing anything,
+ * then deleted from `_outbox`: `drain.ts`), and the cycle lock.
  * Each is safe to run again after a crash.
  */
 import { mkdir } from "node:fs/promises";
@@ -10,7 +11,8 @@ import { effectActor } from "../../effects/actors.js";
 import { guardedSync, type OneWaySpec } from "../../effects/guards/one-way-sync.js";
 import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
 import type { EffectKit } from "../types.js";
-import { deliverStaged, planDelivery } from "./deliver.js";
+import { planDelivery } from "./deliver.js";
+import { drainOutbox } from "./drain.js";
 
 /** What the mailbox's rclone commands are made of. */
 type Where = Pick<EffectKit, "config" | "paths" | "remoteRoot">;
@@ -41,6 +43,7 @@ export function pushArgs(where: Where, dryRun: boolean): string[] {
   return ["sync", spec.source, spec.destination, ...spec.filters, ...(dryRun ? ["--dry-run"] : [])];
 }
 
+/** The plain rclone a drain stands in for (a `move` of `_outbox` into staging): the bench's baseline. */
 export function drainArgs(where: Where): string[] {
   return ["move", `${where.remoteRoot}/_outbox`, where.paths.stagingDir, "--delete-empty-src-dirs"];
 }
@@ -82,29 +85,13 @@ export function mailboxEffects(kit: EffectKit) {
         type: "drainDone",
         at: now(),
         arrivals: plan.map((d) => d.to),
-        renamed: plan.filter((d) => d.from !== d.to),
+        renamed: plan
+          .filter((d) => d.from !== d.to)
+          .map(({ from, to, why }) => (why ? { from, to, why } : { from, to })),
         stats: listed.stats,
       };
     }
-    try {
-      // The staging folder must exist before the move: into a missing destination, rclone 1.60 moves
-      // the remote `_outbox` folder itself away instead of the files in it.
-      await mkdir(paths.stagingDir, { recursive: true, mode: 0o700 });
-      // Files a crashed drain left in staging are delivered first: they were never in `_inbox`.
-      const leftovers = await deliverStaged(paths.stagingDir, paths.inboxDir);
-      const moved = await rclone(drainArgs(kit), signal);
-      const delivered = [...leftovers, ...(await deliverStaged(paths.stagingDir, paths.inboxDir))];
-      if (!moved.ok) return { type: "drainFailed", at: now(), error: moved.failure };
-      return {
-        type: "drainDone",
-        at: now(),
-        arrivals: delivered.map((d) => d.to),
-        renamed: delivered.filter((d) => d.from !== d.to),
-        stats: moved.stats,
-      };
-    } catch (error) {
-      return { type: "drainFailed", at: now(), error: failure(error) };
-    }
+    return drainOutbox(kit, signal);
   };
 
   const events: SharedEvents<MailboxEvent> = {

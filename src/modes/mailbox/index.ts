@@ -1,11 +1,32 @@
 /** Mailbox mode: push the workspace up, drain the remote `_outbox` into `_inbox`. */
-import { type MailboxMachine, mailboxMachine } from "../../../machines/mailbox.js";
+import { type DrainOutcome, type MailboxMachine, mailboxMachine } from "../../../machines/mailbox.js";
 import { stepLines } from "../steps.js";
 import type { Mode } from "../types.js";
 import { mailboxEffects } from "./effects.js";
 
 const names = (arrivals: readonly unknown[]) =>
   `${arrivals.length} arrived${arrivals.length ? `: ${arrivals.slice(0, 5).join(", ")}` : ""}`;
+
+function renameLines(drain: DrainOutcome): string[] {
+  return drain.renamed.map((r) =>
+    r.why === "unsafe-name"
+      ? `  (${r.from} cannot be written as it is: kept as ${r.to})`
+      : `  (${r.from} was taken: kept as ${r.to})`,
+  );
+}
+
+/** What a drain left for later: files still being uploaded, and quarantined arrivals. */
+function heldLines(drain: DrainOutcome, indent: string): string[] {
+  const lines: string[] = [];
+  const waiting = drain.waiting ?? [];
+  if (waiting.length > 0) {
+    const first = waiting.slice(0, 5).join(", ");
+    lines.push(`${indent}waiting  ${waiting.length} still being uploaded in _outbox (next drain): ${first}`);
+  }
+  for (const q of drain.quarantined ?? [])
+    lines.push(`${indent}quarantined ${q.from} -> ${q.to}: ${q.reason}`);
+  return lines;
+}
 
 export const mailboxMode: Mode<MailboxMachine> = {
   name: "mailbox",
@@ -18,11 +39,14 @@ export const mailboxMode: Mode<MailboxMachine> = {
     if (cycle.drain) {
       lines.push(`drain  ${cycle.drain.arrivals.length} ${dry ? "would arrive" : "arrived"} in _inbox`);
       for (const name of cycle.drain.arrivals) lines.push(`  ${name}`);
-      for (const r of cycle.drain.renamed) lines.push(`  (${r.from} was taken: kept as ${r.to})`);
+      lines.push(...renameLines(cycle.drain), ...heldLines(cycle.drain, "  "));
     }
     return lines;
   },
-  lastCycleLines: (cycle) => (cycle.drain ? [`  drain    ${names(cycle.drain.arrivals)}`] : []),
+  lastCycleLines: (cycle) =>
+    cycle.drain
+      ? [`  drain    ${names(cycle.drain.arrivals)}`, ...heldLines(cycle.drain, "           ")]
+      : [],
   conflicts: () => [],
   resyncNeeded: () => null,
   totals: (context) => ({ arrivals: context.arrivalsTotal, conflicts: 0 }),
@@ -35,6 +59,13 @@ export const mailboxMode: Mode<MailboxMachine> = {
   },
   eventDetail(event) {
     const drained = event.type === "pushDone" || event.type === "drainDone";
-    return drained && Array.isArray(event.arrivals) ? names(event.arrivals) : null;
+    if (!drained || !Array.isArray(event.arrivals)) return null;
+    const quarantined = Array.isArray(event.quarantined) ? event.quarantined.length : 0;
+    const waiting = Array.isArray(event.waiting) ? event.waiting.length : 0;
+    return [
+      names(event.arrivals),
+      ...(quarantined > 0 ? [`${quarantined} quarantined in .workspace-sync/quarantine`] : []),
+      ...(waiting > 0 ? [`${waiting} still being uploaded`] : []),
+    ].join("; ");
   },
 };

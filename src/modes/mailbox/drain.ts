@@ -1,0 +1,237 @@
+/**
+ * One real drain of the remote `_outbox` into `_inbox`, in an order where a crash at any point loses
+ * nothing and delivers nothing twice or in part:
+ *
+ * 1. list `_outbox` (size, modification time, hash where the backend has one);
+ * 2. keep only settled files (unchanged across two listings `outboxSettleSeconds` apart), waiting once
+ *    within this step when some are new;
+ * 3. finish what a drain cut short had delivered (the journal, or a staged file already linked into `_inbox`):
+ *    its remote copy is deleted, nothing is delivered again;
+ * 4. `rclone copy` (never move) the settled files into staging; a staged file is delivered only when it is
+ *    complete against its remote object (size, and MD5 or SHA-1 where the backend has one); anything else
+ *    in staging is discarded and fetched again next time;
+ * 5. deliver each one by a link into `_inbox` (never replacing a file), journal it;
+ * 6. delete exactly the delivered files from `_outbox`, then the staged copies and the journal.
+ */
+import { lstat, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DrainOutcome, MailboxEvent } from "../../../machines/mailbox.js";
+import type { FailureReason, TransferStats } from "../../../machines/outcomes.js";
+import { failure, isLocalWriteError } from "../../effects/shared.js";
+import { writeFileDurably } from "../../util/durable-file.js";
+import { messageOf } from "../../util/errors.js";
+import type { EffectKit } from "../types.js";
+import { type Delivery, deliverOne, quarantine, removeStaleTemps } from "./deliver.js";
+import {
+  ambiguous,
+  listOutbox,
+  type OutboxEntry,
+  onlyThese,
+  type SeenFiles,
+  seenFilesSchema,
+  settle,
+  uploadsAppearWhole,
+} from "./outbox.js";
+import {
+  deliveryJournal,
+  isComplete,
+  type JournalLine,
+  removeEmptyDirs,
+  removeFile,
+  type StagedFile,
+  stagedFiles,
+} from "./staging.js";
+
+export class InboxRefused extends Error {}
+
+/** `_inbox` must be a real folder: a symlink would carry arrivals out of the workspace. */
+async function checkInbox(inboxDir: string): Promise<void> {
+  const info = await lstat(inboxDir).catch(() => null);
+  if (info?.isSymbolicLink()) {
+    throw new InboxRefused(
+      `${inboxDir} is a symbolic link: arrivals are never delivered through one. Replace it with a real folder (\`rm ${inboxDir} && mkdir ${inboxDir}\`), then sync again.`,
+    );
+  }
+  if (info === null) await mkdir(inboxDir, { recursive: true });
+}
+
+interface DrainFiles {
+  journal: string;
+  seen: string;
+  quarantineDir: string;
+}
+
+export function drainFiles(toolDir: string): DrainFiles {
+  return {
+    journal: join(toolDir, "incoming.delivered"),
+    seen: join(toolDir, "outbox-seen.json"),
+    quarantineDir: join(toolDir, "quarantine"),
+  };
+}
+
+async function readSeen(file: string): Promise<SeenFiles> {
+  try {
+    const parsed = seenFilesSchema.safeParse(JSON.parse(await readFile(file, "utf8")));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+function addStats(a: TransferStats, b: TransferStats): TransferStats {
+  return {
+    bytes: a.bytes + b.bytes,
+    transfers: a.transfers + b.transfers,
+    deletes: a.deletes + b.deletes,
+    checks: a.checks + b.checks,
+    renames: a.renames + b.renames,
+    errors: a.errors + b.errors,
+    elapsedSeconds: a.elapsedSeconds + b.elapsedSeconds,
+  };
+}
+
+/** The real drain (see the file's comment). Returns `drainDone` or a typed `drainFailed`. */
+export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<MailboxEvent> {
+  const { paths, rclone, now, config } = kit;
+  const outbox = `${kit.remoteRoot}/_outbox`;
+  const files = drainFiles(paths.toolDir);
+  const journal = deliveryJournal(files.journal);
+  const failed = (error: FailureReason): MailboxEvent => ({ type: "drainFailed", at: now(), error });
+  let needBytes = 0;
+  try {
+    await checkInbox(paths.inboxDir);
+    await mkdir(paths.stagingDir, { recursive: true, mode: 0o700 });
+    await removeStaleTemps(paths.inboxDir);
+
+    // 1-2. What is in `_outbox`, and which of it has settled.
+    let listed = await listOutbox(rclone, outbox, signal);
+    if (!listed.ok) return failed(listed.failure);
+    const settleMs = uploadsAppearWhole(config) ? 0 : config.outboxSettleSeconds * 1000;
+    let settling = settle(listed.entries, await readSeen(files.seen), now(), settleMs);
+    if (settling.settlesAt !== null) {
+      await abortableSleep(Math.max(0, settling.settlesAt - now()), signal);
+      if (signal.aborted)
+        return failed({ kind: "retryable", message: "the drain was stopped (the host is stopping)" });
+      listed = await listOutbox(rclone, outbox, signal);
+      if (!listed.ok) return failed(listed.failure);
+      settling = settle(listed.entries, settling.seen, now(), settleMs);
+    }
+    await writeFileDurably(files.seen, JSON.stringify(settling.seen));
+    const unclear = ambiguous(listed.entries);
+    const wanted = new Map<string, OutboxEntry>(
+      settling.settled.filter((e) => !unclear.has(e.path)).map((e) => [e.path, e]),
+    );
+    const byPath = new Map(listed.entries.map((e) => [e.path, e]));
+
+    // 3. Staging as a cut-short drain left it.
+    const delivered = new Map<string, { line: JournalLine; staged: StagedFile | null }>();
+    for (const line of await journal.read()) delivered.set(line.from, { line, staged: null });
+    const ready: StagedFile[] = [];
+    for (const staged of await stagedFiles(paths.stagingDir)) {
+      const done = delivered.get(staged.key);
+      if (done !== undefined) done.staged = staged;
+      else if (staged.linked) {
+        delivered.set(staged.key, { line: { from: staged.key, to: "", size: staged.size }, staged });
+      } else {
+        const entry = wanted.get(staged.key);
+        if (entry !== undefined && (await isComplete(staged, entry))) ready.push(staged);
+        else await removeFile(staged.raw); // a partial, or a file that changed: fetched again
+      }
+    }
+
+    // 4. Copy what is settled and not staged yet; keep what is complete.
+    const toFetch = [...wanted.keys()].filter((p) => !delivered.has(p) && !ready.some((s) => s.key === p));
+    let stats = listed.stats;
+    let copyFailure: FailureReason | null = null;
+    if (toFetch.length > 0) {
+      needBytes = toFetch.reduce((sum, p) => sum + (wanted.get(p)?.size ?? 0), 0);
+      const filter = join(paths.toolDir, "incoming.filter");
+      await writeFile(filter, onlyThese(toFetch), { mode: 0o600 });
+      const copied = await rclone(["copy", outbox, paths.stagingDir, "--filter-from", filter], signal);
+      await unlink(filter).catch(() => undefined);
+      stats = addStats(stats, copied.stats);
+      if (!copied.ok) copyFailure = copied.failure;
+      const fetched = new Set(toFetch);
+      for (const staged of await stagedFiles(paths.stagingDir)) {
+        if (!fetched.has(staged.key)) continue;
+        const entry = wanted.get(staged.key);
+        if (entry !== undefined && !staged.linked && (await isComplete(staged, entry))) ready.push(staged);
+        else await removeFile(staged.raw);
+      }
+    }
+
+    // 5. Deliver, one by one, each recorded in the journal before the next.
+    const arrivals: Delivery[] = [];
+    const quarantined: NonNullable<DrainOutcome["quarantined"]> = [];
+    for (const staged of ready) {
+      try {
+        const delivery = await deliverOne(staged.raw, staged.key, paths.inboxDir);
+        const line = { from: staged.key, to: delivery.to, size: staged.size };
+        await journal.append(line);
+        delivered.set(staged.key, { line, staged });
+        arrivals.push(delivery);
+      } catch (error) {
+        if (isLocalWriteError(error)) throw error;
+        const reason = messageOf(error);
+        const name = await quarantine(staged.raw, staged.key, files.quarantineDir, now());
+        const to = `.workspace-sync/quarantine/${name}`;
+        const line = { from: staged.key, to, size: staged.size, quarantined: true };
+        await journal.append(line);
+        delivered.set(staged.key, { line, staged: null });
+        quarantined.push({ from: staged.key, to, reason });
+      }
+    }
+
+    // 6. Delete exactly the delivered files from `_outbox` (only while the remote copy is the one delivered).
+    // A remote file of another size under a delivered name is a new upload: it stays for the next drain.
+    const toDelete = [...delivered.values()]
+      .filter(({ line }) => byPath.get(line.from)?.size === line.size && !unclear.has(line.from))
+      .map(({ line }) => line.from);
+    if (toDelete.length > 0) {
+      const filter = join(paths.toolDir, "delivered.filter");
+      await writeFile(filter, onlyThese(toDelete), { mode: 0o600 });
+      const deleted = await rclone(["delete", outbox, "--filter-from", filter], signal);
+      await unlink(filter).catch(() => undefined);
+      stats = addStats(stats, deleted.stats);
+      if (!deleted.ok) return failed(deleted.failure);
+      await rclone(["rmdirs", outbox, "--leave-root"], signal);
+    }
+    for (const { staged } of delivered.values()) if (staged !== null) await removeFile(staged.raw);
+    await journal.clear();
+    await removeEmptyDirs(paths.stagingDir);
+    if (copyFailure !== null) return failed(copyFailure);
+
+    const waiting = settling.unsettled.map((e) => e.path);
+    const outcome: DrainOutcome = {
+      arrivals: arrivals.map((d) => d.to),
+      renamed: arrivals
+        .filter((d) => d.from !== d.to)
+        .map((d) => (d.why ? { from: d.from, to: d.to, why: d.why } : { from: d.from, to: d.to })),
+      stats,
+      ...(waiting.length > 0 ? { waiting } : {}),
+      ...(quarantined.length > 0 ? { quarantined } : {}),
+    };
+    return { type: "drainDone", at: now(), ...outcome };
+  } catch (error) {
+    if (error instanceof InboxRefused)
+      return failed({
+        kind: "fatal",
+        message: error.message,
+        hint: "Replace the symlinked _inbox with a real folder.",
+      });
+    return failed(failure(error, needBytes));
+  }
+}
