@@ -4,14 +4,18 @@
  * removes the partial object (rclone would publish a truncated stream with exit 0). What comes back is
  * the manifest to publish once the upload is checked.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FailureReason } from "../../machines/outcomes.js";
 import type { RcloneProgress } from "../rclone/progress.js";
 import { messageOf } from "../util/errors.js";
 import { excludeMatcher } from "./archive/exclude.js";
-import { type ArchiveTotals, emptyTotals, packEntries } from "./archive/pack.js";
+import { type ArchiveTotals, type CapturedDatabase, emptyTotals, packEntries } from "./archive/pack.js";
 import { resolveSources } from "./archive/sources.js";
+import { sqliteSupport } from "./archive/sqlite.js";
 import { type Skipped, walkSources } from "./archive/walk.js";
 import { encryptStage } from "./codec/age.js";
 import { compressStage } from "./codec/compression.js";
@@ -55,6 +59,21 @@ export async function createSnapshot(
   input: { id: string; startedAt: number },
   signal: AbortSignal,
 ): Promise<CreateResult> {
+  // Databases are copied with SQLite's backup API into a private folder (0700), removed at the end.
+  const scratchDir = await mkdtemp(join(rt.scratchRoot ?? tmpdir(), "workspace-sync-db-"));
+  try {
+    return await streamSnapshot(rt, input, signal, scratchDir);
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function streamSnapshot(
+  rt: BackupRuntime,
+  input: { id: string; startedAt: number },
+  signal: AbortSignal,
+  scratchDir: string,
+): Promise<CreateResult> {
   const encrypted = rt.encryption !== "none";
   const name = objectName(input.id, rt.compression.algorithm, encrypted);
   const partial = `${name}${partialSuffix}`;
@@ -89,8 +108,13 @@ export async function createSnapshot(
   const controller = new AbortController();
   const stop = () => controller.abort();
   signal.addEventListener("abort", stop, { once: true });
+  const databases: CapturedDatabase[] = [];
+  const support = await sqliteSupport(rt.sqlite3Binary ? { sqlite3Binary: rt.sqlite3Binary } : {});
   const archive = Readable.from(
-    packEntries(walk, totals, (s) => skipped.push(s)),
+    packEntries(walk, totals, (s) => skipped.push(s), {
+      databases: { support, scratchDir },
+      onDatabase: (d) => databases.push({ ...d, path: rt.ops.remote.redact(d.path) }),
+    }),
     { objectMode: false, highWaterMark: streamChunk },
   );
   const tar = meter();
@@ -161,6 +185,7 @@ export async function createSnapshot(
     encryption: rt.encryption,
     skipped: skipped.slice(0, skippedListLimit).map((s) => ({ ...s, path: rt.ops.remote.redact(s.path) })),
     skippedCount: skipped.length,
+    databases,
     durationMs: Math.max(0, rt.now() - input.startedAt),
   };
   return { ok: true, manifest, partial };

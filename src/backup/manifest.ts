@@ -50,6 +50,10 @@ export const manifestSchema = z.object({
   encryption: z.enum(["age-passphrase", "age-recipients", "none"]),
   skipped: z.array(skippedSchema),
   skippedCount: z.number().int().nonnegative(),
+  /** SQLite databases archived through SQLite's backup API (absent in manifests made before it). */
+  databases: z
+    .array(z.object({ path: z.string(), bytes: z.number().int().nonnegative(), mechanism: z.string() }))
+    .optional(),
   durationMs: z.number().nonnegative(),
 });
 

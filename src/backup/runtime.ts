@@ -18,6 +18,10 @@ export interface BackupRuntime {
   encryption: EncryptionKind;
   compression: CompressionChoice;
   zstdBinary: string;
+  /** The `sqlite3` program databases are captured with when `node:sqlite` has no backup() (Node 20). */
+  sqlite3Binary?: string;
+  /** Where database copies are made while archived (default: the system's temp folder). */
+  scratchRoot?: string;
   host: string;
   tool: string;
   now: () => number;
@@ -32,6 +36,8 @@ export interface RuntimeInput {
   excludeAbsolute: string[];
   identities?: string[];
   zstdBinary?: string;
+  sqlite3Binary?: string;
+  scratchRoot?: string;
   now?: () => number;
   progress?: BackupRuntime["progress"];
 }
@@ -53,6 +59,8 @@ export function backupRuntime(input: RuntimeInput): BackupRuntime {
     encryption: encryptionKindOf(config.encrypt, keys),
     compression: compressionOf(config),
     zstdBinary: input.zstdBinary ?? "zstd",
+    ...(input.sqlite3Binary ? { sqlite3Binary: input.sqlite3Binary } : {}),
+    ...(input.scratchRoot ? { scratchRoot: input.scratchRoot } : {}),
     host: hostname(),
     tool: `openclaw-workspace-sync ${toolVersion()}`,
     now: input.now ?? Date.now,

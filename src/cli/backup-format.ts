@@ -26,6 +26,14 @@ export function formatBackupStatus(status: BackupStatus): string {
   lines.push(
     `totals     ${status.totals.backups} backups, ${status.totals.failures} failures, ${status.totals.pruned} pruned; ${status.events} events logged`,
   );
+  for (const { item, places } of status.items ?? []) {
+    const found = places.filter((p) => p.exists);
+    const shown = found.length > 0 ? found : places;
+    const where = shown
+      .map((p) => `${p.path}${p.exists ? "" : " (not there)"}${p.item === item ? "" : ` → ${p.item}/`}`)
+      .join(", ");
+    lines.push(`${`include ${item}`.padEnd(10)} ${where}`);
+  }
   for (const warning of status.warnings) lines.push(`warning    ${warning}`);
   return lines.join("\n");
 }

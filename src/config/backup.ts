@@ -9,6 +9,7 @@ import { configValue, providerBlocks } from "../providers/blocks.js";
 export const backupIncludeItems = [
   "workspace",
   "config",
+  "state",
   "cron",
   "memory",
   "sessions",

@@ -27,7 +27,15 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 async function pack(dir: string, exclude: string[] = []) {
   const totals = emptyTotals();
   const skipped: Skipped[] = [];
-  const sources = [{ item: "workspace" as const, path: dir, kind: "dir" as const, archiveRoot: "workspace" }];
+  const sources = [
+    {
+      item: "workspace" as const,
+      for: ["workspace" as const],
+      path: dir,
+      kind: "dir" as const,
+      archiveRoot: "workspace",
+    },
+  ];
   const walk = walkSources(sources, {
     exclude: excludeMatcher(exclude),
     excludeAbsolute: [],

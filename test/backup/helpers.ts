@@ -44,7 +44,8 @@ export async function backupSandbox(
   const box = await createSandbox({ ...sync, backup: { enabled: true, include: ["workspace"], ...backup } });
   const openclaw = join(box.root, "openclaw");
   await mkdir(openclaw, { recursive: true });
-  const env = testEnv({ OPENCLAW_STATE_DIR: openclaw, BACKUP_PASSPHRASE: passphrase, ...extraEnv });
+  // testEnv drops any OPENCLAW_STATE_DIR it is given (no stray OpenClaw dirs): this one is the sandbox's own.
+  const env = { ...testEnv({ BACKUP_PASSPHRASE: passphrase, ...extraEnv }), OPENCLAW_STATE_DIR: openclaw };
   const runCli = (...argv: string[]): Promise<CliResult> =>
     runCaptured(process.execPath, [cliPath, ...argv, ...box.args], env);
   return {

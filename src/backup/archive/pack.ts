@@ -6,8 +6,10 @@
  * Small files are read a few at a time ahead of the writer.
  */
 import { constants, type Stats } from "node:fs";
-import { type FileHandle, open, readlink } from "node:fs/promises";
+import { chmod, type FileHandle, open, readlink, rm, stat, utimes } from "node:fs/promises";
+import { join } from "node:path";
 import { errnoOf, messageOf } from "../../util/errors.js";
+import { looksLikeSqlite, type SqliteSupport } from "./sqlite.js";
 import { endOfArchive, headerFor, paddingFor } from "./tar-header.js";
 import type { Skipped, WalkEntry } from "./walk.js";
 
@@ -31,7 +33,27 @@ type Prepared =
   | { entry: WalkEntry; as: "symlink"; linkpath: string }
   | { entry: WalkEntry; as: "small"; data: Buffer; stats: Stats }
   | { entry: WalkEntry; as: "large" }
+  | { entry: WalkEntry; as: "database"; copy: WalkEntry; mechanism: string }
   | { entry: WalkEntry; as: "skip"; reason: string };
+
+/** How databases are captured: the mechanism (or why there is none) and a private scratch folder. */
+export interface DatabaseCapture {
+  support: SqliteSupport;
+  scratchDir: string;
+}
+
+export interface CapturedDatabase {
+  path: string;
+  bytes: number;
+  mechanism: string;
+}
+
+export interface PackOptions {
+  /** Without it, databases are archived as the files they are (tests of the plain path only). */
+  databases?: DatabaseCapture;
+  /** Each database captured, as it is archived. */
+  onDatabase?: (captured: CapturedDatabase) => void;
+}
 
 function unchanged(a: Stats, b: Stats): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
@@ -60,7 +82,48 @@ async function readInto(handle: FileHandle, buffer: Buffer, position: number): P
   return filled;
 }
 
-async function prepareFile(entry: WalkEntry): Promise<Prepared> {
+/** A consistent copy of the database at `entry.abs`, in the scratch folder, with the original's mode and mtime. */
+async function captureDatabase(entry: WalkEntry, capture: DatabaseCapture, index: number): Promise<Prepared> {
+  if (!capture.support.ok) return { entry, as: "skip", reason: capture.support.reason };
+  const { capturer } = capture.support;
+  const target = join(capture.scratchDir, `${index}.sqlite`);
+  try {
+    await capturer.capture(entry.abs, target);
+    await chmod(target, entry.stats.mode & 0o7777);
+    await utimes(target, entry.stats.atime, entry.stats.mtime);
+    const stats = await stat(target);
+    return { entry, as: "database", copy: { ...entry, abs: target, stats }, mechanism: capturer.mechanism };
+  } catch (error) {
+    await rm(target, { force: true }).catch(() => undefined);
+    return {
+      entry,
+      as: "skip",
+      reason: `the SQLite database could not be captured (${capturer.mechanism}): ${messageOf(error)}`,
+    };
+  }
+}
+
+async function prepareFile(
+  entry: WalkEntry,
+  capture: DatabaseCapture | undefined,
+  index: number,
+): Promise<Prepared> {
+  if (capture && entry.stats.size >= 512) {
+    // Every SQLite database is at least one page; its first bytes say what it is.
+    let handle: FileHandle;
+    try {
+      handle = await openFile(entry.abs);
+    } catch (error) {
+      return { entry, as: "skip", reason: reasonOf(error) };
+    }
+    try {
+      if (await looksLikeSqlite(handle)) return captureDatabase(entry, capture, index);
+    } catch (error) {
+      return { entry, as: "skip", reason: reasonOf(error) };
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
   if (entry.stats.size > smallFileLimit) return { entry, as: "large" };
   for (let attempt = 0; attempt < 3; attempt++) {
     let handle: FileHandle;
@@ -89,7 +152,7 @@ async function prepareFile(entry: WalkEntry): Promise<Prepared> {
   return { entry, as: "skip", reason: "kept changing while being read" };
 }
 
-async function prepare(entry: WalkEntry): Promise<Prepared> {
+async function prepare(entry: WalkEntry, options: PackOptions, index: number): Promise<Prepared> {
   if (entry.kind === "dir") return { entry, as: "dir" };
   if (entry.kind === "symlink") {
     try {
@@ -98,7 +161,7 @@ async function prepare(entry: WalkEntry): Promise<Prepared> {
       return { entry, as: "skip", reason: reasonOf(error) };
     }
   }
-  return prepareFile(entry);
+  return prepareFile(entry, options.databases, index);
 }
 
 /** Streams a large file under the size its header declares; reports it when the copy is not consistent. */
@@ -160,8 +223,10 @@ export async function* packEntries(
   entries: AsyncIterable<WalkEntry>,
   totals: ArchiveTotals,
   onSkip: (skipped: Skipped) => void,
+  options: PackOptions = {},
 ): AsyncGenerator<Buffer> {
   const window: Promise<Prepared>[] = [];
+  let index = 0;
   const emit = async function* (prepared: Prepared): AsyncGenerator<Buffer> {
     const { entry } = prepared;
     switch (prepared.as) {
@@ -187,10 +252,23 @@ export async function* packEntries(
         return;
       case "large":
         yield* streamLarge(entry, totals, onSkip);
+        return;
+      case "database":
+        // The copy is private and still: streamed as a large file, then removed.
+        try {
+          yield* streamLarge(prepared.copy, totals, onSkip);
+          options.onDatabase?.({
+            path: entry.path,
+            bytes: prepared.copy.stats.size,
+            mechanism: prepared.mechanism,
+          });
+        } finally {
+          await rm(prepared.copy.abs, { force: true }).catch(() => undefined);
+        }
     }
   };
   for await (const entry of entries) {
-    window.push(prepare(entry));
+    window.push(prepare(entry, options, index++));
     while (window.length >= readAhead) {
       const next = window.shift();
       if (next) yield* emit(await next);

@@ -17,7 +17,10 @@ export interface SourceRoots {
 }
 
 export interface Source {
+  /** The archive item it goes under (`cron` on 2026.9 goes under `state`). */
   item: IncludeItem;
+  /** The include items that asked for it. */
+  for: IncludeItem[];
   /** Absolute path on this machine. */
   path: string;
   kind: "dir" | "file";
@@ -31,33 +34,101 @@ export interface SourceNote {
   note: string;
 }
 
-export function includePath(item: IncludeItem, roots: SourceRoots): string {
+/** One place an include item may live: the archive item it goes under, and which layout it belongs to. */
+export interface Candidate {
+  item: IncludeItem;
+  path: string;
+  /** Why this place, for `backup status` and the manifest's notes. */
+  layout: string;
+}
+
+/**
+ * Where an include item may be, in order: OpenClaw 2026.9 keeps sessions, transcripts and cron jobs in SQLite
+ * (`agents/<id>/agent/openclaw-agent.sqlite`, `state/openclaw.sqlite`); the legacy folders (`<state>/sessions`,
+ * `<state>/cron`) are archived too when they are still there. Every candidate that exists is archived.
+ */
+export function includeCandidates(item: IncludeItem, roots: SourceRoots): Candidate[] {
   const { workspace, openclawState } = roots;
+  const at = (to: IncludeItem, path: string, layout: string): Candidate => ({ item: to, path, layout });
   switch (item) {
     case "workspace":
-      return workspace;
+      return [at("workspace", workspace, "the workspace")];
     case "config":
-      return join(openclawState, "openclaw.json");
+      return [at("config", join(openclawState, "openclaw.json"), "OpenClaw's config")];
+    case "state":
+      return [at("state", join(openclawState, "state"), "2026.9: the state database")];
     case "memory":
-      return join(workspace, "memory");
+      return [at("memory", join(workspace, "memory"), "the workspace's memory files")];
     case "skills":
-      return join(workspace, "skills");
+      return [at("skills", join(workspace, "skills"), "the workspace's skills")];
     case "pages":
-      return join(workspace, "pages");
+      return [at("pages", join(workspace, "pages"), "the workspace's pages")];
     case "env":
-      return join(workspace, ".env");
+      return [at("env", join(workspace, ".env"), "the workspace's .env")];
+    case "cron":
+      return [
+        at("state", join(openclawState, "state"), "2026.9: cron jobs live in state/openclaw.sqlite"),
+        at("cron", join(openclawState, "cron"), "legacy cron folder"),
+      ];
     case "sessions":
     case "transcripts":
-      return join(openclawState, "sessions");
+      return [
+        at(
+          "agents",
+          join(openclawState, "agents"),
+          `2026.9: ${item} live in each agent's openclaw-agent.sqlite`,
+        ),
+        at("sessions", join(openclawState, "sessions"), `legacy ${item} folder`),
+      ];
     default:
-      return join(openclawState, item);
+      return [at(item, join(openclawState, item), `OpenClaw's ${item} folder`)];
   }
+}
+
+/** What an include item resolved to on this machine (`backup status`). */
+export interface ResolvedItem {
+  item: IncludeItem;
+  places: (Candidate & { exists: boolean })[];
 }
 
 /** True when `inner` is `outer` or lies below it. */
 export function isWithin(inner: string, outer: string): boolean {
   const rel = relative(outer, inner);
   return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep));
+}
+
+async function kindAt(path: string): Promise<"dir" | "file" | string> {
+  try {
+    // A root may be a symlink (a workspace on another disk): follow it; nothing below it is followed.
+    const info = await stat(path).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" && (await lstat(path).catch(() => null))) {
+        throw Object.assign(new Error("a symlink to nothing"), { code: "EDANGLING" });
+      }
+      throw error;
+    });
+    if (info.isDirectory()) return "dir";
+    if (info.isFile()) return "file";
+    return "skipped: not a folder or a regular file";
+  } catch (error) {
+    return errnoOf(error) === "ENOENT" ? "skipped: not there" : `skipped: ${messageOf(error)}`;
+  }
+}
+
+/** Every include item's places and whether each exists (for `backup status`). */
+export async function resolveItems(
+  include: readonly IncludeItem[],
+  roots: SourceRoots,
+): Promise<ResolvedItem[]> {
+  const out: ResolvedItem[] = [];
+  for (const item of [...new Set(include)]) {
+    const places = [];
+    for (const candidate of includeCandidates(item, roots)) {
+      const kind = await kindAt(candidate.path);
+      places.push({ ...candidate, exists: kind === "dir" || kind === "file" });
+    }
+    out.push({ item, places });
+  }
+  return out;
 }
 
 export async function resolveSources(
@@ -67,26 +138,46 @@ export async function resolveSources(
   const found: Source[] = [];
   const notes: SourceNote[] = [];
   for (const item of [...new Set(include)]) {
-    const path = includePath(item, roots);
-    try {
-      // A root may be a symlink (a workspace on another disk): follow it; nothing below it is followed.
-      const info = await stat(path).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT" && (await lstat(path).catch(() => null))) {
-          throw Object.assign(new Error("a symlink to nothing"), { code: "EDANGLING" });
+    const candidates = includeCandidates(item, roots);
+    let any = false;
+    for (const candidate of candidates) {
+      const kind = await kindAt(candidate.path);
+      if (kind !== "dir" && kind !== "file") {
+        // A missing place is a note only when the item has no other place, or it is not simply absent.
+        if (candidates.length === 1 || kind !== "skipped: not there") {
+          notes.push({ item, path: candidate.path, note: kind });
         }
-        throw error;
-      });
-      if (!info.isDirectory() && !info.isFile()) {
-        notes.push({ item, path, note: "skipped: not a folder or a regular file" });
         continue;
       }
-      const kind = info.isDirectory() ? "dir" : "file";
-      const base = path.split(sep).at(-1) ?? item;
-      found.push({ item, path, kind, archiveRoot: kind === "dir" ? item : `${item}/${base}` });
-    } catch (error) {
-      const code = errnoOf(error);
-      const note = code === "ENOENT" ? "skipped: not there" : `skipped: ${messageOf(error)}`;
-      notes.push({ item, path, note });
+      any = true;
+      const same = found.find((other) => other.path === candidate.path);
+      if (same) {
+        if (!same.for.includes(item)) same.for.push(item);
+        notes.push({ item, path: candidate.path, note: `skipped: the same folder as ${same.for[0]}` });
+        continue;
+      }
+      const base = candidate.path.split(sep).at(-1) ?? candidate.item;
+      found.push({
+        item: candidate.item,
+        for: [item],
+        path: candidate.path,
+        kind,
+        archiveRoot: kind === "dir" ? candidate.item : `${candidate.item}/${base}`,
+      });
+      if (candidate.item !== item) {
+        notes.push({
+          item,
+          path: candidate.path,
+          note: `archived as ${candidate.item} (${candidate.layout})`,
+        });
+      }
+    }
+    if (!any && candidates.length > 1) {
+      notes.push({
+        item,
+        path: candidates.map((c) => c.path).join(", "),
+        note: "skipped: not there",
+      });
     }
   }
   // Outer folders first (a stable sort keeps the include order between equals).
@@ -94,8 +185,7 @@ export async function resolveSources(
   for (const source of [...found].sort((a, b) => a.path.length - b.path.length)) {
     const outer = sources.find((other) => other.kind === "dir" && isWithin(source.path, other.path));
     if (outer) {
-      const note = outer.path === source.path ? "the same folder as" : "already inside";
-      notes.push({ item: source.item, path: source.path, note: `skipped: ${note} ${outer.item}` });
+      notes.push({ item: source.item, path: source.path, note: `skipped: already inside ${outer.item}` });
       continue;
     }
     sources.push(source);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { errnoOf, messageOf } from "../../util/errors.js";
 import type { ExcludeMatcher } from "./exclude.js";
 import { isWithin, type Source } from "./sources.js";
+import { sidecarOf } from "./sqlite.js";
 
 export type EntryKind = "dir" | "file" | "symlink";
 
@@ -83,7 +84,10 @@ async function* walkDir(
     return;
   }
   yield { path: archivePath, abs, kind: "dir", stats };
+  const siblings = new Set(names);
   for (const name of names) {
+    // A database's `-wal`/`-shm`/`-journal` is archived only through the database's consistent copy.
+    if (sidecarOf(name, siblings) !== null) continue;
     const childAbs = join(abs, name);
     const childPath = `${archivePath}/${name}`;
     const childRelative = relative === "" ? name : `${relative}/${name}`;

@@ -7,6 +7,7 @@ import { encryptionKindOf } from "../../backup/codec/age.js";
 import { type Manifest, manifestSchema } from "../../backup/manifest.js";
 import { resolveSnapshot, restoreSnapshot, verifySnapshot } from "../../backup/restore.js";
 import { readRouted, withUnit } from "../../daemon/route.js";
+import { openclawStateDir } from "../../paths.js";
 import { backupUnitId } from "../../runtime/backup/ids.js";
 import { type BackupStatus, buildBackupStatus } from "../../runtime/backup/status.js";
 import type { BackupCycle, LiveBackupStatus } from "../../runtime/backup/unit.js";
@@ -240,7 +241,11 @@ const statusCommand = defineCommand({
     const status = await readRouted<BackupStatus & { unit?: string }>(
       resolved,
       (client) => client.call<LiveBackupStatus>({ op: "status", unit: backupUnitId }),
-      () => buildBackupStatus(resolved.stateDir, backup, Date.now()),
+      () =>
+        buildBackupStatus(resolved.stateDir, backup, Date.now(), {
+          workspace: resolved.workspace,
+          openclawState: openclawStateDir(process.env),
+        }),
     );
     if (args.json) out.json(status);
     else out.line(formatBackupStatus(status));

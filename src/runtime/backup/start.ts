@@ -101,6 +101,9 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     roots: { workspace: options.workspace, openclawState: options.openclawState ?? openclawStateDir(env) },
     excludeAbsolute: ownFolders(options),
     ...(options.zstdBinary ? { zstdBinary: options.zstdBinary } : {}),
+    ...(env.WORKSPACE_SYNC_SQLITE3 ? { sqlite3Binary: env.WORKSPACE_SYNC_SQLITE3 } : {}),
+    // Database copies are made beside the backup's own files (private, never archived).
+    scratchRoot: backupDir(options.stateDir),
     now,
     progress: () =>
       progressListeners.size === 0

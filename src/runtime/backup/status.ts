@@ -4,6 +4,7 @@
  */
 import { type BackupContext, backupMachine } from "../../../machines/backup.js";
 import type { FailureReason } from "../../../machines/outcomes.js";
+import { type ResolvedItem, resolveItems, type SourceRoots } from "../../backup/archive/sources.js";
 import { type BackupConfig, backupScheduleSeconds } from "../../config/backup.js";
 import { EventLog } from "../../log/event-log.js";
 import { type LockHolder, readStateDirLock } from "../../log/state-dir-lock.js";
@@ -39,12 +40,15 @@ export interface BackupStatus {
   totals: BackupContext["totals"];
   events: number;
   warnings: string[];
+  /** What each include item resolves to on this machine (every existing place is archived). */
+  items?: ResolvedItem[];
 }
 
 export async function buildBackupStatus(
   stateDir: string,
   backup: BackupConfig,
   now: number,
+  roots?: SourceRoots,
 ): Promise<BackupStatus> {
   const warnings: string[] = [];
   const log = await EventLog.open({
@@ -90,6 +94,7 @@ export async function buildBackupStatus(
       totals: context.totals,
       events: log.lastSeq,
       warnings,
+      ...(roots ? { items: await resolveItems(backup.include, roots) } : {}),
     };
   } finally {
     await log.close();

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import type { BackupFailure, BackupRecord } from "../../../machines/backup.js";
 import type { UnitRequest } from "../../../machines/requests.js";
+import type { SourceRoots } from "../../backup/archive/sources.js";
 import type { BackupConfig } from "../../config/backup.js";
 import { EventLog } from "../../log/event-log.js";
 import type { RcloneProgress } from "../../rclone/progress.js";
@@ -40,6 +41,7 @@ export class BackupUnit implements Unit {
     private readonly handle: BackupHandle,
     private readonly services: HostServices,
     private readonly backup: BackupConfig,
+    private readonly roots: SourceRoots,
   ) {
     this.info = { id: backupUnitId, kind: backupUnitKind, label: `backups to ${handle.remote.root}` };
     this.#feed = new TransitionFeed(this.info, services);
@@ -69,7 +71,7 @@ export class BackupUnit implements Unit {
       // A one-shot host speaks for its one command: its warnings need no unit name.
       onWarning: (message) => services.logger.warn(services.timers ? `backup: ${message}` : message),
     });
-    return new BackupUnit(handle, services, backup);
+    return new BackupUnit(handle, services, backup, handle.runtime.roots);
   }
 
   current() {
@@ -123,7 +125,12 @@ export class BackupUnit implements Unit {
 
   async status(): Promise<LiveBackupStatus> {
     await this.handle.actor.flush();
-    const report = await buildBackupStatus(this.services.stateDir, this.backup, this.services.now());
+    const report = await buildBackupStatus(
+      this.services.stateDir,
+      this.backup,
+      this.services.now(),
+      this.roots,
+    );
     return { ...report, unit: this.info.id };
   }
 
