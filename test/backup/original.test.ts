@@ -32,8 +32,8 @@ describe("the original plugin's snapshots", () => {
   let box: BackupSandbox;
 
   beforeAll(async () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax people write
     box = await backupSandbox({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax people write
       passphrase: "${BACKUP_PASSPHRASE}",
       include: ["workspace", "config"],
       retain: 1,
