@@ -17,11 +17,11 @@ import { lstat, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DrainOutcome, MailboxEvent } from "../../../machines/mailbox.js";
 import type { FailureReason, TransferStats } from "../../../machines/outcomes.js";
-import { failure, isLocalWriteError } from "../../effects/shared.js";
+import { failure } from "../../effects/shared.js";
 import { writeFileDurably } from "../../util/durable-file.js";
 import { messageOf } from "../../util/errors.js";
 import type { EffectKit } from "../types.js";
-import { type Delivery, deliverOne, quarantine, removeStaleTemps } from "./deliver.js";
+import { type Delivery, deliverOne, failedOnItsOwn, quarantine, removeStaleTemps } from "./deliver.js";
 import {
   ambiguous,
   listOutbox,
@@ -184,7 +184,8 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
         delivered.set(staged.key, { line, staged });
         arrivals.push(delivery);
       } catch (error) {
-        if (isLocalWriteError(error)) throw error;
+        // A full disk, or an `_inbox` that takes nothing: the drain fails (and is retried); the staged file waits.
+        if (!(await failedOnItsOwn(error, paths.inboxDir))) throw error;
         const reason = messageOf(error);
         const name = await quarantine(staged.raw, staged.key, files.quarantineDir, now());
         const to = `.workspace-sync/quarantine/${name}`;
