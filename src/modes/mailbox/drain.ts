@@ -32,6 +32,7 @@ import {
   settle,
   uploadsAppearWhole,
 } from "./outbox.js";
+import { fitting, freeBytes, noSpace } from "./space.js";
 import {
   deliveryJournal,
   isComplete,
@@ -153,9 +154,12 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
     }
 
     // 4. Copy what is settled and not staged yet; keep what is complete.
-    const toFetch = [...wanted.keys()].filter((p) => !delivered.has(p) && !ready.some((s) => s.key === p));
+    const missing = [...wanted.keys()].filter((p) => !delivered.has(p) && !ready.some((s) => s.key === p));
+    // Only what fits on the disk is fetched; the rest stays in `_outbox`, and the drain says how much is needed.
+    const room = fitting(missing, (p) => wanted.get(p)?.size ?? 0, await freeBytes(paths.stagingDir));
+    const toFetch = room.fit;
     let stats = listed.stats;
-    let copyFailure: FailureReason | null = null;
+    let copyFailure: FailureReason | null = room.left.length > 0 ? noSpace(room, paths.stagingDir) : null;
     if (toFetch.length > 0) {
       needBytes = toFetch.reduce((sum, p) => sum + (wanted.get(p)?.size ?? 0), 0);
       const filter = join(paths.toolDir, "incoming.filter");
@@ -163,7 +167,7 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
       const copied = await rclone(["copy", outbox, paths.stagingDir, "--filter-from", filter], signal);
       await unlink(filter).catch(() => undefined);
       stats = addStats(stats, copied.stats);
-      if (!copied.ok) copyFailure = copied.failure;
+      if (!copied.ok) copyFailure ??= copied.failure;
       const fetched = new Set(toFetch);
       for (const staged of await stagedFiles(paths.stagingDir)) {
         if (!fetched.has(staged.key)) continue;
