@@ -163,16 +163,46 @@ export const syncSchema = z
       .default({ attempts: 5, delay: 10, maxDelay: 300 }),
   })
   .superRefine((config, context) => {
-    const appFolder = config.provider === "dropbox" && config.dropbox?.appFolder === true;
-    if (config.remotePath === "" && !appFolder) {
-      context.addIssue({
-        code: "custom",
-        path: ["remotePath"],
-        message:
-          '`remotePath` must name a folder: syncing to the remote\'s root could delete unrelated files (only a Dropbox app folder may use "")',
-      });
-    }
+    const refusal = remoteRootRefusal(config);
+    if (refusal !== null) context.addIssue({ code: "custom", path: ["remotePath"], message: refusal });
   });
+
+/** rclone options by which a `custom` remote's own root already names a folder (alias, crypt, a root folder id). */
+const folderNamingOptions = ["remote", "root_folder_id"];
+
+/**
+ * `remotePath: ""` syncs the remote's root. Accepted where that root is the user's dedicated space (a Dropbox app
+ * folder, a `local` folder, an S3 bucket, a Drive `rootFolderId`, a `custom` remote whose options name a folder);
+ * refused on a full-access account's root, with the two fixes and why.
+ */
+function remoteRootRefusal(config: {
+  provider: (typeof supportedProviders)[number];
+  remotePath: string;
+  dropbox?: { appFolder?: boolean | undefined } | undefined;
+  gdrive?: { rootFolderId?: string | undefined } | undefined;
+  custom?: { rcloneOptions: Record<string, string> } | undefined;
+}): string | null {
+  if (config.remotePath !== "") return null;
+  const why = "a push would delete everything in the root that the workspace lacks";
+  const named = 'or name a folder such as `"remotePath": "openclaw-share"`';
+  switch (config.provider) {
+    case "dropbox":
+      if (config.dropbox?.appFolder === true) return null;
+      return `\`remotePath\` "" is the root of the whole Dropbox: ${why}. Fix: set \`dropbox.appFolder: true\` (the app's own folder), ${named}`;
+    case "gdrive":
+      if (config.gdrive?.rootFolderId) return null;
+      return `\`remotePath\` "" is the root of the whole Google Drive: ${why}. Fix: set \`gdrive.rootFolderId\` to a folder of its own, ${named}`;
+    case "onedrive":
+      return `\`remotePath\` "" is the root of the whole OneDrive: ${why}. Fix: ${named.replace(/^or n/, "n")}`;
+    case "custom": {
+      const options = Object.keys(config.custom?.rcloneOptions ?? {});
+      if (options.some((o) => folderNamingOptions.includes(o))) return null;
+      return `\`remotePath\` "" is the root of the whole remote: ${why}. Fix: give \`custom.rcloneOptions\` a folder (\`remote\` or \`root_folder_id\`), ${named}`;
+    }
+    default:
+      return null;
+  }
+}
 
 export type SyncConfig = z.infer<typeof syncSchema>;
 export type SyncConfigInput = z.input<typeof syncSchema>;
