@@ -20,8 +20,9 @@ const badConfigs: readonly [unknown, string][] = [
   [{ ...base, mode: 1 }, "mode"],
   [{ ...base, provider: "ftp" }, "provider"],
   [{ ...base, provider: ["s3"] }, "provider"],
-  [{ ...base, remotePath: "" }, "remotePath"],
-  [{ ...base, remotePath: "//" }, "remotePath"],
+  // The root of a full-access cloud; "" on `local` (a folder of its own) is accepted: test/e2e/compat.
+  [{ ...base, provider: "dropbox", remotePath: "" }, "remotePath"],
+  [{ ...base, provider: "gdrive", remotePath: "//" }, "remotePath"],
   [{ ...base, remotePath: "../up" }, "remotePath"],
   [{ ...base, remotePath: "a\nb" }, "remotePath"],
   [{ ...base, remotePath: null }, "remotePath"],
