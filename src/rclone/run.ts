@@ -59,7 +59,7 @@ export interface RcloneRunOptions {
 export const networkFlags = ["--contimeout", "10s", "--timeout", "60s", "--low-level-retries", "3"] as const;
 
 /** No progress and no I/O for this long stops a run (see `stall.ts`). */
-export const defaultStallMs = 60_000;
+export const defaultStallMs = 30_000;
 
 interface RcloneResultBase {
   command: string;

@@ -43,6 +43,9 @@ async function ioBytes(pid: number): Promise<number | null> {
   }
 }
 
+/** I/O since the last sign of life that counts as one (the runtime's own wake-ups are a few bytes a second). */
+const ioLifeBytes = 16 * 1024;
+
 const counters = ["bytes", "checks", "transfers", "deletes", "renames", "errors"] as const;
 
 export function watchStall(options: StallOptions): StallWatch {
@@ -50,7 +53,7 @@ export function watchStall(options: StallOptions): StallWatch {
   const every = options.everyMs ?? Math.min(5_000, Math.max(250, Math.round(options.limitMs / 10)));
   let lastLife = now();
   let outputBytes = 0;
-  let ioHigh = -1;
+  let ioAtLife = -1;
   let statsSeen = "";
   let stopped = false;
   let busy = false;
@@ -64,11 +67,14 @@ export function watchStall(options: StallOptions): StallWatch {
       .then((io) => {
         if (stopped) return;
         // What rclone sent us is no sign of life: a stuck rclone still prints its stats every second.
-        // A high-water mark, so a line written but not read yet counts once at most.
+        // Nor are a few bytes: Go's runtime wakes its poller through a pipe. Real traffic is more.
         const own = io === null ? null : io - outputBytes;
-        if (own !== null && own > ioHigh) {
-          if (ioHigh >= 0) alive();
-          ioHigh = own;
+        if (own !== null) {
+          if (ioAtLife < 0) ioAtLife = own;
+          else if (own - ioAtLife >= ioLifeBytes) {
+            alive();
+            ioAtLife = own;
+          }
         }
         if (now() - lastLife >= options.limitMs) {
           stopped = true;
