@@ -7,7 +7,7 @@ import { failureLine, statsLine } from "../util/text.js";
 export function formatStatus(report: StatusReport): string {
   const lines = [
     `workspace  ${report.workspace}`,
-    `synced     ${report.localDir}  <->  ${report.remote}  (${report.mode}, ${report.provider})`,
+    `synced     ${report.localDir}${report.wholeWorkspace ? " (the whole workspace; .workspace-sync/ stays out)" : ""}  <->  ${report.remote}  (${report.mode}, ${report.provider})`,
     `state      ${report.state}${report.pending ? " (a follow-up cycle is queued)" : ""}`,
     `host       ${report.host ? `running, pid ${report.host.pid} since ${report.host.startedAt}` : "not running"}`,
     `rclone     ${report.rclone ?? "not run yet"}`,
@@ -50,6 +50,13 @@ function guardLines(report: StatusReport): string[] {
     lines.push(`resync     needed: ${report.resyncNeeded.message}`);
     if (report.resyncNeeded.hint) lines.push(`           ${report.resyncNeeded.hint}`);
     lines.push(`           run: ${report.resyncNeeded.command}`);
+  }
+  if (report.quarantine) {
+    const { dir, files } = report.quarantine;
+    lines.push(
+      `quarantine ${files} file${files === 1 ? "" : "s"} in ${dir}: arrivals that could not be delivered into _inbox`,
+    );
+    lines.push("           (see `log` for why); move each where it belongs, then delete it from there");
   }
   for (const c of report.conflicts) {
     const who = c.winner ? `${c.winner} kept the name` : `${c.policy} kept the name`;

@@ -2,6 +2,8 @@
  * What `status` and `log` show, computed from the event log alone (read-only: a running host keeps
  * writing while we read). State comes from replaying the log through the pure machine.
  */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { AnyStateMachine } from "xstate";
 import type { Conflict, FailureReason, Halt } from "../../../machines/outcomes.js";
 import { EventLog, type LogRecord } from "../../log/event-log.js";
@@ -20,6 +22,8 @@ const iso = (ms: number | null | undefined) => (typeof ms === "number" ? new Dat
 export interface StatusReport {
   workspace: string;
   localDir: string;
+  /** The synced folder is the whole workspace (`localPath` "", "/", "." or "./"); `.workspace-sync/` stays out. */
+  wholeWorkspace: boolean;
   remote: string;
   mode: ModeName;
   provider: string;
@@ -41,6 +45,8 @@ export interface StatusReport {
   totals: { cycles: number; failures: number; arrivals: number; conflicts: number };
   events: number;
   warnings: string[];
+  /** Arrivals that could not be delivered into `_inbox` and wait in the quarantine folder (mailbox). */
+  quarantine: { dir: string; files: number } | null;
   /** Set when a running host answered: its unit id, and when its interval timer fires next. */
   unit?: string;
   nextTimerAt?: string | null;
@@ -80,6 +86,12 @@ export function remotePrefix(scope: Scope): string[] {
   const sync = scope.loaded.sync;
   if (sync.provider === "off") return [];
   return providerFor(sync).remote({ config: sync, stateDir: scope.stateDir }).pathPrefix ?? [];
+}
+
+/** How many files wait in the quarantine folder; null when none (or it cannot be read). */
+async function quarantined(dir: string): Promise<StatusReport["quarantine"]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.length > 0 ? { dir, files: names.length } : null;
 }
 
 async function openReadOnly(scope: Scope) {
@@ -122,6 +134,7 @@ async function statusOf<TMachine extends AnyStateMachine, TCycle extends CycleBa
     return {
       workspace: paths.workspace,
       localDir: paths.localDir,
+      wholeWorkspace: paths.toolDirInSync !== null,
       remote: remoteRootOf(scope),
       mode: sync.mode,
       provider: sync.provider,
@@ -140,6 +153,7 @@ async function statusOf<TMachine extends AnyStateMachine, TCycle extends CycleBa
       totals: { ...shared.totals, ...totals },
       events: log.lastSeq,
       warnings,
+      quarantine: await quarantined(join(paths.toolDir, "quarantine")),
     };
   } finally {
     await log.close();
