@@ -3,7 +3,8 @@
  * `tar cz -C <parent> <name> ... | openssl enc -aes-256-cbc -salt -pbkdf2 -iter 100000 -pass env:... |
  * rclone rcat <remote>/backup-<time>Z.tar.gz.enc`, GNU tar and OpenSSL from the system): `backup list`
  * shows them marked as the original's, `verify`, `restore`, `ls` and `restore --path` read them with the
- * passphrase, a wrong passphrase is one line with nothing written, and retention never deletes them.
+ * passphrase, a wrong passphrase is one line with nothing written, retention never deletes them, and
+ * `backup forget` deletes one when asked.
  */
 import { execFile } from "node:child_process";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -152,4 +153,18 @@ describe("the original plugin's snapshots", () => {
     expect(listed.original).toHaveLength(2);
     await rm(join(box.root, "restored"), { recursive: true, force: true });
   }, 90_000);
+
+  it("deletes one of them only when asked (backup forget), and never one of ours that way", async () => {
+    const ours = JSON.parse((await box.run("backup", "list", "--json")).stdout) as {
+      snapshots: { id: string }[];
+    };
+    const refused = await box.run("backup", "forget", ours.snapshots[0]?.id ?? "");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is not one of the original plugin's snapshots.*backup\.retain/);
+    const forgot = await box.run("backup", "forget", "backup-20261119T080000Z");
+    expect(forgot.code, forgot.stderr).toBe(0);
+    const objects = await objectsIn(box.backupDir);
+    expect(objects).not.toContain(plain);
+    expect(objects).toContain(encrypted);
+  });
 });

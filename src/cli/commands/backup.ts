@@ -1,5 +1,5 @@
 /**
- * `workspace-sync backup now|list|ls|diff|verify|restore|status`: encrypted snapshots of the workspace and
+ * `workspace-sync backup now|list|ls|diff|verify|restore|forget|status`: encrypted snapshots of the workspace and
  * OpenClaw's state (ls and diff in backup-browse.ts, verify and restore in backup-restore.ts).
  */
 
@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { allSnapshots, readCatalog } from "../../backup/catalog.js";
 import { encryptionKindOf } from "../../backup/codec/age.js";
 import { manifestSchema } from "../../backup/manifest.js";
+import { forgetOriginal } from "../../backup/original/forget.js";
 import { readRouted, withUnit } from "../../daemon/route.js";
 import { openclawStateDir } from "../../paths.js";
 import { backupUnitId } from "../../runtime/backup/ids.js";
@@ -126,6 +127,32 @@ const listCommand = defineCommand({
   },
 });
 
+const forgetCommand = defineCommand({
+  meta: {
+    name: "forget",
+    description:
+      "Delete one of the original plugin's snapshots (backup-...); retention never does, yours follow backup.retain",
+  },
+  args: {
+    ...commonArgs,
+    snapshot: {
+      type: "positional",
+      required: true,
+      description: "its id (backup-<time>Z) or unique start",
+      valueHint: "ID",
+    },
+    json,
+  },
+  async run({ args }) {
+    const out = createOutput();
+    const runtime = await readOnlyBackupRuntime(await resolveScope(args, out));
+    const result = await forgetOriginal(runtime.ops, args.snapshot);
+    if (args.json) out.json(result.ok ? { ok: true, forgotten: result.forgotten } : result);
+    if (!result.ok) throw new CliError(`backup forget failed: ${failureLine(result.failure)}`);
+    if (!args.json) out.success(`deleted ${result.forgotten.name} (from the original plugin)`);
+  },
+});
+
 const statusCommand = defineCommand({
   meta: { name: "status", description: "Show the backup schedule, the last result, totals and the next run" },
   args: { ...commonArgs, json },
@@ -149,7 +176,10 @@ const statusCommand = defineCommand({
 });
 
 export const backupCommand = defineCommand({
-  meta: { name: "backup", description: "Encrypted backups: now, list, ls, diff, verify, restore, status" },
+  meta: {
+    name: "backup",
+    description: "Encrypted backups: now, list, ls, diff, verify, restore, forget, status",
+  },
   subCommands: {
     now: nowCommand,
     list: listCommand,
@@ -157,6 +187,7 @@ export const backupCommand = defineCommand({
     diff: diffCommand,
     verify: verifyCommand,
     restore: restoreCommand,
+    forget: forgetCommand,
     status: statusCommand,
   },
 });
