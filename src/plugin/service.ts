@@ -57,6 +57,11 @@ export class PluginHost {
     });
   }
 
+  /** Our state directory: where the host's socket and logs are. */
+  get stateDir(): string {
+    return this.#stateDir;
+  }
+
   /** The running host in this process, if the service started. */
   get host(): Host | null {
     return this.#host;
