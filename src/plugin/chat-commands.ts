@@ -23,8 +23,10 @@ export interface ChatCommandInputs {
   stateDir(): string;
   /** The workspace a command without an agent acts on; `workspaceFor` maps an agent to its own. */
   workspaceFor(agentId: string | undefined): string;
-  /** `/sync confirm`: release real cycles held after a config change moved the sync; null when none are held. */
-  confirm?(workspace: string): Promise<string | null>;
+  /** Why real cycles are held (a config change moved the sync), or null when they are not. */
+  held?(): string | null;
+  /** `/sync confirm`: release held real cycles; says what it did. */
+  confirm?(): Promise<string>;
 }
 
 const notRunning =
@@ -64,12 +66,10 @@ export function syncCommand(inputs: ChatCommandInputs): CommandDefinition {
           ),
         );
       }
-      if (sub === "confirm") {
-        const released = await inputs.confirm?.(workspace);
-        if (released != null) return reply(released);
-      } else if (sub !== "") {
-        return reply(`Unknown: /sync ${sub}. Use /sync, /sync status or /sync confirm.`);
-      }
+      if (sub === "confirm") return reply((await inputs.confirm?.()) ?? "Nothing waits for confirmation.");
+      if (sub !== "") return reply(`Unknown: /sync ${sub}. Use /sync, /sync status or /sync confirm.`);
+      const held = inputs.held?.() ?? null;
+      if (held !== null) return reply(held);
       return reply(
         await withHost(inputs.stateDir(), async (client) => {
           const answer = await client.call<SendResult>({

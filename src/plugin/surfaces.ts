@@ -1,15 +1,19 @@
 /**
  * What the plugin shows and tells inside OpenClaw beyond its service, CLI and hooks: the chat commands,
- * registered during `register(api)` on hosts that offer them (older hosts simply lack them).
+ * registered during `register(api)` on hosts that offer them (older hosts simply lack them), and the
+ * session workflow the service tells the agent's next turn through.
  */
 import type { PluginApi } from "./api.js";
 import { registerChatCommands } from "./chat-commands.js";
 import type { PluginHost } from "./service.js";
 
 export function registerSurfaces(api: PluginApi, host: PluginHost): void {
+  host.useWorkflow(api.session?.workflow);
   registerChatCommands(api.registerCommand?.bind(api), {
     config: () => host.config(api.logger),
     stateDir: () => host.stateDir,
     workspaceFor: (agentId) => host.workspaceFor(agentId),
+    held: () => host.held(),
+    confirm: () => host.confirm(),
   });
 }

@@ -120,7 +120,12 @@ export async function runGateway(stateDir: string, ourStateDir: string): Promise
     },
     "the plugin's service in the gateway",
     180_000,
-  );
+  ).catch((error: unknown) => {
+    stop();
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}; gateway output:\n${started.output().slice(-3000)}`,
+    );
+  });
   const call = async (method: string, params: Json, timeoutMs = 30_000) => {
     const run = await openclaw(stateDir, [
       "gateway",
