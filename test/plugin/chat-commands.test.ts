@@ -39,6 +39,9 @@ describe("chat commands", () => {
   it("registers /sync and /backup; without a running service they say so and name the next step", async () => {
     const { surfaces } = await setup({});
     expect(surfaces.commands.map((c) => c.name)).toEqual(["sync", "backup"]);
+    expect(surfaces.descriptors).toEqual([
+      expect.objectContaining({ surface: "tab", path: "/workspace-sync/live", label: "Workspace sync" }),
+    ]);
     const text = await runCommand(surfaces, "/sync");
     expect(text).toMatch(/not running.*Next:/s);
   });
