@@ -87,6 +87,16 @@ const syncHints: Record<string, UiHint> = {
   onSessionEnd: { label: "Sync on session end" },
   remoteName: { label: "rclone remote name", placeholder: "cloud", advanced: true },
   conflictResolve: { label: "Conflict resolution (bisync)" },
+  notifyOnInbox: {
+    label: "Tell the agent about inbox arrivals",
+    help: 'true wakes the agent; "nextTurn" adds them to its next turn without waking it',
+  },
+  alertAfterFailures: {
+    label: "Alert after failed syncs",
+    placeholder: "3",
+    help: "Failed attempts in a row before plugin health and the agent's next turn are told",
+    advanced: true,
+  },
   ...providerHints,
 };
 

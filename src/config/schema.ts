@@ -100,7 +100,19 @@ export const syncSchema = z
       .default(0),
     onSessionStart: z.boolean({ error: "`onSessionStart` must be true or false" }).default(false),
     onSessionEnd: z.boolean({ error: "`onSessionEnd` must be true or false" }).default(false),
-    notifyOnInbox: z.boolean({ error: "`notifyOnInbox` must be true or false" }).default(false),
+    /** OpenClaw: `true` wakes the agent when a drain brings files; `"nextTurn"` lists them in its next turn only. */
+    notifyOnInbox: z
+      .union([z.boolean(), z.literal("nextTurn")], {
+        error: '`notifyOnInbox` must be true (wake the agent), "nextTurn" (tell its next turn) or false',
+      })
+      .default(false),
+    /** OpenClaw: after this many failed sync attempts in a row, plugin health and the agent's next turn are told. */
+    alertAfterFailures: z
+      .number({ error: "`alertAfterFailures` must be a whole number from 1 to 100" })
+      .int({ error: "`alertAfterFailures` must be a whole number from 1 to 100" })
+      .min(1, { error: "`alertAfterFailures` must be a whole number from 1 to 100" })
+      .max(100, { error: "`alertAfterFailures` must be a whole number from 1 to 100" })
+      .default(3),
     ingest: z.boolean({ error: "`ingest` must be true or false" }).default(false),
     ingestPath: workspaceFolder("ingestPath")
       .refine((p) => !isWorkspaceRootSpelling(p), {

@@ -5,6 +5,7 @@
  * itself is not a dependency: it needs Node 24 and weighs 650 MB; the real-host test runs against it.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SessionSurfaces } from "./api-session.js";
 
 export interface PluginLogger {
   debug?: (message: string) => void;
@@ -28,6 +29,8 @@ export interface ServiceContext {
 
 export interface PluginService {
   id: string;
+  /** Restart this service with the committed config when one of these config paths changes. */
+  reload?: { configPrefixes: readonly string[] };
   start: (ctx: ServiceContext) => void | Promise<void>;
   stop?: (ctx: ServiceContext) => void | Promise<void>;
 }
@@ -104,7 +107,7 @@ export interface PluginRuntime {
   };
 }
 
-export interface PluginApi {
+export interface PluginApi extends SessionSurfaces {
   id: string;
   registrationMode?: string;
   config: OpenClawConfig;

@@ -18,8 +18,23 @@ import type {
   ServiceContext,
   SessionHookContext,
 } from "./api.js";
+import { type FailureWatch, startFailureWatch } from "./health.js";
 import { createLiveRoute, type LiveRoute } from "./live-route.js";
-import { mainSessionKey, type NotifyTarget, notifyInbox } from "./notify.js";
+import { tellNextTurn, type Workflow } from "./next-turn.js";
+import { inboxMessage, mainSessionKey, type NotifyTarget, notifyInbox } from "./notify.js";
+import {
+  type Hold,
+  holdText,
+  movedKeys,
+  pluginConfigIn,
+  readApplied,
+  realCycleSince,
+  reloadPrefixes,
+  settle,
+  targetOf,
+  writeApplied,
+} from "./reload.js";
+import { syncReply } from "./replies.js";
 
 /** What `register(api)` captured: after it returns, `api`'s methods are no-ops. */
 export interface Captured {
@@ -38,6 +53,14 @@ export class PluginHost {
   #stateDir: string;
   #defaultWorkspace: string;
   #loaded: LoadedConfig | null | undefined;
+  /** `api.session.workflow`, captured during register (its next-turn method stays callable after). */
+  #workflow: Workflow;
+  #watch: { watch: FailureWatch; timer: NodeJS.Timeout } | null = null;
+  /** The plugin config the last start read from OpenClaw's committed config (it changes on reload). */
+  #pluginConfig: unknown;
+  /** Real cycles held after a config change moved the sync, until someone confirms. */
+  #hold: Hold | null = null;
+  #ctx: ServiceContext | null = null;
   /** Where an inbox notification for a workspace goes: the last session a hook named there. */
   readonly #targets = new Map<string, NotifyTarget>();
   /** The agent a hook last named for a workspace: without a live session, its main session is told. */
@@ -57,19 +80,40 @@ export class PluginHost {
     });
   }
 
+  /** Our state directory: where the host's socket and logs are. */
+  get stateDir(): string {
+    return this.#stateDir;
+  }
+
   /** The running host in this process, if the service started. */
   get host(): Host | null {
     return this.#host;
   }
 
   service(): PluginService {
-    return { id: serviceId, start: (ctx) => this.start(ctx), stop: () => this.stop() };
+    return {
+      id: serviceId,
+      reload: { configPrefixes: reloadPrefixes },
+      start: (ctx) => this.start(ctx),
+      stop: () => this.stop(),
+    };
+  }
+
+  /** Keep OpenClaw's session workflow (called during register, where `api` is still live). */
+  useWorkflow(workflow: Workflow): void {
+    this.#workflow = workflow;
   }
 
   async start(ctx: ServiceContext): Promise<void> {
     const logger = ctx.logger ?? this.captured.logger;
     this.#stateDir = join(ctx.stateDir, "workspace-sync");
     if (ctx.workspaceDir) this.#defaultWorkspace = resolve(ctx.workspaceDir);
+    this.#ctx = ctx;
+    const fresh = pluginConfigIn(ctx.config);
+    if (fresh !== undefined && JSON.stringify(fresh) !== JSON.stringify(this.#pluginConfig)) {
+      this.#pluginConfig = fresh; // a reload: parse the committed config again
+      this.#loaded = undefined;
+    }
     const loaded = this.config(logger, true);
     if (loaded === null) return;
     if (loaded.sync.provider === "off" && loaded.backup?.enabled !== true) {
@@ -77,29 +121,90 @@ export class PluginHost {
       return;
     }
     try {
-      this.#host = await Host.start({
-        stateDir: this.#stateDir,
-        config: loaded,
-        workspaces: [this.#defaultWorkspace],
-        openclawState: ctx.stateDir,
-        env: this.captured.env,
-        command: `openclaw gateway (${pluginId} service)`,
-        logger: {
-          info: (m) => logger.info(`workspace-sync: ${m}`),
-          warn: (m) => logger.warn(`workspace-sync: ${m}`),
-          error: (m) => logger.error(`workspace-sync: ${m}`),
-        },
-        onArrivals: (unit, arrivals) => this.#notify(unit, arrivals, loaded, logger),
-      });
+      const applied = await readApplied(this.#stateDir);
+      const target = targetOf(loaded.sync);
+      this.#hold =
+        applied !== null && movedKeys(applied, target).length > 0 && loaded.sync.provider !== "off"
+          ? { from: applied, to: target, dryRun: null, since: Date.now() }
+          : null;
+      if (applied === null) await writeApplied(this.#stateDir, target);
+      this.#host = await this.#startHost(ctx, loaded, logger);
       logger.info(`workspace-sync: serving ${this.#defaultWorkspace}; socket ${this.#host.socketPath}`);
       ctx.serviceHealth?.clearFailure();
+      this.#startWatch(ctx, loaded, logger);
+      if (this.#hold) void this.#dryRun(this.#hold, this.#host, loaded, logger);
     } catch (error) {
       logger.error(`workspace-sync: the service did not start: ${messageOf(error)}`);
       ctx.serviceHealth?.reportFailure(error);
     }
   }
 
+  /** The host for this config: no timers while real cycles are held. */
+  #startHost(ctx: ServiceContext, loaded: LoadedConfig, logger: PluginLogger): Promise<Host> {
+    return Host.start({
+      stateDir: this.#stateDir,
+      config: loaded,
+      workspaces: [this.#defaultWorkspace],
+      openclawState: ctx.stateDir,
+      env: this.captured.env,
+      command: `openclaw gateway (${pluginId} service)`,
+      timers: this.#hold === null,
+      logger: {
+        info: (m) => logger.info(`workspace-sync: ${m}`),
+        warn: (m) => logger.warn(`workspace-sync: ${m}`),
+        error: (m) => logger.error(`workspace-sync: ${m}`),
+      },
+      onArrivals: (unit, arrivals) => this.#notify(unit, arrivals, loaded, logger),
+      onTransition: (unit, _event, _state, context) => {
+        if (unit.kind !== "workspace") return;
+        this.#watch?.watch.observe(unit.label, context);
+        if (this.#hold && realCycleSince(context, this.#hold.since)) void this.confirm(logger);
+      },
+    });
+  }
+
+  /** The dry run a held move runs first; what it would do is told to the log and the agent's next turn. */
+  async #dryRun(hold: Hold, host: Host, loaded: LoadedConfig, logger: PluginLogger): Promise<void> {
+    try {
+      const unit = await host.unitFor({ workspace: this.#defaultWorkspace });
+      const answer = await unit.request({ type: "syncRequested", source: "cli", dryRun: true });
+      hold.dryRun = syncReply(answer, loaded.sync.mode)
+        .replace(/^Synced in/, "took")
+        .replace(/\n/g, "; ");
+    } catch (error) {
+      hold.dryRun = `it failed: ${messageOf(error)}`;
+    }
+    if (this.#hold !== hold) return;
+    logger.warn(`workspace-sync: ${holdText(hold).replace(/\n/g, " ")}`);
+    const key = `workspace-sync:hold:${hold.since}`;
+    tellNextTurn(this.#workflow, this.#targetFor(this.#defaultWorkspace), holdText(hold), key, logger);
+  }
+
+  /** Why `/sync` cannot run a real cycle now, or null when it can. */
+  held(): string | null {
+    return this.#hold ? holdText(this.#hold) : null;
+  }
+
+  /** Release held real cycles: the new target becomes the applied one, the host restarts with timers. */
+  async confirm(logger: PluginLogger = this.captured.logger): Promise<string> {
+    const hold = this.#hold;
+    const ctx = this.#ctx;
+    const loaded = this.#loaded;
+    if (!hold || !ctx || !loaded) return "Nothing waits for confirmation.";
+    this.#hold = null;
+    await writeApplied(this.#stateDir, hold.to);
+    const old = this.#host;
+    this.#host = null;
+    await old?.stop();
+    this.#host = await this.#startHost(ctx, loaded, logger);
+    logger.info("workspace-sync: the moved config is confirmed; real syncs and timers run again");
+    return "Confirmed: real syncs run again, to the new place. Send /sync to run one now.";
+  }
+
   async stop(): Promise<void> {
+    await settle(this.#host);
+    if (this.#watch) clearInterval(this.#watch.timer);
+    this.#watch = null;
     const host = this.#host;
     this.#host = null;
     await this.live.close();
@@ -114,6 +219,7 @@ export class PluginHost {
       if (hook === "session_start" && ctx.sessionKey)
         this.#targets.set(workspace, { sessionKey: ctx.sessionKey, agentId: ctx.agentId });
       if (hook === "session_end") this.#targets.delete(workspace);
+      if (this.#hold) return; // real cycles wait for a confirmation
       if (this.#host) {
         this.#host.hook(hook, workspace);
         return;
@@ -139,7 +245,8 @@ export class PluginHost {
   config(logger: PluginLogger, report = false): LoadedConfig | null {
     if (this.#loaded === undefined) {
       try {
-        this.#loaded = parseConfig(this.captured.pluginConfig ?? {}, configSource, this.captured.env);
+        const raw = this.#pluginConfig ?? this.captured.pluginConfig ?? {};
+        this.#loaded = parseConfig(raw, configSource, this.captured.env);
         for (const warning of this.#loaded.warnings) logger.warn(`workspace-sync: ${warning}`);
       } catch (error) {
         this.#loaded = null;
@@ -165,10 +272,27 @@ export class PluginHost {
       .catch((error: unknown) => this.captured.logger.warn(`workspace-sync: ${hook}: ${messageOf(error)}`));
   }
 
+  /** Where a note about a workspace goes: the last session a hook named there, else its agent's main session. */
+  #targetFor(workspace: string): NotifyTarget {
+    const agentId = this.#agents.get(workspace) ?? "main";
+    return this.#targets.get(workspace) ?? { sessionKey: mainSessionKey(agentId), agentId };
+  }
+
+  /** Failures that reach people: plugin health, and once per incident the agent's next turn. */
+  #startWatch(ctx: ServiceContext, loaded: LoadedConfig, logger: PluginLogger): void {
+    this.#watch = startFailureWatch(ctx, loaded.sync, logger, (workspace, text, key) =>
+      tellNextTurn(this.#workflow, this.#targetFor(workspace), text, key, logger),
+    );
+  }
+
   #notify(unit: UnitInfo, arrivals: string[], loaded: LoadedConfig, logger: PluginLogger): void {
     if (!loaded.sync.notifyOnInbox) return;
-    const agentId = this.#agents.get(unit.label) ?? "main";
-    const target = this.#targets.get(unit.label) ?? { sessionKey: mainSessionKey(agentId), agentId };
+    const target = this.#targetFor(unit.label);
+    if (loaded.sync.notifyOnInbox === "nextTurn") {
+      const key = `workspace-sync:inbox:${unit.id}:${Date.now()}`;
+      tellNextTurn(this.#workflow, target, inboxMessage(arrivals), key, logger);
+      return;
+    }
     if (notifyInbox(this.captured.runtime?.system, target, arrivals, logger))
       logger.info(`workspace-sync: told ${target.sessionKey} about ${arrivals.length} new file(s) in _inbox`);
   }

@@ -43,7 +43,7 @@ export class TransitionFeed {
   /** One processed event: to the host's `onTransition`, then to each subscriber. */
   publish(event: Transition["event"], snapshot: AnyMachineSnapshot): void {
     try {
-      this.services.onTransition?.(this.info, event, snapshot.value);
+      this.services.onTransition?.(this.info, event, snapshot.value, snapshot.context);
     } catch (error) {
       this.services.logger.warn(`a transition listener failed: ${messageOf(error)}`);
     }

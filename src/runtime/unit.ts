@@ -101,8 +101,13 @@ export interface HostServices {
   backupLeftoverGraceMs?: number | undefined;
   /** Files a drain delivered into a workspace's `_inbox` (real cycles only). */
   onArrivals?: ((unit: UnitInfo, arrivals: string[]) => void) | undefined;
-  /** Every event any unit processes (the daemon logs them). Called synchronously: keep it cheap. */
-  onTransition?: ((unit: UnitInfo, event: Transition["event"], state: unknown) => void) | undefined;
+  /**
+   * Every event any unit processes (the daemon logs them), with the state and the machine's live context
+   * it led to (read it, never keep or change it). Called synchronously: keep it cheap.
+   */
+  onTransition?:
+    | ((unit: UnitInfo, event: Transition["event"], state: unknown, context: unknown) => void)
+    | undefined;
 }
 
 /** A kind of unit: how the host starts its units. */

@@ -60,10 +60,13 @@ function section(name: string, options: Record<string, string>): string {
   return [`[${name}]`, ...Object.entries(options).map(([k, v]) => `${k} = ${v}`), ""].join("\n");
 }
 
-/** `rclone serve sftp <dir>` on 127.0.0.1 with a user and password; `custom` sftp config for the tool. */
-export async function startSftpServer(dir: string): Promise<TestRemote> {
+/**
+ * `rclone serve sftp <dir>` on 127.0.0.1 with a user and password; `custom` sftp config for the tool.
+ * `port` starts it again where a stopped one listened (its host key is kept beside `dir`).
+ */
+export async function startSftpServer(dir: string, at: { port?: number } = {}): Promise<TestRemote> {
   await mkdir(dir, { recursive: true });
-  const port = await freePort();
+  const port = at.port ?? (await freePort());
   const user = "wsync";
   const pass = "sftp-test-pass";
   const keyDir = join(dir, "..", `sftp-keys-${port}`);
