@@ -15,8 +15,11 @@ export class UnsafeEntryError extends Error {
   override readonly name = "UnsafeEntryError";
 }
 
-/** The entry's path as segments, or an error saying why it is refused. */
-export function safeSegments(path: string): string[] {
+/**
+ * The entry's path as segments, or an error saying why it is refused. `anyTopLevel`: the original plugin's
+ * archives, whose top-level names are the sources' own (`openclaw.json`, the workspace folder's name).
+ */
+export function safeSegments(path: string, anyTopLevel = false): string[] {
   if (path === "" || path.startsWith("/") || path.includes("\0") || path.includes("\\")) {
     throw new UnsafeEntryError(`refused entry ${JSON.stringify(path)}: not a plain relative path`);
   }
@@ -24,7 +27,7 @@ export function safeSegments(path: string): string[] {
   if (segments.some((s) => s === "" || s === "." || s === "..")) {
     throw new UnsafeEntryError(`refused entry ${JSON.stringify(path)}: it would escape the target`);
   }
-  if (!isOneOf(backupIncludeItems, segments[0] ?? "")) {
+  if (!anyTopLevel && !isOneOf(backupIncludeItems, segments[0] ?? "")) {
     throw new UnsafeEntryError(`refused entry ${JSON.stringify(path)}: not under an include item`);
   }
   return segments;
@@ -33,6 +36,8 @@ export function safeSegments(path: string): string[] {
 export class StagingWriter implements EntryHandler {
   readonly #root: string;
   readonly #leaveOut: ReadonlySet<string>;
+  readonly #anyTopLevel: boolean;
+  #rootMade = false;
   readonly #seen = new Set<string>();
   readonly #symlinks = new Set<string>();
   readonly #dirs: { abs: string; mode: number; mtime: Date }[] = [];
@@ -41,14 +46,28 @@ export class StagingWriter implements EntryHandler {
   restored = 0;
   leftOut: string[] = [];
 
-  /** `leaveOut`: entries the manifest records as changed while archived (not restored). */
-  constructor(root: string, leaveOut: Iterable<string> = []) {
+  /**
+   * `leaveOut`: entries the manifest records as changed while archived (not restored). The root folder is
+   * made with the first entry (or by `finish`): a stream that fails before any entry writes nothing.
+   */
+  constructor(root: string, leaveOut: Iterable<string> = [], options: { anyTopLevel?: boolean } = {}) {
     this.#root = root;
     this.#leaveOut = new Set(leaveOut);
+    this.#anyTopLevel = options.anyTopLevel === true;
+  }
+
+  get root(): string {
+    return this.#root;
+  }
+
+  async #makeRoot(): Promise<void> {
+    if (this.#rootMade) return;
+    await mkdir(this.#root, { recursive: true, mode: 0o700 });
+    this.#rootMade = true;
   }
 
   async onEntry(entry: TarEntry): Promise<void> {
-    const segments = safeSegments(entry.path);
+    const segments = safeSegments(entry.path, this.#anyTopLevel);
     if (this.#seen.has(entry.path))
       throw new UnsafeEntryError(`refused entry ${entry.path}: it appears twice`);
     this.#seen.add(entry.path);
@@ -63,6 +82,7 @@ export class StagingWriter implements EntryHandler {
       return;
     }
     const abs = join(this.#root, ...segments);
+    await this.#makeRoot();
     await mkdir(join(this.#root, ...segments.slice(0, -1)), { recursive: true, mode: 0o700 });
     this.restored++;
     if (entry.kind === "dir") {
@@ -105,6 +125,7 @@ export class StagingWriter implements EntryHandler {
 
   /** Folder modes and times, deepest first (a read-only folder is closed only after its content). */
   async finish(): Promise<void> {
+    await this.#makeRoot();
     const dirs = [...this.#dirs].sort((a, b) => b.abs.length - a.abs.length);
     for (const dir of dirs) {
       await chmod(dir.abs, dir.mode);

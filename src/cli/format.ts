@@ -51,6 +51,13 @@ function guardLines(report: StatusReport): string[] {
     if (report.resyncNeeded.hint) lines.push(`           ${report.resyncNeeded.hint}`);
     lines.push(`           run: ${report.resyncNeeded.command}`);
   }
+  if (report.quarantine) {
+    const { dir, files } = report.quarantine;
+    lines.push(
+      `quarantine ${files} file${files === 1 ? "" : "s"} in ${dir}: arrivals that could not be delivered into _inbox`,
+    );
+    lines.push("           (see `log` for why); move each where it belongs, then delete it from there");
+  }
   for (const c of report.conflicts) {
     const who = c.winner ? `${c.winner} kept the name` : `${c.policy} kept the name`;
     lines.push(`conflict   ${c.path}: ${who}, the other is ${c.loser}`);

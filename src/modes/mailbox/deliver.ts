@@ -6,7 +6,18 @@
  */
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { copyFile, link, lstat, mkdir, readdir, rename, stat, unlink, utimes } from "node:fs/promises";
+import {
+  copyFile,
+  link,
+  lstat,
+  mkdir,
+  readdir,
+  rename,
+  stat,
+  unlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { errnoOf } from "../../util/errors.js";
 
@@ -91,6 +102,27 @@ async function claim(source: Buffer, target: string, inboxDir: string): Promise<
     return true;
   } finally {
     await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Errors that may be the target's own (a read-only or foreign folder inside `_inbox`) or `_inbox`'s. */
+const refusedHere = new Set(["EROFS", "EACCES", "EPERM"]);
+
+/**
+ * Whether a delivery that failed with `error` failed on this one arrival only: a refusal (read-only,
+ * permission) while the top of `_inbox` still takes a new file. A full disk is never one arrival's.
+ */
+export async function failedOnItsOwn(error: unknown, inboxDir: string): Promise<boolean> {
+  const code = errnoOf(error) ?? "";
+  if (code === "ENOSPC" || code === "EDQUOT") return false;
+  if (!refusedHere.has(code)) return true;
+  const probe = join(inboxDir, `${tempPrefix}probe-${randomBytes(6).toString("hex")}`);
+  try {
+    await writeFile(probe, "", { flag: "wx" });
+    await unlink(probe);
+    return true;
+  } catch {
+    return false;
   }
 }
 

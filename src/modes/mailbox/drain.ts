@@ -17,11 +17,11 @@ import { lstat, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DrainOutcome, MailboxEvent } from "../../../machines/mailbox.js";
 import type { FailureReason, TransferStats } from "../../../machines/outcomes.js";
-import { failure, isLocalWriteError } from "../../effects/shared.js";
+import { failure } from "../../effects/shared.js";
 import { writeFileDurably } from "../../util/durable-file.js";
 import { messageOf } from "../../util/errors.js";
 import type { EffectKit } from "../types.js";
-import { type Delivery, deliverOne, quarantine, removeStaleTemps } from "./deliver.js";
+import { type Delivery, deliverOne, failedOnItsOwn, quarantine, removeStaleTemps } from "./deliver.js";
 import {
   ambiguous,
   listOutbox,
@@ -32,6 +32,7 @@ import {
   settle,
   uploadsAppearWhole,
 } from "./outbox.js";
+import { fitting, freeBytes, noSpace } from "./space.js";
 import {
   deliveryJournal,
   isComplete,
@@ -153,9 +154,12 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
     }
 
     // 4. Copy what is settled and not staged yet; keep what is complete.
-    const toFetch = [...wanted.keys()].filter((p) => !delivered.has(p) && !ready.some((s) => s.key === p));
+    const missing = [...wanted.keys()].filter((p) => !delivered.has(p) && !ready.some((s) => s.key === p));
+    // Only what fits on the disk is fetched; the rest stays in `_outbox`, and the drain says how much is needed.
+    const room = fitting(missing, (p) => wanted.get(p)?.size ?? 0, await freeBytes(paths.stagingDir));
+    const toFetch = room.fit;
     let stats = listed.stats;
-    let copyFailure: FailureReason | null = null;
+    let copyFailure: FailureReason | null = room.left.length > 0 ? noSpace(room, paths.stagingDir) : null;
     if (toFetch.length > 0) {
       needBytes = toFetch.reduce((sum, p) => sum + (wanted.get(p)?.size ?? 0), 0);
       const filter = join(paths.toolDir, "incoming.filter");
@@ -163,7 +167,7 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
       const copied = await rclone(["copy", outbox, paths.stagingDir, "--filter-from", filter], signal);
       await unlink(filter).catch(() => undefined);
       stats = addStats(stats, copied.stats);
-      if (!copied.ok) copyFailure = copied.failure;
+      if (!copied.ok) copyFailure ??= copied.failure;
       const fetched = new Set(toFetch);
       for (const staged of await stagedFiles(paths.stagingDir)) {
         if (!fetched.has(staged.key)) continue;
@@ -184,7 +188,8 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
         delivered.set(staged.key, { line, staged });
         arrivals.push(delivery);
       } catch (error) {
-        if (isLocalWriteError(error)) throw error;
+        // A full disk, or an `_inbox` that takes nothing: the drain fails (and is retried); the staged file waits.
+        if (!(await failedOnItsOwn(error, paths.inboxDir))) throw error;
         const reason = messageOf(error);
         const name = await quarantine(staged.raw, staged.key, files.quarantineDir, now());
         const to = `.workspace-sync/quarantine/${name}`;

@@ -2,6 +2,8 @@
  * What `status` and `log` show, computed from the event log alone (read-only: a running host keeps
  * writing while we read). State comes from replaying the log through the pure machine.
  */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { AnyStateMachine } from "xstate";
 import type { Conflict, FailureReason, Halt } from "../../../machines/outcomes.js";
 import { EventLog, type LogRecord } from "../../log/event-log.js";
@@ -43,6 +45,8 @@ export interface StatusReport {
   totals: { cycles: number; failures: number; arrivals: number; conflicts: number };
   events: number;
   warnings: string[];
+  /** Arrivals that could not be delivered into `_inbox` and wait in the quarantine folder (mailbox). */
+  quarantine: { dir: string; files: number } | null;
   /** Set when a running host answered: its unit id, and when its interval timer fires next. */
   unit?: string;
   nextTimerAt?: string | null;
@@ -82,6 +86,12 @@ export function remotePrefix(scope: Scope): string[] {
   const sync = scope.loaded.sync;
   if (sync.provider === "off") return [];
   return providerFor(sync).remote({ config: sync, stateDir: scope.stateDir }).pathPrefix ?? [];
+}
+
+/** How many files wait in the quarantine folder; null when none (or it cannot be read). */
+async function quarantined(dir: string): Promise<StatusReport["quarantine"]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.length > 0 ? { dir, files: names.length } : null;
 }
 
 async function openReadOnly(scope: Scope) {
@@ -143,6 +153,7 @@ async function statusOf<TMachine extends AnyStateMachine, TCycle extends CycleBa
       totals: { ...shared.totals, ...totals },
       events: log.lastSeq,
       warnings,
+      quarantine: await quarantined(join(paths.toolDir, "quarantine")),
     };
   } finally {
     await log.close();

@@ -1,0 +1,105 @@
+/**
+ * A full disk at the drain, with the workspace on a small tmpfs the test mounts (root only; skipped with a
+ * notice otherwise): nothing partial is delivered, the remote file is kept, the failure is retryable and
+ * says how much free space is needed, and the file arrives whole once space is freed. Two ways to be full:
+ * already before the drain (met by the free-space check before any byte is fetched), and filling up while
+ * rclone is fetching (met as rclone's own "no space left on device").
+ */
+import { spawn } from "node:child_process";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sleep } from "../../src/util/process.js";
+import { createSandbox, filesIn, type Sandbox } from "../support/sandbox.js";
+import {
+  cliWith,
+  lastState,
+  mountTmpfs,
+  rcloneWrapper,
+  seeded,
+  seededBytes,
+  sha256,
+  unmount,
+} from "./support.js";
+
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.info("disk-full: not root, so no tmpfs can be mounted here: skipped");
+
+let box: Sandbox;
+let outbox: string;
+let inbox: string;
+const mib = 1_048_576;
+beforeEach(async () => {
+  if (!isRoot) return;
+  box = await createSandbox();
+  // The workspace (with `_inbox` and the staging folder) on a 12 MiB tmpfs; state and cloud elsewhere.
+  expect(await mountTmpfs(box.workspace, 12)).toBe(true);
+  await mkdir(box.shared, { recursive: true });
+  expect((await box.cli("sync")).code).toBe(0);
+  outbox = join(box.remoteDir, "_outbox");
+  inbox = join(box.shared, "_inbox");
+});
+afterEach(async () => {
+  if (!isRoot) return;
+  await unmount(box.workspace);
+  await box.cleanup();
+});
+
+/** What must hold while the disk is full: no partial arrival, the remote copy whole, a retryable reason. */
+async function heldBack(name: string, body: Buffer): Promise<string> {
+  expect(await filesIn(inbox)).not.toContain(name);
+  expect(sha256(await readFile(join(outbox, name)))).toBe(sha256(body));
+  expect(await lastState(box)).toBe("recovering");
+  const status = await box.cli("status");
+  expect(status.stdout).toMatch(
+    /last error retryable: no space left on .*(MiB free space needed|MiB are needed)/,
+  );
+  return status.stdout.split("\n").find((l) => l.startsWith("last error")) ?? "";
+}
+
+async function deliveredAfterFreeing(filler: string, name: string, body: Buffer): Promise<void> {
+  await rm(filler);
+  const result = await box.cli("sync");
+  expect(result.code, result.stderr).toBe(0);
+  expect(sha256(await readFile(join(inbox, name)))).toBe(sha256(body));
+  expect(await filesIn(inbox)).toEqual(expect.arrayContaining([name]));
+  expect((await filesIn(inbox)).filter((f) => f.startsWith("big"))).toEqual([name]);
+  expect(await filesIn(outbox)).toEqual([]);
+  expect(await filesIn(join(box.workspace, ".workspace-sync", "incoming"))).toEqual([]);
+}
+
+describe.skipIf(!isRoot)("disk full at the drain (tmpfs)", () => {
+  it("full before the drain: the small arrival is delivered, the big one waits with the space it needs", async () => {
+    const random = seeded(1702);
+    const filler = join(box.workspace, "filler.bin");
+    await writeFile(filler, Buffer.alloc(7 * mib));
+    const body = seededBytes(random, 6 * mib);
+    await writeFile(join(outbox, "big.bin"), body);
+    await writeFile(join(outbox, "small.txt"), "small\n");
+    const failed = await box.cli("sync");
+    expect(failed.code).not.toBe(0);
+    expect(await readFile(join(inbox, "small.txt"), "utf8")).toBe("small\n");
+    const reason = await heldBack("big.bin", body);
+    expect(reason).toMatch(/for 1 arrival \(big\.bin\): about 7 MiB free space needed, \d MiB free at /);
+    console.info(`disk-full (before): ${reason}`);
+    await deliveredAfterFreeing(filler, "big.bin", body);
+  });
+
+  it("filling up while rclone fetches: nothing partial delivered, delivered whole after space is freed", async () => {
+    const random = seeded(1703);
+    const body = seededBytes(random, 8 * mib);
+    await writeFile(join(outbox, "big2.bin"), body);
+    // Slow transfers, so the disk fills while the file is being fetched.
+    const cli = cliWith(box, await rcloneWrapper(box.root, ["--bwlimit", "2M"]));
+    const child = spawn(process.execPath, cli.argv("sync"), { env: cli.env, stdio: "ignore" });
+    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+    for (let i = 0; i < 2000 && (await lastState(box)) !== "running.draining"; i++) await sleep(5);
+    await sleep(300);
+    const filler = join(box.workspace, "filler.bin");
+    await writeFile(filler, Buffer.alloc(6 * mib)).catch(() => undefined);
+    expect(await exited).not.toBe(0);
+    const reason = await heldBack("big2.bin", body);
+    console.info(`disk-full (during): ${reason}`);
+    await deliveredAfterFreeing(filler, "big2.bin", body);
+  });
+});
