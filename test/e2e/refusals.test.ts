@@ -56,6 +56,18 @@ describe("refusals", () => {
     expect(await filesIn(box.workspace)).toEqual([]);
   });
 
+  it("a workspace that does not exist: status and sync exit 2 naming it, nothing created", async () => {
+    await rm(box.workspace, { recursive: true });
+    for (const command of ["sync", "status"]) {
+      const result = await box.cli(command);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`the workspace ${box.workspace} (--workspace) does not exist`);
+    }
+    expect(await pathExists(box.workspace)).toBe(false);
+    expect(await pathExists(box.stateDir)).toBe(false);
+    expect(await pathExists(box.cloud)).toBe(false);
+  });
+
   it("a missing config file, bad JSON, and bad arguments are named", async () => {
     await rm(box.configPath);
     const missing = await box.cli("sync");

@@ -7,7 +7,7 @@ import { checkLine, failureLine } from "../../diagnose/format.js";
 import { nextRunOf } from "../../diagnose/schedule.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../../paths.js";
 import { buildStatus, type StatusReport } from "../../runtime/workspace/status.js";
-import { commonArgs } from "../context.js";
+import { commonArgs, requireWorkspace } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { backupPlanLine, formatStatus } from "../format.js";
 import { createOutput } from "../output.js";
@@ -36,6 +36,7 @@ export const statusCommand = defineCommand({
     const env = process.env;
     const inputs = { env, config: args.config, workspace: args.workspace, stateDir: args["state-dir"] };
     const stateDir = stateDirOf(inputs);
+    await requireWorkspace(workspaceOf(inputs), args, env);
     const diagnosis = await diagnose(diagnoseEffects({ configFile: configFileOf(inputs), stateDir, env }), {
       offline: args.offline === true,
     });

@@ -13,7 +13,7 @@ import type { Answer } from "../../runtime/unit.js";
 import { remotePrefix, resyncCommandFor } from "../../runtime/workspace/status.js";
 import { stateName } from "../../util/state-name.js";
 import { failureLine, haltLine } from "../../util/text.js";
-import { commonArgs, resolveScope } from "../context.js";
+import { commonArgs, requireWorkspace, resolveScope } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
 import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
@@ -153,6 +153,7 @@ export const syncCommand = defineCommand({
       ...(args.resync === true ? { resync: true } : {}),
     };
     const scope = await resolveScope(args, out);
+    await requireWorkspace(scope.workspace, args);
     checkResync(args.resync === true, direction, scope.loaded.sync.mode);
     const shown = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
     const progress = shown === "off" ? null : createProgressReporter({ stream: process.stderr, mode: shown });
