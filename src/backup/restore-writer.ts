@@ -2,7 +2,8 @@
  * Writes archive entries into a fresh staging folder, refusing anything that could land outside it:
  * absolute paths, `..`, names outside the include items, duplicates, and any entry below a symlink
  * the archive made. Files are created exclusively (never over something), modes and times set after
- * the content; folders get theirs last, deepest first.
+ * the content; folders get theirs last, deepest first. setuid and setgid bits are dropped unless asked
+ * for (`keepSpecialBits`, `backup restore --keep-special-bits`): a restore never makes a set-id program.
  */
 import { constants } from "node:fs";
 import { chmod, type FileHandle, lutimes, mkdir, open, symlink, utimes } from "node:fs/promises";
@@ -33,6 +34,7 @@ export function safeSegments(path: string): string[] {
 export class StagingWriter implements EntryHandler {
   readonly #root: string;
   readonly #leaveOut: ReadonlySet<string>;
+  readonly #modeMask: number;
   readonly #seen = new Set<string>();
   readonly #symlinks = new Set<string>();
   readonly #dirs: { abs: string; mode: number; mtime: Date }[] = [];
@@ -42,9 +44,10 @@ export class StagingWriter implements EntryHandler {
   leftOut: string[] = [];
 
   /** `leaveOut`: entries the manifest records as changed while archived (not restored). */
-  constructor(root: string, leaveOut: Iterable<string> = []) {
+  constructor(root: string, leaveOut: Iterable<string> = [], keepSpecialBits = false) {
     this.#root = root;
     this.#leaveOut = new Set(leaveOut);
+    this.#modeMask = keepSpecialBits ? 0o7777 : 0o1777;
   }
 
   async onEntry(entry: TarEntry): Promise<void> {
@@ -96,7 +99,7 @@ export class StagingWriter implements EntryHandler {
     if (!file) return;
     this.#file = null;
     try {
-      await file.handle.chmod(file.entry.mode);
+      await file.handle.chmod(file.entry.mode & this.#modeMask);
       await file.handle.utimes(file.entry.mtime, file.entry.mtime);
     } finally {
       await file.handle.close();
@@ -107,7 +110,7 @@ export class StagingWriter implements EntryHandler {
   async finish(): Promise<void> {
     const dirs = [...this.#dirs].sort((a, b) => b.abs.length - a.abs.length);
     for (const dir of dirs) {
-      await chmod(dir.abs, dir.mode);
+      await chmod(dir.abs, dir.mode & this.#modeMask);
       await utimes(dir.abs, dir.mtime, dir.mtime);
     }
   }

@@ -67,6 +67,8 @@ export interface RestoreRequest {
   to: string;
   dryRun?: boolean;
   force?: boolean;
+  /** Keep setuid and setgid bits as archived (dropped by default). */
+  keepSpecialBits?: boolean;
   /** Each entry of a dry run, as it is read. */
   onEntry?: (entry: TarEntry) => void;
 }
@@ -116,7 +118,7 @@ export async function restoreSnapshot(
     };
   }
   const staging = join(dirname(target), `.${basename(target)}.restoring-${randomBytes(4).toString("hex")}`);
-  const writer = new StagingWriter(staging, leaveOut);
+  const writer = new StagingWriter(staging, leaveOut, request.keepSpecialBits === true);
   try {
     await mkdir(staging, { recursive: false, mode: 0o700 });
   } catch (error) {

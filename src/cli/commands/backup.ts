@@ -182,6 +182,10 @@ const restoreCommand = defineCommand({
     },
     "dry-run": { type: "boolean", description: "list what would be restored; write nothing" },
     force: { type: "boolean", description: "move an existing non-empty target aside first" },
+    "keep-special-bits": {
+      type: "boolean",
+      description: "keep setuid and setgid bits as archived (dropped by default)",
+    },
     identity: identityArg,
     json,
   },
@@ -203,6 +207,7 @@ const restoreCommand = defineCommand({
       to,
       dryRun,
       force: args.force === true,
+      keepSpecialBits: args["keep-special-bits"] === true,
       onEntry: (entry) =>
         listed.push(
           `${entry.kind === "dir" ? `${entry.path}/` : entry.path}${entry.kind === "symlink" ? ` -> ${entry.linkpath}` : ""}`,
