@@ -33,8 +33,27 @@ export const errorKinds: readonly ErrorKind[] = [
 /** Kinds that a retry with backoff may fix. The others go straight to `failed`. */
 export const retryableKinds: readonly ErrorKind[] = ["retryable", "timeout", "lock-held", "not-found"];
 
+/**
+ * What went wrong underneath, when rclone's output says it plainly: the remote could not be reached
+ * (refused, a name that does not resolve, a failed TLS handshake, no answer), or a transfer stopped
+ * moving (`stalled`: no progress for the stall limit, so rclone was stopped).
+ */
+export type FailureCause = "connection-refused" | "dns" | "tls" | "unreachable" | "stalled";
+
+export const failureCauses: readonly FailureCause[] = [
+  "connection-refused",
+  "dns",
+  "tls",
+  "unreachable",
+  "stalled",
+];
+
 export interface FailureReason {
   kind: ErrorKind;
+  /** Set when the failure has a cause a person fixes outside the tool (the address, the network). */
+  cause?: FailureCause;
+  /** Where the remote was being reached (`127.0.0.1:9`, `s3.example.com`), with `cause`. */
+  endpoint?: string;
   /** One line a person can act on. Never holds a secret. */
   message: string;
   /** The command that failed, secrets removed (for example `rclone sync ... cloud:openclaw-share`). */

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 
 export interface PathInputs {
   env: NodeJS.ProcessEnv;
@@ -51,6 +51,12 @@ export interface WorkspacePaths {
   inboxDir: string;
   /** `<workspace>/.workspace-sync`: the cycle lock and the drain's staging folder. Never synced. */
   toolDir: string;
+  /**
+   * The tool's folder seen from the synced folder (`.workspace-sync`) when it lies inside it (the synced folder is
+   * the workspace root, however `localPath` spelled it), else null. Every sync excludes it then: never pushed,
+   * never deleted or replaced by a pull.
+   */
+  toolDirInSync: string | null;
   stagingDir: string;
   cycleLock: string;
   /** `<stateDir>/workspaces/<id>`: this workspace's event log. */
@@ -74,11 +80,14 @@ export function workspacePaths(
   const localDir = localPath === "" ? workspace : join(workspace, localPath);
   const toolDir = join(workspace, ".workspace-sync");
   const own = join(stateDir, "workspaces", workspaceId(workspace));
+  const toolSeen = relative(resolve(localDir), resolve(toolDir));
+  const inside = toolSeen !== "" && !toolSeen.startsWith("..") && !isAbsolute(toolSeen);
   return {
     workspace,
     localDir,
     inboxDir: join(localDir, "_inbox"),
     toolDir,
+    toolDirInSync: inside ? toolSeen.split("\\").join("/") : null,
     stagingDir: join(toolDir, "incoming"),
     cycleLock: join(toolDir, "cycle.lock"),
     stateDir: own,

@@ -64,6 +64,8 @@ export async function runAuthorize(run: AuthorizeRun): Promise<string> {
     extraEnv: run.extraEnv ?? {},
     timeoutMs: run.timeoutMs,
     signal: run.signal,
+    // It waits on a person in a browser: no stall limit.
+    stallMs: Number.POSITIVE_INFINITY,
     redact: createRedactor([run.clientSecret ?? ""]),
     stdout: "text",
     onLine: (line) => {

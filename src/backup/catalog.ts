@@ -6,6 +6,7 @@
 import type { FailureReason } from "../../machines/outcomes.js";
 import { idOfName, type Manifest, manifestSuffix, parseManifests } from "./manifest.js";
 import type { BackupOps } from "./ops.js";
+import { type OriginalSnapshot, originalSnapshotOf } from "./original/snapshots.js";
 import { newestFirst } from "./retention.js";
 
 export interface RemoteObject {
@@ -16,6 +17,8 @@ export interface RemoteObject {
 
 export interface Catalog {
   snapshots: Manifest[];
+  /** The original plugin's snapshots (`backup-*.tar.gz[.enc]`), newest first: never pruned by retention. */
+  original: OriginalSnapshot[];
   leftovers: RemoteObject[];
   /** Manifests that name an object that is missing or has another size: not listed as snapshots. */
   broken: { id: string; reason: string }[];
@@ -52,6 +55,12 @@ export async function readCatalog(ops: BackupOps, signal?: AbortSignal): Promise
   const listed = await listObjects(ops, signal);
   if (!listed.ok) return listed;
   const objects = listed.objects.filter((o) => idOfName(o.name) !== null);
+  const original = newestFirst(
+    listed.objects.flatMap((o) => {
+      const found = originalSnapshotOf(o);
+      return found ? [found] : [];
+    }),
+  );
   let manifests: Manifest[] = [];
   let invalid = 0;
   if (objects.some((o) => o.name.endsWith(manifestSuffix))) {
@@ -79,16 +88,37 @@ export async function readCatalog(ops: BackupOps, signal?: AbortSignal): Promise
   const leftovers = objects.filter((o) => !published.has(o.name));
   return {
     ok: true,
-    catalog: { snapshots: newestFirst(snapshots), leftovers, broken, invalidManifests: invalid },
+    catalog: { snapshots: newestFirst(snapshots), original, leftovers, broken, invalidManifests: invalid },
   };
 }
 
-/** `latest`, an id, or an unambiguous start of one. */
-export function findSnapshot(catalog: Catalog, wanted: string | undefined): Manifest | string {
-  const [newest] = catalog.snapshots;
+/** A snapshot of either origin: ours (with its manifest) or the original plugin's. */
+export type SnapshotRef =
+  | { origin: "workspace-sync"; id: string; time: string; manifest: Manifest }
+  | { origin: "original"; id: string; time: string; original: OriginalSnapshot };
+
+/** Every snapshot, ours and the original's, newest first. */
+export function allSnapshots(catalog: Catalog): SnapshotRef[] {
+  return newestFirst<SnapshotRef>([
+    ...catalog.snapshots.map((m) => ({
+      origin: "workspace-sync" as const,
+      id: m.id,
+      time: m.time,
+      manifest: m,
+    })),
+    ...catalog.original.map((o) => ({ origin: "original" as const, id: o.id, time: o.time, original: o })),
+  ]);
+}
+
+/** `latest` (the newest of either origin), an id, or an unambiguous start of one. */
+export function findSnapshot(catalog: Catalog, wanted: string | undefined): SnapshotRef | string {
+  const all = allSnapshots(catalog);
+  const [newest] = all;
   if (newest === undefined) return "there is no snapshot yet (`backup list` shows none)";
   if (wanted === undefined || wanted === "latest") return newest;
-  const matches = catalog.snapshots.filter((s) => s.id === wanted || s.id.startsWith(wanted));
+  const exact = all.find((s) => s.id === wanted || (s.origin === "original" && s.original.name === wanted));
+  if (exact) return exact;
+  const matches = all.filter((s) => s.id.startsWith(wanted));
   const [only] = matches;
   if (matches.length === 1 && only !== undefined) return only;
   if (matches.length === 0) return `no snapshot ${JSON.stringify(wanted)} (see \`backup list\`)`;

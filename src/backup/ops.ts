@@ -33,7 +33,13 @@ export interface OpsContext {
 }
 
 export function backupOps({ binary, remote, env, timeoutMs }: OpsContext): BackupOps {
-  const base = { binary, configPath: remote.configPath, env, redact: remote.redact };
+  const base = {
+    binary,
+    configPath: remote.configPath,
+    env,
+    redact: remote.redact,
+    endpointKey: remote.endpointKey,
+  };
   return {
     remote,
     run: (args, signal, stdin) =>

@@ -19,6 +19,8 @@ export interface RcloneStreamOptions {
   env: NodeJS.ProcessEnv;
   redact: Redact;
   signal?: AbortSignal;
+  /** The config key that says where the remote lives, named when it cannot be reached. */
+  endpointKey?: string | undefined;
 }
 
 export interface RcloneStream {
@@ -66,6 +68,7 @@ export function rcloneStdout(args: readonly string[], options: RcloneStreamOptio
       lastError: summary.lastError,
       aborted: killed,
       signal: result.signal,
+      endpointKey: options.endpointKey,
     });
     const failure: FailureReason = {
       ...classified,

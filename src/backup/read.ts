@@ -36,7 +36,7 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
-function counting(counts: ReadCounts, inner: EntryHandler | undefined): EntryHandler {
+export function counting(counts: ReadCounts, inner: EntryHandler | undefined): EntryHandler {
   return {
     onEntry(entry: TarEntry) {
       counts.entries++;

@@ -12,6 +12,7 @@ import { type ProviderSettings, providerFor } from "../providers/index.js";
 import { writeRcloneConfig } from "../rclone/config-file.js";
 import { remoteSpec } from "../rclone/remote.js";
 import { createRedactor, type Redact } from "../util/errors.js";
+import { isRecord } from "../util/json.js";
 
 export const defaultBackupFolder = "openclaw-backup";
 
@@ -22,6 +23,8 @@ export interface BackupRemote {
   redact: Redact;
   describe: string;
   provider: string;
+  /** The config key that says where the remote lives (`backup.s3.endpoint`, `s3.endpoint`), when one does. */
+  endpointKey?: string;
 }
 
 export function backupDir(stateDir: string): string {
@@ -57,6 +60,13 @@ export function backupProviderName(
   return provider === "off" ? "s3" : provider;
 }
 
+/** `key` as the backup block spells it when the block gives that value itself (`backup.s3.endpoint`). */
+function backupKey(key: string, backup: BackupConfig): string {
+  let value: unknown = backup;
+  for (const part of key.split(".")) value = isRecord(value) ? value[part] : undefined;
+  return value === undefined ? key : `backup.${key}`;
+}
+
 export async function prepareBackupRemote(
   sync: SyncConfig,
   backup: BackupConfig,
@@ -87,5 +97,6 @@ export async function prepareBackupRemote(
     redact: createRedactor([...remote.secrets, ...extraSecrets]),
     describe: remote.describe,
     provider,
+    ...(remote.endpointKey === undefined ? {} : { endpointKey: backupKey(remote.endpointKey, backup) }),
   };
 }

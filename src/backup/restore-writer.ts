@@ -2,8 +2,7 @@
  * Writes archive entries into a fresh staging folder, refusing anything that could land outside it:
  * absolute paths, `..`, names outside the include items, duplicates, and any entry below a symlink
  * the archive made. Files are created exclusively (never over something), modes and times set after
- * the content; folders get theirs last, deepest first. setuid and setgid bits are dropped unless asked
- * for (`keepSpecialBits`, `backup restore --keep-special-bits`): a restore never makes a set-id program.
+ * the content; folders get theirs last, deepest first.
  */
 import { constants } from "node:fs";
 import { chmod, type FileHandle, lutimes, mkdir, open, symlink, utimes } from "node:fs/promises";
@@ -16,8 +15,11 @@ export class UnsafeEntryError extends Error {
   override readonly name = "UnsafeEntryError";
 }
 
-/** The entry's path as segments, or an error saying why it is refused. */
-export function safeSegments(path: string): string[] {
+/**
+ * The entry's path as segments, or an error saying why it is refused. `anyTopLevel`: the original plugin's
+ * archives, whose top-level names are the sources' own (`openclaw.json`, the workspace folder's name).
+ */
+export function safeSegments(path: string, anyTopLevel = false): string[] {
   if (path === "" || path.startsWith("/") || path.includes("\0") || path.includes("\\")) {
     throw new UnsafeEntryError(`refused entry ${JSON.stringify(path)}: not a plain relative path`);
   }
@@ -25,7 +27,7 @@ export function safeSegments(path: string): string[] {
   if (segments.some((s) => s === "" || s === "." || s === "..")) {
     throw new UnsafeEntryError(`refused entry ${JSON.stringify(path)}: it would escape the target`);
   }
-  if (!isOneOf(backupIncludeItems, segments[0] ?? "")) {
+  if (!anyTopLevel && !isOneOf(backupIncludeItems, segments[0] ?? "")) {
     throw new UnsafeEntryError(`refused entry ${JSON.stringify(path)}: not under an include item`);
   }
   return segments;
@@ -35,6 +37,8 @@ export class StagingWriter implements EntryHandler {
   readonly #root: string;
   readonly #leaveOut: ReadonlySet<string>;
   readonly #modeMask: number;
+  readonly #anyTopLevel: boolean;
+  #rootMade = false;
   readonly #seen = new Set<string>();
   readonly #symlinks = new Set<string>();
   readonly #dirs: { abs: string; mode: number; mtime: Date }[] = [];
@@ -43,15 +47,34 @@ export class StagingWriter implements EntryHandler {
   restored = 0;
   leftOut: string[] = [];
 
-  /** `leaveOut`: entries the manifest records as changed while archived (not restored). */
-  constructor(root: string, leaveOut: Iterable<string> = [], keepSpecialBits = false) {
+  /**
+   * `leaveOut`: entries the manifest records as changed while archived (not restored). The root folder is
+   * made with the first entry (or by `finish`): a stream that fails before any entry writes nothing.
+   */
+  constructor(
+    root: string,
+    leaveOut: Iterable<string> = [],
+    options: { anyTopLevel?: boolean; keepSpecialBits?: boolean } = {},
+  ) {
     this.#root = root;
     this.#leaveOut = new Set(leaveOut);
-    this.#modeMask = keepSpecialBits ? 0o7777 : 0o1777;
+    this.#anyTopLevel = options.anyTopLevel === true;
+    // setuid and setgid are dropped unless asked for: a restore never makes a set-id program by itself.
+    this.#modeMask = options.keepSpecialBits === true ? 0o7777 : 0o1777;
+  }
+
+  get root(): string {
+    return this.#root;
+  }
+
+  async #makeRoot(): Promise<void> {
+    if (this.#rootMade) return;
+    await mkdir(this.#root, { recursive: true, mode: 0o700 });
+    this.#rootMade = true;
   }
 
   async onEntry(entry: TarEntry): Promise<void> {
-    const segments = safeSegments(entry.path);
+    const segments = safeSegments(entry.path, this.#anyTopLevel);
     if (this.#seen.has(entry.path))
       throw new UnsafeEntryError(`refused entry ${entry.path}: it appears twice`);
     this.#seen.add(entry.path);
@@ -66,6 +89,7 @@ export class StagingWriter implements EntryHandler {
       return;
     }
     const abs = join(this.#root, ...segments);
+    await this.#makeRoot();
     await mkdir(join(this.#root, ...segments.slice(0, -1)), { recursive: true, mode: 0o700 });
     this.restored++;
     if (entry.kind === "dir") {
@@ -108,6 +132,7 @@ export class StagingWriter implements EntryHandler {
 
   /** Folder modes and times, deepest first (a read-only folder is closed only after its content). */
   async finish(): Promise<void> {
+    await this.#makeRoot();
     const dirs = [...this.#dirs].sort((a, b) => b.abs.length - a.abs.length);
     for (const dir of dirs) {
       await chmod(dir.abs, dir.mode & this.#modeMask);

@@ -1,22 +1,23 @@
 /**
- * `backup verify` and `backup restore`. Verify reads a snapshot back whole and compares it with its
- * manifest. Restore writes into a staging folder beside the target and moves it into place only when the
- * whole stream authenticated and matched the manifest; an existing non-empty target is never overwritten
- * without `force` (and then it is moved aside, not deleted). A dry run lists what would be restored.
+ * `backup verify` and `backup restore`, for snapshots of either origin. Verify reads a snapshot back whole
+ * (and compares ours with its manifest). Restore writes into a staging folder beside the target, made only
+ * when the first entry arrives (a wrong passphrase writes nothing), and moves it into place only when the
+ * whole stream authenticated and checked out; an existing non-empty target is never overwritten without
+ * `force` (and then it is moved aside, not deleted). A dry run lists what would be restored.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { rename, rm, rmdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { FailureReason } from "../../machines/outcomes.js";
-import { errnoOf, messageOf } from "../util/errors.js";
+import { messageOf } from "../util/errors.js";
 import type { TarEntry } from "./archive/tar-reader.js";
-import { findSnapshot, readCatalog } from "./catalog.js";
-import type { Manifest } from "./manifest.js";
-import { listingHandler, type ReadCounts, readSnapshot } from "./read.js";
+import { findSnapshot, readCatalog, type SnapshotRef } from "./catalog.js";
+import { listingHandler, type ReadCounts } from "./read.js";
+import { leftOutOf, readRef } from "./read-ref.js";
 import { StagingWriter } from "./restore-writer.js";
 import type { BackupRuntime } from "./runtime.js";
+import { isEmptyOrMissing, nonEmptyTarget, replacedFor, stagingFor } from "./target.js";
 
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; failure: FailureReason; manifest?: Manifest };
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; failure: FailureReason; snapshot?: SnapshotRef };
 
 const fatal = (message: string, hint?: string): { ok: false; failure: FailureReason } => ({
   ok: false,
@@ -27,39 +28,24 @@ export async function resolveSnapshot(
   rt: BackupRuntime,
   wanted: string | undefined,
   signal?: AbortSignal,
-): Promise<Outcome<{ manifest: Manifest }>> {
+): Promise<Outcome<{ snapshot: SnapshotRef }>> {
   const read = await readCatalog(rt.ops, signal);
   if (!read.ok) return read;
   const found = findSnapshot(read.catalog, wanted);
   if (typeof found === "string") return fatal(found);
-  return { ok: true, manifest: found };
+  return { ok: true, snapshot: found };
 }
 
 export async function verifySnapshot(
   rt: BackupRuntime,
   wanted: string | undefined,
   signal?: AbortSignal,
-): Promise<Outcome<{ manifest: Manifest; counts: ReadCounts }>> {
+): Promise<Outcome<{ snapshot: SnapshotRef; counts: ReadCounts }>> {
   const found = await resolveSnapshot(rt, wanted, signal);
   if (!found.ok) return found;
-  const read = await readSnapshot({ ...readOptions(rt, found.manifest), ...(signal ? { signal } : {}) });
-  if (!read.ok) return { ok: false, failure: read.failure, manifest: found.manifest };
-  return { ok: true, manifest: found.manifest, counts: read.counts };
-}
-
-function readOptions(rt: BackupRuntime, manifest: Manifest) {
-  return { ops: rt.ops, manifest, keys: rt.keys, zstdBinary: rt.zstdBinary };
-}
-
-async function isEmptyOrMissing(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).length === 0;
-  } catch (error) {
-    const code = errnoOf(error);
-    if (code === "ENOENT") return true;
-    if (code === "ENOTDIR") return false;
-    throw error;
-  }
+  const read = await readRef(rt, found.snapshot, undefined, signal);
+  if (!read.ok) return { ok: false, failure: read.failure, snapshot: found.snapshot };
+  return { ok: true, snapshot: found.snapshot, counts: read.counts };
 }
 
 export interface RestoreRequest {
@@ -74,7 +60,7 @@ export interface RestoreRequest {
 }
 
 export interface Restored {
-  manifest: Manifest;
+  snapshot: SnapshotRef;
   target: string;
   counts: ReadCounts;
   restored: number;
@@ -91,24 +77,15 @@ export async function restoreSnapshot(
   signal?: AbortSignal,
 ): Promise<Outcome<Restored>> {
   const target = resolve(request.to);
-  if (!request.dryRun && !request.force && !(await isEmptyOrMissing(target))) {
-    return fatal(
-      `${target} exists and is not empty`,
-      "choose another --to, or pass --force to move it aside",
-    );
-  }
+  if (!request.dryRun && !request.force && !(await isEmptyOrMissing(target))) return nonEmptyTarget(target);
   const found = await resolveSnapshot(rt, request.snapshot, signal);
   if (!found.ok) return found;
-  const { manifest } = found;
-  const leaveOut = manifest.skipped.filter((s) => s.inArchive).map((s) => s.path);
-  const base = { manifest, target, movedAside: null, dryRun: request.dryRun === true };
+  const { snapshot } = found;
+  const leaveOut = leftOutOf(snapshot);
+  const base = { snapshot, target, movedAside: null, dryRun: request.dryRun === true };
   if (request.dryRun) {
-    const read = await readSnapshot({
-      ...readOptions(rt, manifest),
-      handler: listingHandler(request.onEntry),
-      ...(signal ? { signal } : {}),
-    });
-    if (!read.ok) return { ok: false, failure: read.failure, manifest };
+    const read = await readRef(rt, snapshot, listingHandler(request.onEntry), signal);
+    if (!read.ok) return { ok: false, failure: read.failure, snapshot };
     return {
       ok: true,
       ...base,
@@ -117,30 +94,19 @@ export async function restoreSnapshot(
       leftOut: leaveOut,
     };
   }
-  const staging = join(dirname(target), `.${basename(target)}.restoring-${randomBytes(4).toString("hex")}`);
-  const writer = new StagingWriter(staging, leaveOut, request.keepSpecialBits === true);
-  try {
-    await mkdir(staging, { recursive: false, mode: 0o700 });
-  } catch (error) {
-    await mkdir(dirname(target), { recursive: true });
-    try {
-      await mkdir(staging, { mode: 0o700 });
-    } catch {
-      return fatal(`cannot make the staging folder ${staging}: ${messageOf(error)}`);
-    }
-  }
+  const staging = stagingFor(target);
+  const writer = new StagingWriter(staging, leaveOut, {
+    anyTopLevel: snapshot.origin === "original",
+    keepSpecialBits: request.keepSpecialBits === true,
+  });
   const discard = async () => {
     await writer.abort();
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
   };
-  const read = await readSnapshot({
-    ...readOptions(rt, manifest),
-    handler: writer,
-    ...(signal ? { signal } : {}),
-  });
+  const read = await readRef(rt, snapshot, writer, signal);
   if (!read.ok) {
     await discard();
-    return { ok: false, failure: read.failure, manifest };
+    return { ok: false, failure: read.failure, snapshot };
   }
   try {
     await writer.finish();
@@ -153,7 +119,7 @@ export async function restoreSnapshot(
           "restore again with another --to",
         );
       }
-      movedAside = `${target}.replaced-${new Date(rt.now()).toISOString().replace(/[-:.]/g, "")}`;
+      movedAside = replacedFor(target, rt.now());
       await rename(target, movedAside);
     } else {
       await rmdir(target).catch(() => undefined);

@@ -3,16 +3,10 @@
  * grace period, and the kit of the commands that only read the remote (list, verify, restore).
  */
 
-import { readIdentityFile } from "../backup/codec/age.js";
-import { backupOps } from "../backup/ops.js";
-import { prepareBackupRemote } from "../backup/remote.js";
-import { type BackupRuntime, backupRuntime } from "../backup/runtime.js";
+import type { BackupRuntime } from "../backup/runtime.js";
 import type { BackupConfig } from "../config/backup.js";
-import { openclawStateDir } from "../paths.js";
-import { findRclone } from "../rclone/binary.js";
-import { ownFolders } from "../runtime/backup/start.js";
+import { readOnlyBackupRuntime as readOnlyRuntime } from "../runtime/backup/read-only.js";
 import type { Scope } from "../runtime/scope.js";
-import { messageOf } from "../util/errors.js";
 import { CliError, ExitCode } from "./errors.js";
 
 export function backupConfigOf(resolved: Scope): BackupConfig {
@@ -27,38 +21,13 @@ export function backupConfigOf(resolved: Scope): BackupConfig {
   return backup;
 }
 
-/** Identities for decryption: `--identity FILE`, else `backup.identityFile`. */
-async function identitiesFor(backup: BackupConfig, identityFile: string | undefined): Promise<string[]> {
-  const file = identityFile ?? backup.identityFile;
-  if (file === undefined) return [];
-  try {
-    return await readIdentityFile(file);
-  } catch (error) {
-    throw new CliError(`cannot read the age identity ${file}: ${messageOf(error)}`, ExitCode.usage);
-  }
-}
-
-/** A runtime that reads the remote without hosting the backup actor. */
+/** A runtime that reads the remote without hosting the backup actor (runtime/backup/read-only.ts). */
 export async function readOnlyBackupRuntime(
   resolved: Scope,
   options: { identityFile?: string | undefined } = {},
   env = process.env,
 ): Promise<BackupRuntime> {
-  const backup = backupConfigOf(resolved);
-  const { sync } = resolved.loaded;
-  const remote = await prepareBackupRemote(
-    sync,
-    backup,
-    resolved.stateDir,
-    backup.passphrase ? [backup.passphrase] : [],
-  );
-  return backupRuntime({
-    ops: backupOps({ binary: await findRclone({ env }), remote, env, timeoutMs: sync.timeout * 1000 }),
-    config: backup,
-    roots: { workspace: resolved.workspace, openclawState: openclawStateDir(env) },
-    excludeAbsolute: ownFolders({ stateDir: resolved.stateDir, sync, backup }),
-    identities: await identitiesFor(backup, options.identityFile),
-  });
+  return readOnlyRuntime(resolved, backupConfigOf(resolved), options, env);
 }
 
 /** `WORKSPACE_SYNC_BACKUP_GRACE_SECONDS`: the leftover grace period (tests shorten it). */

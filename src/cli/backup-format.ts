@@ -1,4 +1,5 @@
-/** `backup status` for people. */
+/** Backup reports for people: `backup status`, snapshot lines, entry lines. */
+import type { SnapshotRef } from "../backup/catalog.js";
 import { backupScheduleLine } from "../config/backup.js";
 import type { BackupStatus } from "../runtime/backup/status.js";
 import { bytes, failureLine } from "../util/text.js";
@@ -36,4 +37,34 @@ export function formatBackupStatus(status: BackupStatus): string {
   }
   for (const warning of status.warnings) lines.push(`warning    ${warning}`);
   return lines.join("\n");
+}
+
+/** One snapshot of `backup list` (ours, or the original plugin's, marked as such). */
+export function snapshotLine(ref: SnapshotRef): string {
+  if (ref.origin === "original") {
+    const o = ref.original;
+    return `${o.id}  ${o.time}  from the original plugin  ${bytes(o.bytes).padStart(10)}  tar.gz${o.encrypted ? "+openssl" : ""}`;
+  }
+  const m = ref.manifest;
+  const skipped = m.skippedCount > 0 ? `, ${m.skippedCount} skipped` : "";
+  return `${m.id}  ${m.time}  ${String(m.files).padStart(6)} files  ${bytes(m.bytes).padStart(10)} → ${bytes(m.object.bytes).padStart(10)}  ${m.compression.algorithm}${m.encryption === "none" ? "" : "+age"}${skipped}`;
+}
+
+/** How a snapshot is named in a result line: `20261121T091530Z-ab12`, or the original's id marked. */
+export function snapshotName(ref: SnapshotRef): string {
+  return ref.origin === "original" ? `${ref.id} (from the original plugin)` : ref.id;
+}
+
+/** A restore or ls entry as `backup ls` prints it. */
+export function entryLine(e: {
+  path: string;
+  kind: string;
+  size: number;
+  mtime: string;
+  linkpath?: string;
+}): string {
+  const shown =
+    e.kind === "dir" ? `${e.path}/` : e.kind === "symlink" ? `${e.path} -> ${e.linkpath ?? ""}` : e.path;
+  const size = e.kind === "file" ? bytes(e.size) : "-";
+  return `${e.mtime.slice(0, 16).replace("T", " ")}  ${size.padStart(10)}  ${shown}`;
 }

@@ -7,7 +7,7 @@ import { failureLine, statsLine } from "../util/text.js";
 export function formatStatus(report: StatusReport): string {
   const lines = [
     `workspace  ${report.workspace}`,
-    `synced     ${report.localDir}  <->  ${report.remote}  (${report.mode}, ${report.provider})`,
+    `synced     ${report.localDir}${report.wholeWorkspace ? " (the whole workspace; .workspace-sync/ stays out)" : ""}  <->  ${report.remote}  (${report.mode}, ${report.provider})`,
     `state      ${report.state}${report.pending ? " (a follow-up cycle is queued)" : ""}`,
     `host       ${report.host ? `running, pid ${report.host.pid} since ${report.host.startedAt}` : "not running"}`,
     `rclone     ${report.rclone ?? "not run yet"}`,

@@ -18,11 +18,19 @@ function isInside(relative: string): boolean {
   return true;
 }
 
-/** A folder inside the workspace (`localPath`, `ingestPath`). */
+/**
+ * `""`, `"/"`, `"."` and `"./"` (any mix of `/` and `.` segments): the whole workspace. The original plugin
+ * documented `"/"` and `"."`; all of them mean the workspace root here and become `""`.
+ */
+export function isWorkspaceRootSpelling(p: string): boolean {
+  return p.split(/[\\/]+/).every((segment) => segment === "" || segment === ".");
+}
+
+/** A folder inside the workspace (`localPath`, `ingestPath`); a root spelling is allowed here. */
 const workspaceFolder = (key: string) =>
   z
     .string({ error: `\`${key}\` must be a string: a folder inside the workspace ("" = the workspace root)` })
-    .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
+    .refine((p) => isWorkspaceRootSpelling(p) || (!p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p)), {
       error: `\`${key}\` must be relative to the workspace, not an absolute path`,
     })
     .refine(isInside, { error: `\`${key}\` must stay inside the workspace (no \`..\` escape)` })
@@ -30,6 +38,9 @@ const workspaceFolder = (key: string) =>
       error: `\`${key}\` must not be inside \`.workspace-sync\` (the tool's own folder)`,
     })
     .refine((p) => !hasControlCharacter(p), { error: `\`${key}\` must not contain control characters` });
+
+/** A root spelling becomes `""`, the one the rest of the tool reads (after the default, so the schema keeps it). */
+const rootAsEmpty = (p: string): string => (isWorkspaceRootSpelling(p) ? "" : p);
 
 /**
  * The folder on the remote. Empty (the remote's root) only for a Dropbox app folder, whose root is the
@@ -63,7 +74,7 @@ export const syncSchema = z
           : "`mode` must be one of: mailbox (safest), mirror, bisync",
     }),
     remotePath,
-    localPath: workspaceFolder("localPath").default("shared"),
+    localPath: workspaceFolder("localPath").default("shared").transform(rootAsEmpty),
     remoteName: z
       .string({ error: "`remoteName` must be a string" })
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, {
@@ -91,7 +102,11 @@ export const syncSchema = z
     onSessionEnd: z.boolean({ error: "`onSessionEnd` must be true or false" }).default(false),
     notifyOnInbox: z.boolean({ error: "`notifyOnInbox` must be true or false" }).default(false),
     ingest: z.boolean({ error: "`ingest` must be true or false" }).default(false),
-    ingestPath: workspaceFolder("ingestPath").default("inbox"),
+    ingestPath: workspaceFolder("ingestPath")
+      .refine((p) => !isWorkspaceRootSpelling(p), {
+        error: '`ingestPath` must name a folder inside the synced folder, such as "inbox" (not its root)',
+      })
+      .default("inbox"),
     conflictResolve: z
       .enum(["newer", "local", "remote"], { error: "`conflictResolve` must be one of: newer, local, remote" })
       .default("newer"),
@@ -148,16 +163,46 @@ export const syncSchema = z
       .default({ attempts: 5, delay: 10, maxDelay: 300 }),
   })
   .superRefine((config, context) => {
-    const appFolder = config.provider === "dropbox" && config.dropbox?.appFolder === true;
-    if (config.remotePath === "" && !appFolder) {
-      context.addIssue({
-        code: "custom",
-        path: ["remotePath"],
-        message:
-          '`remotePath` must name a folder: syncing to the remote\'s root could delete unrelated files (only a Dropbox app folder may use "")',
-      });
-    }
+    const refusal = remoteRootRefusal(config);
+    if (refusal !== null) context.addIssue({ code: "custom", path: ["remotePath"], message: refusal });
   });
+
+/** rclone options by which a `custom` remote's own root already names a folder (alias, crypt, a root folder id). */
+const folderNamingOptions = ["remote", "root_folder_id"];
+
+/**
+ * `remotePath: ""` syncs the remote's root. Accepted where that root is the user's dedicated space (a Dropbox app
+ * folder, a `local` folder, an S3 bucket, a Drive `rootFolderId`, a `custom` remote whose options name a folder);
+ * refused on a full-access account's root, with the two fixes and why.
+ */
+function remoteRootRefusal(config: {
+  provider: (typeof supportedProviders)[number];
+  remotePath: string;
+  dropbox?: { appFolder?: boolean | undefined } | undefined;
+  gdrive?: { rootFolderId?: string | undefined } | undefined;
+  custom?: { rcloneOptions: Record<string, string> } | undefined;
+}): string | null {
+  if (config.remotePath !== "") return null;
+  const why = "a push would delete everything in the root that the workspace lacks";
+  const named = 'or name a folder such as `"remotePath": "openclaw-share"`';
+  switch (config.provider) {
+    case "dropbox":
+      if (config.dropbox?.appFolder === true) return null;
+      return `\`remotePath\` "" is the root of the whole Dropbox: ${why}. Fix: set \`dropbox.appFolder: true\` (the app's own folder), ${named}`;
+    case "gdrive":
+      if (config.gdrive?.rootFolderId) return null;
+      return `\`remotePath\` "" is the root of the whole Google Drive: ${why}. Fix: set \`gdrive.rootFolderId\` to a folder of its own, ${named}`;
+    case "onedrive":
+      return `\`remotePath\` "" is the root of the whole OneDrive: ${why}. Fix: ${named.replace(/^or n/, "n")}`;
+    case "custom": {
+      const options = Object.keys(config.custom?.rcloneOptions ?? {});
+      if (options.some((o) => folderNamingOptions.includes(o))) return null;
+      return `\`remotePath\` "" is the root of the whole remote: ${why}. Fix: give \`custom.rcloneOptions\` a folder (\`remote\` or \`root_folder_id\`), ${named}`;
+    }
+    default:
+      return null;
+  }
+}
 
 export type SyncConfig = z.infer<typeof syncSchema>;
 export type SyncConfigInput = z.input<typeof syncSchema>;

@@ -28,6 +28,8 @@ export interface PlannedRemote {
   remoteBase: string;
   remoteRoot: string;
   redact: Redact;
+  /** The config key that says where the remote lives (`s3.endpoint`), when one does. */
+  endpointKey?: string | undefined;
 }
 
 export interface DiagnoseEffects {

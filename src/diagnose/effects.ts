@@ -47,17 +47,19 @@ export function diagnoseEffects(input: {
         remoteBase: prepared.remoteBase,
         remoteRoot: prepared.remoteRoot,
         redact: prepared.redact,
+        endpointKey: prepared.endpointKey,
       };
     },
     rclone: (binary, args, remote) =>
       runRclone({
         binary,
         // One try each: a diagnosis wants the first answer, not rclone's patience.
-        args: [...args, "--low-level-retries", "1", "--contimeout", "15s"],
+        args: [...args, "--low-level-retries", "1"],
         configPath: remote.configPath,
         env,
         timeoutMs: input.probeTimeoutMs ?? 60_000,
         redact: remote.redact,
+        endpointKey: remote.endpointKey,
         stdout: "text",
       }),
   };

@@ -14,6 +14,8 @@ export interface RcloneSettings {
   timeoutMs: number;
   redact: Redact;
   env: NodeJS.ProcessEnv;
+  /** The config key that says where the remote lives, named when it cannot be reached. */
+  endpointKey?: string | undefined;
   /** Flags every run of this workspace gets (`--links` with `copySymlinks`). */
   globalArgs?: readonly string[];
   /** Asked at each run: who wants its live progress now (undefined: nobody, no stats flags). */
@@ -38,6 +40,7 @@ export function rcloneRunner(context: RcloneSettings, lock?: CycleLock): RcloneR
       timeoutMs: context.timeoutMs,
       signal,
       redact: context.redact,
+      endpointKey: context.endpointKey,
       onSpawn: (pid) => {
         spawned.push(pid);
         void lock?.recordChild(pid).catch(() => undefined);

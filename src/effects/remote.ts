@@ -22,6 +22,8 @@ export interface PreparedRemote {
   remoteBase: string;
   redact: Redact;
   describe: string;
+  /** The config key that says where the remote lives, when one does (`s3.endpoint`). */
+  endpointKey?: string;
 }
 
 /** An OAuth remote lacks a token (or OneDrive its drive) in both the config and the project's rclone.conf. */
@@ -96,5 +98,6 @@ export async function prepareRemote(config: SyncConfig, stateDir: string): Promi
     remoteBase: plan.remoteBase,
     redact: plan.redact,
     describe: plan.definition.describe,
+    ...(plan.definition.endpointKey === undefined ? {} : { endpointKey: plan.definition.endpointKey }),
   };
 }

@@ -45,6 +45,11 @@ export interface RemoteDefinition {
   pathPrefix?: string[];
   /** How the remote is described to people (no secret). */
   describe: string;
+  /**
+   * The config key that says where the remote lives (`s3.endpoint`), named in the message when it cannot
+   * be reached; none for a remote whose address is the provider's own (Dropbox) or a local folder.
+   */
+  endpointKey?: string;
   /** Set for OAuth backends (Dropbox, Google Drive, OneDrive). */
   oauth?: OAuthRemote;
 }

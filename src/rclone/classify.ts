@@ -1,4 +1,5 @@
-import type { ErrorKind } from "../../machines/outcomes.js";
+import type { ErrorKind, FailureCause } from "../../machines/outcomes.js";
+import { networkFailure, stalledFailure } from "./network.js";
 
 export interface ClassifyInput {
   /** rclone's exit code; null or undefined when it did not exit normally (signal, spawn error). */
@@ -17,6 +18,10 @@ export interface ClassifyInput {
   spawnError?: Error | string | undefined;
   /** The signal that ended rclone, when one did. */
   signal?: string | undefined;
+  /** The run was stopped because its transfer made no progress for this many seconds. */
+  stalledSeconds?: number | undefined;
+  /** The config key that says where the remote is (`s3.endpoint`), for a remote that cannot be reached. */
+  endpointKey?: string | undefined;
 }
 
 export interface Classification {
@@ -24,6 +29,8 @@ export interface Classification {
   /** One line a person can act on. */
   message: string;
   hint?: string;
+  cause?: FailureCause;
+  endpoint?: string;
 }
 
 interface Rule {
@@ -44,7 +51,7 @@ const hints = {
   localPermission: "A local file or folder cannot be read or written: check its owner and permissions.",
   auth: "The remote refused the credentials: reconnect or re-authorize it, and check its permissions.",
   notFound: "Check the path, and create a missing remote folder first (`rclone mkdir`).",
-  network: "A network or server problem: it will be retried; check the connection if it persists.",
+  network: "A network or server problem: check the connection if it persists.",
   safety:
     "bisync stopped to protect your files: check what changed, then sync with --force if it is intended.",
   maxDelete: "Too many deletions for the --max-delete limit: check what changed before allowing it.",
@@ -53,7 +60,8 @@ const hints = {
     "Free space (or remount read-write) on the local disk named in the message; it is retried, and nothing partial is delivered.",
 } as const;
 
-const rules: readonly Rule[] = [
+/** Read before the network causes: what these say is the whole story even when a connection failed too. */
+const firstRules: readonly Rule[] = [
   { kind: "lock-held", pattern: /prior lock file found/i, hint: hints.lock },
   {
     kind: "needs-resync",
@@ -72,6 +80,9 @@ const rules: readonly Rule[] = [
     hint: hints.config,
   },
   { kind: "fatal", pattern: /LoadCustomCABundleError/, hint: hints.caBundle },
+];
+
+const rules: readonly Rule[] = [
   {
     kind: "retryable",
     pattern: /no space left on device|disk quota exceeded|read-only file system/i,
@@ -153,6 +164,21 @@ function spawnMessage(error: Error | string): string {
   return oneLine(typeof error === "string" ? error : error.message);
 }
 
+/** The first rule (in order) that one of `lines` matches, as a classification; null when none does. */
+function matchRules(
+  list: readonly Rule[],
+  lines: readonly string[],
+  exitCode: number | null | undefined,
+): Classification | null {
+  for (const rule of list) {
+    const line = lines.find((candidate) => rule.pattern.test(candidate));
+    if (line === undefined) continue;
+    const kind = rule.kind === "retryable" && (exitCode === 3 || exitCode === 4) ? "not-found" : rule.kind;
+    return { kind, message: oneLine(line), ...(rule.hint === undefined ? {} : { hint: rule.hint }) };
+  }
+  return null;
+}
+
 /** Sorts a failed rclone run into an {@link ErrorKind} with one line a person can act on. */
 export function classifyFailure(input: ClassifyInput): Classification {
   if (input.spawnError !== undefined) {
@@ -162,6 +188,10 @@ export function classifyFailure(input: ClassifyInput): Classification {
       hint: hints.install,
     };
   }
+  if (input.stalledSeconds !== undefined) {
+    const { cause, endpoint, message, hint } = stalledFailure(input.stalledSeconds, input.endpointKey);
+    return { kind: "retryable", message, hint, cause, ...(endpoint === "" ? {} : { endpoint }) };
+  }
   if (input.timedOut === true) {
     const after = input.timeoutMs === undefined ? "" : ` within ${input.timeoutMs / 1000} s`;
     return { kind: "timeout", message: `rclone did not finish${after} and was stopped`, hint: hints.timeout };
@@ -170,13 +200,15 @@ export function classifyFailure(input: ClassifyInput): Classification {
     return { kind: "retryable", message: "rclone was stopped before it finished (the host is stopping)" };
   }
   const lines = candidateLines(input);
-  for (const rule of rules) {
-    const line = lines.find((candidate) => rule.pattern.test(candidate));
-    if (line === undefined) continue;
-    const kind =
-      rule.kind === "retryable" && (input.exitCode === 3 || input.exitCode === 4) ? "not-found" : rule.kind;
-    return { kind, message: oneLine(line), ...(rule.hint === undefined ? {} : { hint: rule.hint }) };
+  const first = matchRules(firstRules, lines, input.exitCode);
+  if (first !== null) return first;
+  const network = networkFailure(lines, input.endpointKey);
+  if (network !== null) {
+    const { cause, endpoint, message, hint } = network;
+    return { kind: "retryable", message, hint, cause, ...(endpoint === "" ? {} : { endpoint }) };
   }
+  const matched = matchRules(rules, lines, input.exitCode);
+  if (matched !== null) return matched;
   const best = lines.find((line) => !noise.test(line)) ?? lines[0];
   if (input.exitCode === null || input.exitCode === undefined) {
     const how = input.signal === undefined ? "ended abnormally" : `was killed by ${input.signal}`;

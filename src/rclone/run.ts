@@ -3,9 +3,15 @@ import { execa } from "execa";
 import { emptyStats, type FailureReason, type TransferStats } from "../../machines/outcomes.js";
 import { classifyFailure, oneLine } from "./classify.js";
 import { cleanEnv } from "./env.js";
-import { createRcloneLogParser, type RcloneFileChange, type RcloneLogLine } from "./json-log.js";
+import {
+  createRcloneLogParser,
+  type RcloneFileChange,
+  type RcloneLogLine,
+  toTransferStats,
+} from "./json-log.js";
 import { progressFlags, type RcloneProgress, toProgress } from "./progress.js";
 import { redactSecrets, shellQuote } from "./remote.js";
+import { type StallWatch, watchStall } from "./stall.js";
 
 export interface RcloneRunOptions {
   binary: string;
@@ -35,7 +41,25 @@ export interface RcloneRunOptions {
   stdout?: "text" | "ignore";
   /** Time between SIGTERM and SIGKILL to the process group on timeout or abort. Default 5000. */
   killGraceMs?: number;
+  /**
+   * Stop rclone when it shows no sign of life (no progress, no I/O) for this long; the failure is
+   * `retryable` with cause `stalled`. Default {@link defaultStallMs}; `Infinity` for a run that waits on a
+   * person (`authorize`).
+   */
+  stallMs?: number;
+  /** The config key that says where the remote is (`s3.endpoint`), named when it cannot be reached. */
+  endpointKey?: string | undefined;
 }
+
+/**
+ * What every run gets unless its arguments say otherwise: connecting gives up after 10 s, a connection
+ * idle for 60 s is dropped, and a failed request is tried 3 times in all (rclone's defaults, 1 min, 5 min
+ * and 10, made an unreachable S3 endpoint cost about 3 minutes a call).
+ */
+export const networkFlags = ["--contimeout", "10s", "--timeout", "60s", "--low-level-retries", "3"] as const;
+
+/** No progress and no I/O for this long stops a run (see `stall.ts`). */
+export const defaultStallMs = 60_000;
 
 interface RcloneResultBase {
   command: string;
@@ -53,8 +77,8 @@ const maxTimerMs = 2_147_483_647;
 const verbosityFlag = /^(?:-v+|--verbose(?:=.*)?|-q|--quiet|--log-level(?:=.*)?)$/;
 
 /**
- * `args` plus the flags every run needs: `--config`, `--use-json-log`, `-v`, `--retries 1`; and, for a
- * run that reports progress, the stats flags.
+ * `args` plus the flags every run needs: `--config`, `--use-json-log`, `-v`, `--retries 1`, the
+ * {@link networkFlags} it does not set itself; and, for a run that reports progress, the stats flags.
  */
 export function rcloneArgs(
   args: readonly string[],
@@ -66,6 +90,11 @@ export function rcloneArgs(
     extra.push(...progressFlags);
   if (!args.some((arg) => verbosityFlag.test(arg))) extra.push("-v");
   if (!args.some((arg) => arg === "--retries" || arg.startsWith("--retries="))) extra.push("--retries", "1");
+  for (let i = 0; i < networkFlags.length; i += 2) {
+    const flag = networkFlags[i] ?? "";
+    if (!args.some((arg) => arg === flag || arg.startsWith(`${flag}=`)))
+      extra.push(flag, networkFlags[i + 1] ?? "");
+  }
   const end = args.indexOf("--");
   return end === -1 ? [...args, ...extra] : [...args.slice(0, end), ...extra, ...args.slice(end)];
 }
@@ -92,8 +121,10 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
   const redactMessage = (text: string): string => userRedact(redactSecrets(text));
   const args = rcloneArgs(opts.args, opts.configPath, { progress: opts.onProgress !== undefined });
   const command = redactMessage(`rclone ${shellQuote(args)}`);
+  let watch: StallWatch | undefined;
   const parser = createRcloneLogParser({
     onLine: (line) => {
+      if (line.stats !== undefined) watch?.stats(toTransferStats(line.stats));
       try {
         opts.onLine?.(line);
       } catch {
@@ -124,6 +155,7 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
     };
     if (failure === undefined) return { ok: true, exitCode: 0, ...base };
     const reason: FailureReason = { ...failure, message: redactMessage(failure.message), command };
+    if (failure.endpoint !== undefined) reason.endpoint = redactMessage(failure.endpoint);
     if (failure.hint !== undefined) reason.hint = redactMessage(failure.hint);
     if (exitCode !== null) reason.exitCode = exitCode;
     return { ok: false, exitCode, failure: reason, ...base };
@@ -143,7 +175,24 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
     return finish(null, classifyFailure({ exitCode: null, errorMessages: [], stderrText: "", spawnError }));
   }
   const pid = subprocess.pid;
-  subprocess.stderr?.on("data", (chunk: Buffer | string) => parser.push(chunk));
+  let stalled = false;
+  const stallMs = opts.stallMs ?? defaultStallMs;
+  watch =
+    pid === undefined || !Number.isFinite(stallMs)
+      ? undefined
+      : watchStall({
+          pid,
+          limitMs: stallMs,
+          onStall: () => {
+            stalled = true;
+            terminate();
+          },
+        });
+  subprocess.stderr?.on("data", (chunk: Buffer | string) => {
+    watch?.output(chunk.length);
+    parser.push(chunk);
+  });
+  subprocess.stdout?.on("data", (chunk: Buffer | string) => watch?.output(chunk.length));
 
   let timedOut = false;
   let aborted = false;
@@ -177,6 +226,7 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
   }
 
   const result = await subprocess;
+  watch?.stop();
   clearTimeout(timer);
   opts.signal?.removeEventListener("abort", onAbort);
   if (killTimer !== undefined && pid !== undefined) {
@@ -187,13 +237,14 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
 
   const stdout = typeof result.stdout === "string" ? result.stdout : "";
   const exitCode = typeof result.exitCode === "number" ? result.exitCode : null;
-  if (exitCode === 0 && !result.failed && !timedOut && !aborted) return finish(0, undefined, stdout);
+  if (exitCode === 0 && !result.failed && !timedOut && !aborted && !stalled)
+    return finish(0, undefined, stdout);
   const spawnFailed = exitCode === null && result.signal === undefined && killTimer === undefined;
   const summary = parser.end();
   const cause = result.cause instanceof Error ? result.cause : undefined;
   const classification = result.isMaxBuffer
     ? { kind: "fatal" as const, message: "rclone printed more on stdout than the buffer holds" }
-    : exitCode === 0 && !timedOut && !aborted
+    : exitCode === 0 && !timedOut && !aborted && !stalled
       ? {
           kind: "retryable" as const,
           message: `rclone's input failed (${oneLine(cause?.message ?? result.shortMessage ?? "unknown error")}); what it wrote may be truncated`,
@@ -207,6 +258,8 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
           timedOut,
           timeoutMs: opts.timeoutMs,
           aborted,
+          stalledSeconds: stalled ? Math.round(stallMs / 1000) : undefined,
+          endpointKey: opts.endpointKey,
           spawnError: spawnFailed ? (cause ?? result.shortMessage ?? "spawn failed") : undefined,
           signal: result.signal,
         });

@@ -13,7 +13,7 @@ afterEach(async () => {
 async function restoreOne(keep: boolean): Promise<{ file: number; dir: number }> {
   const root = await mkdtemp(join(tmpdir(), "wsync-bits-"));
   roots.push(root);
-  const writer = new StagingWriter(root, [], keep);
+  const writer = new StagingWriter(root, [], { keepSpecialBits: keep });
   const mtime = new Date("2026-01-01T00:00:00Z");
   await writer.onEntry({ path: "workspace/bin", kind: "dir", mode: 0o2775, size: 0, mtime });
   await writer.onEntryEnd();

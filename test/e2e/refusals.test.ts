@@ -37,6 +37,25 @@ describe("refusals", () => {
     expect(await filesIn(box.workspace)).toEqual([]);
   });
 
+  it.each([
+    ["dropbox", "`dropbox.appFolder: true`"],
+    ["gdrive", "`gdrive.rootFolderId`"],
+    ["onedrive", '"remotePath": "openclaw-share"'],
+  ])('remotePath "" on a full-access %s root is refused with the fixes and why', async (provider, fix) => {
+    const token = '{"access_token":"placeholder","token_type":"bearer","expiry":"0001-01-01T00:00:00Z"}';
+    await writeConfig({ mode: "mailbox", provider, remotePath: "", [provider]: { token } });
+    for (const command of ["sync", "status"]) {
+      const result = await box.cli(command);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("`remotePath`");
+      expect(result.stderr).toContain(fix);
+      expect(result.stderr).toContain('name a folder such as `"remotePath": "openclaw-share"`');
+      expect(result.stderr).toContain("a push would delete everything in the root that the workspace lacks");
+    }
+    expect(await pathExists(box.stateDir)).toBe(false);
+    expect(await filesIn(box.workspace)).toEqual([]);
+  });
+
   it("a missing config file, bad JSON, and bad arguments are named", async () => {
     await rm(box.configPath);
     const missing = await box.cli("sync");

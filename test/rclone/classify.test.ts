@@ -55,8 +55,7 @@ const rows: Row[] = [
     exitCode: 1,
     text: '2026/11/21 09:23:03 Failed to create file system for "cloud:": NewFs: couldn\'t connect SSH: dial tcp 127.0.0.1:1: connect: connection refused',
     kind: "retryable",
-    message:
-      'Failed to create file system for "cloud:": NewFs: couldn\'t connect SSH: dial tcp 127.0.0.1:1: connect: connection refused',
+    message: "connection refused at 127.0.0.1:1; check the network connection",
   },
   {
     name: "unknown host (exit 1)",
@@ -71,8 +70,7 @@ const rows: Row[] = [
     error:
       'error listing: RequestError: send request failed\ncaused by: Get "http://127.0.0.1:1/bucket?delimiter=%2F&max-keys=1000&prefix=": dial tcp 127.0.0.1:1: connect: connection refused',
     kind: "retryable",
-    message:
-      'error listing: RequestError: send request failed caused by: Get "http://127.0.0.1:1/bucket?delimiter=%2F&max-keys=1000&prefix=": dial tcp 127.0.0.1:1: connect: connection refused',
+    message: "connection refused at 127.0.0.1:1; check the network connection",
   },
   {
     name: "AWS_CA_BUNDLE on 1.60 s3",
@@ -268,5 +266,90 @@ describe("oneLine", () => {
   it("collapses whitespace, drops Error: prefixes and caps the length", () => {
     expect(oneLine("  Error: a\n\tb  ")).toBe("a b");
     expect(oneLine("x".repeat(500))).toHaveLength(300);
+  });
+});
+
+describe("classifyFailure: a remote that cannot be reached, in plain words", () => {
+  // Captured from rclone 1.60.1 on this machine (lsjson with --contimeout 10s --low-level-retries 3).
+  const cases = [
+    {
+      name: "S3 endpoint refused",
+      error:
+        'error listing: RequestError: send request failed\ncaused by: Get "http://127.0.0.1:9/bkt?delimiter=%2F": dial tcp 127.0.0.1:9: connect: connection refused',
+      key: "s3.endpoint",
+      cause: "connection-refused",
+      endpoint: "127.0.0.1:9",
+      message: "connection refused at 127.0.0.1:9; check `s3.endpoint`",
+    },
+    {
+      name: "SFTP host refused",
+      text: '2026/12/02 00:07:52 Failed to create file system for "f:bkt/x": NewFs: couldn\'t connect SSH: dial tcp 127.0.0.1:9: connect: connection refused',
+      key: "custom.rcloneOptions.host",
+      cause: "connection-refused",
+      endpoint: "127.0.0.1:9",
+      message: "connection refused at 127.0.0.1:9; check `custom.rcloneOptions.host`",
+    },
+    {
+      name: "DNS failure",
+      error:
+        'error listing: RequestError: send request failed\ncaused by: Get "http://no-such-host.invalid:9000/bkt": dial tcp: lookup no-such-host.invalid on 10.255.255.53:53: no such host',
+      key: "s3.endpoint",
+      cause: "dns",
+      endpoint: "no-such-host.invalid",
+      message: "host name not found (DNS): no-such-host.invalid; check `s3.endpoint`",
+    },
+    {
+      name: "TLS to a plain HTTP port",
+      error:
+        'error listing: RequestError: send request failed\ncaused by: Get "https://127.0.0.1:18443/bkt?delimiter=%2F": tls: first record does not look like a TLS handshake',
+      key: "s3.endpoint",
+      cause: "tls",
+      endpoint: "127.0.0.1:18443",
+      message:
+        "TLS handshake failed (first record does not look like a TLS handshake) with 127.0.0.1:18443; check `s3.endpoint`",
+    },
+    {
+      name: "an untrusted certificate",
+      error: 'Get "https://example.test/": x509: certificate signed by unknown authority',
+      key: undefined,
+      cause: "tls",
+      endpoint: "example.test",
+      message:
+        "TLS handshake failed (certificate signed by unknown authority) with example.test; check the network connection",
+    },
+    {
+      name: "no answer to connect",
+      text: "Failed to create file system: NewFs: couldn't connect SSH: dial tcp 10.1.2.3:22: i/o timeout",
+      key: "custom.rcloneOptions.host",
+      cause: "unreachable",
+      endpoint: "10.1.2.3:22",
+      message: "no connection to 10.1.2.3:22; check `custom.rcloneOptions.host`",
+    },
+  ] as const;
+  it.each(cases)("$name", (row) => {
+    const result = classifyFailure({
+      exitCode: 1,
+      errorMessages: "error" in row ? [row.error] : [],
+      stderrText: "text" in row ? row.text : "",
+      endpointKey: row.key,
+    });
+    expect(result).toMatchObject({ kind: "retryable", cause: row.cause, endpoint: row.endpoint });
+    expect(result.message).toBe(row.message);
+    expect(result.hint).not.toMatch(/retr/i);
+  });
+
+  it("a stalled run says how long it waited, typed `stalled`", () => {
+    const result = classifyFailure({ exitCode: null, errorMessages: [], stderrText: "", stalledSeconds: 60 });
+    expect(result).toMatchObject({ kind: "retryable", cause: "stalled" });
+    expect(result.message).toMatch(/no progress for 60 s/);
+  });
+
+  it("a usage error still wins over a connection failure", () => {
+    const result = classifyFailure({
+      exitCode: 1,
+      errorMessages: [],
+      stderrText: "Error: unknown flag: --resilient\ndial tcp 127.0.0.1:9: connect: connection refused",
+    });
+    expect(result.kind).toBe("fatal");
   });
 });

@@ -64,7 +64,7 @@ describe("runRclone with the real rclone", () => {
     expect(result.stats).toMatchObject({ transfers: 3, bytes: 6, errors: 0 });
     expect([...result.changes].sort(byPath)).toEqual(threeFiles);
     expect(result.command).toBe(
-      `rclone sync ${src} ${dst} --config ${base.configPath} --use-json-log -v --retries 1`,
+      `rclone sync ${src} ${dst} --config ${base.configPath} --use-json-log -v --retries 1 --contimeout 10s --timeout 60s --low-level-retries 3`,
     );
     expect(spawned).toBeGreaterThan(1);
     expect(lines.some((line) => line.stats !== undefined)).toBe(true);
@@ -97,7 +97,7 @@ describe("runRclone with the real rclone", () => {
     expect(result.ok).toBe(true);
     expect(result.stdout.split("\n").sort()).toEqual(["", "a.txt", "b c.txt", "sub/", "sub/d.txt"]);
     expect(result.command).toBe(
-      "rclone lsf -R <tmp>/src --config <tmp>/rclone.conf --use-json-log -v --retries 1",
+      "rclone lsf -R <tmp>/src --config <tmp>/rclone.conf --use-json-log -v --retries 1 --contimeout 10s --timeout 60s --low-level-retries 3",
     );
   });
 
@@ -251,7 +251,7 @@ describe("runRclone process handling (with /bin/sh standing in for rclone)", () 
 });
 
 describe("rcloneArgs", () => {
-  it("adds the flags every run needs, before a `--`, without doubling verbosity or retries", () => {
+  it("adds the flags every run needs, before a `--`, without doubling verbosity, retries or timeouts", () => {
     expect(rcloneArgs(["lsf", "x:"], "/c")).toEqual([
       "lsf",
       "x:",
@@ -261,14 +261,30 @@ describe("rcloneArgs", () => {
       "-v",
       "--retries",
       "1",
+      "--contimeout",
+      "10s",
+      "--timeout",
+      "60s",
+      "--low-level-retries",
+      "3",
     ]);
-    expect(rcloneArgs(["copy", "-vv", "--retries=3", "--", "-a", "b"], "/c")).toEqual([
+    expect(
+      rcloneArgs(
+        ["copy", "-vv", "--retries=3", "--timeout=5m", "--low-level-retries", "1", "--", "-a", "b"],
+        "/c",
+      ),
+    ).toEqual([
       "copy",
       "-vv",
       "--retries=3",
+      "--timeout=5m",
+      "--low-level-retries",
+      "1",
       "--config",
       "/c",
       "--use-json-log",
+      "--contimeout",
+      "10s",
       "--",
       "-a",
       "b",

@@ -22,6 +22,8 @@ export interface TestRemote {
   /** `check:<root>`: where the tool's `remotePath` lands, for `rcloneCheck(..., ["--config", rcloneConfig])`. */
   root(remotePath?: string): string;
   stop(): Promise<void>;
+  /** The server's process, when it runs as one (SFTP): for tests that freeze it (SIGSTOP). */
+  pid?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -104,6 +106,7 @@ export async function startSftpServer(dir: string): Promise<TestRemote> {
     config: { provider: "custom", custom: { rcloneType: "sftp", rcloneOptions: options } },
     rcloneConfig,
     root: (remotePath = "openclaw-share") => `check:${remotePath}`,
+    ...(child.pid === undefined ? {} : { pid: child.pid }),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -1,6 +1,6 @@
 /**
- * A strict reader for the archives this tool writes (ustar with pax extended headers): files, folders
- * and symlinks only; a bad checksum, another entry type, a cut entry, a missing end marker or data after
+ * A strict reader for the archives this tool writes (ustar with pax extended headers), and for GNU tar's
+ * (the original plugin's `tar cz`: GNU long names): files, folders and symlinks only; a bad checksum, another entry type, a cut entry, a missing end marker or data after
  * it all fail. Entries go to a handler that may be slow (every call is awaited: backpressure).
  */
 import { Writable } from "node:stream";
@@ -37,9 +37,18 @@ const kinds: Record<string, EntryKind> = {
 
 type State =
   | { at: "header" }
-  | { at: "meta"; left: number; pad: number; parts: Buffer[]; global: boolean }
+  | { at: "meta"; left: number; pad: number; parts: Buffer[]; meta: Meta }
   | { at: "body"; left: number; pad: number }
   | { at: "end" };
+
+/** A header that describes the next entry: pax (extended or global), or GNU's long path or link name. */
+type Meta = "pax" | "global" | "longPath" | "longLink";
+const metaTypes: Record<string, Meta> = {
+  ExtendedHeader: "pax",
+  GlobalExtendedHeader: "global",
+  NextFileHasLongPath: "longPath",
+  NextFileHasLongLinkpath: "longLink",
+};
 
 const padOf = (size: number) => (size % blockSize === 0 ? 0 : blockSize - (size % blockSize));
 
@@ -101,8 +110,13 @@ export class TarReader extends Writable {
         data = data.subarray(skip);
         if (state.pad > 0) return;
         const text = Buffer.concat(state.parts).toString("utf8");
-        if (state.global) this.#global = Pax.parse(text, this.#global, true);
-        else this.#extended = Pax.parse(text, this.#extended, false);
+        if (state.meta === "global") this.#global = Pax.parse(text, this.#global, true);
+        else if (state.meta === "pax") this.#extended = Pax.parse(text, this.#extended, false);
+        else {
+          const name = text.replace(/\0+$/, "");
+          const key = state.meta === "longPath" ? "path" : "linkpath";
+          this.#extended = { ...this.#extended, [key]: name };
+        }
         this.#state = { at: "header" };
         continue;
       }
@@ -125,9 +139,9 @@ export class TarReader extends Writable {
     const header = new Header(block, 0, this.#extended, this.#global);
     if (!header.cksumValid) throw new ArchiveFormatError("a tar header with a bad checksum");
     const size = header.size ?? 0;
-    if (header.type === "ExtendedHeader" || header.type === "GlobalExtendedHeader") {
-      const global = header.type === "GlobalExtendedHeader";
-      this.#state = { at: "meta", left: size, pad: padOf(size), parts: [], global };
+    const meta = metaTypes[header.type ?? ""];
+    if (meta !== undefined) {
+      this.#state = { at: "meta", left: size, pad: padOf(size), parts: [], meta };
       if (size === 0) this.#state = { at: "header" };
       return;
     }

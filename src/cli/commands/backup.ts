@@ -1,11 +1,12 @@
-/** `workspace-sync backup now|list|verify|restore|status`: encrypted snapshots of the workspace and OpenClaw's state. */
+/**
+ * `workspace-sync backup now|list|ls|diff|verify|restore|status`: encrypted snapshots of the workspace and
+ * OpenClaw's state (ls and diff in backup-browse.ts, verify and restore in backup-restore.ts).
+ */
 
-import { join } from "node:path";
 import { defineCommand } from "citty";
-import { readCatalog } from "../../backup/catalog.js";
+import { allSnapshots, readCatalog } from "../../backup/catalog.js";
 import { encryptionKindOf } from "../../backup/codec/age.js";
-import { type Manifest, manifestSchema } from "../../backup/manifest.js";
-import { resolveSnapshot, restoreSnapshot, verifySnapshot } from "../../backup/restore.js";
+import { manifestSchema } from "../../backup/manifest.js";
 import { readRouted, withUnit } from "../../daemon/route.js";
 import { openclawStateDir } from "../../paths.js";
 import { backupUnitId } from "../../runtime/backup/ids.js";
@@ -13,30 +14,16 @@ import { type BackupStatus, buildBackupStatus } from "../../runtime/backup/statu
 import type { BackupCycle, LiveBackupStatus } from "../../runtime/backup/unit.js";
 import type { Scope } from "../../runtime/scope.js";
 import { stateName } from "../../util/state-name.js";
-import { bytes, failureLine } from "../../util/text.js";
+import { failureLine } from "../../util/text.js";
+import { json } from "../backup-args.js";
 import { backupConfigOf, leftoverGraceFromEnv, readOnlyBackupRuntime } from "../backup-context.js";
-import { formatBackupStatus } from "../backup-format.js";
+import { formatBackupStatus, snapshotLine } from "../backup-format.js";
 import { commonArgs, resolveScope } from "../context.js";
 import { CliError } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
 import { createProgressReporter, type ProgressReporter, progressMode } from "../progress.js";
-
-const json = { type: "boolean", description: "print as JSON" } as const;
-const snapshotArg = {
-  type: "string",
-  description: "a snapshot id (or its unique start), or latest (default)",
-  valueHint: "ID",
-} as const;
-const identityArg = {
-  type: "string",
-  description: "an age identity file, for snapshots sealed to recipients",
-  valueHint: "FILE",
-} as const;
-
-function snapshotLine(m: Manifest): string {
-  const skipped = m.skippedCount > 0 ? `, ${m.skippedCount} skipped` : "";
-  return `${m.id}  ${m.time}  ${String(m.files).padStart(6)} files  ${bytes(m.bytes).padStart(10)} → ${bytes(m.object.bytes).padStart(10)}  ${m.compression.algorithm}${m.encryption === "none" ? "" : "+age"}${skipped}`;
-}
+import { diffCommand, lsCommand } from "./backup-browse.js";
+import { restoreCommand, verifyCommand } from "./backup-restore.js";
 
 /** What one `backup now` came to, whichever host ran it. */
 interface BackupOutcome extends BackupCycle {
@@ -85,7 +72,7 @@ function reportNow(outcome: BackupOutcome, json: boolean, out: Output): void {
   const { record } = outcome;
   const s = manifestSchema.parse(record.snapshot);
   out.success(`backed up ${s.id} to ${outcome.root}`);
-  out.line(snapshotLine(s));
+  out.line(snapshotLine({ origin: "workspace-sync", id: s.id, time: s.time, manifest: s }));
   for (const note of s.notes) out.line(`  note: ${note}`);
   for (const skip of s.skipped) out.line(`  skipped ${skip.path}: ${skip.reason}`);
   if (record.prune) {
@@ -125,113 +112,17 @@ const listCommand = defineCommand({
     const runtime = await readOnlyBackupRuntime(await resolveScope(args, out));
     const read = await readCatalog(runtime.ops);
     if (!read.ok) throw new CliError(`backup list failed: ${failureLine(read.failure)}`);
-    const { snapshots, leftovers, broken } = read.catalog;
+    const { snapshots, original, leftovers, broken } = read.catalog;
     if (args.json) {
-      out.json({ snapshots, leftovers, broken });
+      out.json({ snapshots, original, leftovers, broken });
       return;
     }
-    if (snapshots.length === 0) out.line(`no snapshots in ${runtime.ops.remote.root}`);
-    for (const m of snapshots) out.line(snapshotLine(m));
+    if (snapshots.length === 0 && original.length === 0)
+      out.line(`no snapshots in ${runtime.ops.remote.root}`);
+    for (const ref of allSnapshots(read.catalog)) out.line(snapshotLine(ref));
     for (const b of broken) out.warn(`${b.id} is not listed: ${b.reason}`);
     if (leftovers.length > 0)
       out.info(`${leftovers.length} unpublished leftovers (removed by the next backup's prune once old)`);
-  },
-});
-
-const verifyCommand = defineCommand({
-  meta: {
-    name: "verify",
-    description: "Read a snapshot back whole: authenticate, decompress, list, compare with its manifest",
-  },
-  args: { ...commonArgs, snapshot: snapshotArg, identity: identityArg, json },
-  async run({ args }) {
-    const out = createOutput();
-    const runtime = await readOnlyBackupRuntime(await resolveScope(args, out), {
-      identityFile: args.identity,
-    });
-    const result = await verifySnapshot(runtime, args.snapshot);
-    if (args.json)
-      out.json(
-        result.ok
-          ? { ok: true, id: result.manifest.id, counts: result.counts }
-          : { ok: false, id: result.manifest?.id ?? null, failure: result.failure },
-      );
-    if (!result.ok) throw new CliError(`verify failed: ${failureLine(result.failure)}`);
-    if (!args.json) {
-      const { counts } = result;
-      out.success(
-        `${result.manifest.id} verified: ${counts.files} files, ${counts.dirs} folders, ${counts.symlinks} symlinks, ${bytes(counts.bytes)}; hashes match the manifest`,
-      );
-    }
-  },
-});
-
-const restoreCommand = defineCommand({
-  meta: {
-    name: "restore",
-    description:
-      "Restore a snapshot into a folder (staged; moved into place only when all of it checked out)",
-  },
-  args: {
-    ...commonArgs,
-    snapshot: snapshotArg,
-    to: {
-      type: "string",
-      description: "target folder (default: <state-dir>/restores/<id>)",
-      valueHint: "DIR",
-    },
-    "dry-run": { type: "boolean", description: "list what would be restored; write nothing" },
-    force: { type: "boolean", description: "move an existing non-empty target aside first" },
-    "keep-special-bits": {
-      type: "boolean",
-      description: "keep setuid and setgid bits as archived (dropped by default)",
-    },
-    identity: identityArg,
-    json,
-  },
-  async run({ args }) {
-    const out = createOutput();
-    const resolved = await resolveScope(args, out);
-    backupConfigOf(resolved);
-    const runtime = await readOnlyBackupRuntime(resolved, { identityFile: args.identity });
-    const dryRun = args["dry-run"] === true;
-    const listed: string[] = [];
-    let to = args.to;
-    if (to === undefined) {
-      const found = await resolveSnapshot(runtime, args.snapshot);
-      if (!found.ok) throw new CliError(`restore failed: ${failureLine(found.failure)}`);
-      to = join(resolved.stateDir, "restores", found.manifest.id);
-    }
-    const result = await restoreSnapshot(runtime, {
-      ...(args.snapshot ? { snapshot: args.snapshot } : {}),
-      to,
-      dryRun,
-      force: args.force === true,
-      keepSpecialBits: args["keep-special-bits"] === true,
-      onEntry: (entry) =>
-        listed.push(
-          `${entry.kind === "dir" ? `${entry.path}/` : entry.path}${entry.kind === "symlink" ? ` -> ${entry.linkpath}` : ""}`,
-        ),
-    });
-    if (args.json)
-      out.json(
-        result.ok
-          ? { ...result, manifest: undefined, id: result.manifest.id, entries: dryRun ? listed : undefined }
-          : { ok: false, failure: result.failure },
-      );
-    if (!result.ok)
-      throw new CliError(`restore failed: ${failureLine(result.failure)}; the target was not touched`);
-    if (args.json) return;
-    if (dryRun) {
-      for (const line of listed) out.line(line);
-      out.success(
-        `dry run: ${result.manifest.id} would restore ${result.restored} entries into ${result.target} (it authenticated and matches its manifest)`,
-      );
-    } else {
-      out.success(`restored ${result.manifest.id} into ${result.target} (${result.restored} entries)`);
-      if (result.movedAside) out.info(`the previous ${result.target} was moved to ${result.movedAside}`);
-    }
-    for (const path of result.leftOut) out.warn(`left out ${path}: it changed while being archived`);
   },
 });
 
@@ -258,10 +149,12 @@ const statusCommand = defineCommand({
 });
 
 export const backupCommand = defineCommand({
-  meta: { name: "backup", description: "Encrypted backups: now, list, verify, restore, status" },
+  meta: { name: "backup", description: "Encrypted backups: now, list, ls, diff, verify, restore, status" },
   subCommands: {
     now: nowCommand,
     list: listCommand,
+    ls: lsCommand,
+    diff: diffCommand,
     verify: verifyCommand,
     restore: restoreCommand,
     status: statusCommand,

@@ -31,6 +31,7 @@ export const listCommand = defineCommand({
       configPath: remote.configPath,
       timeoutMs: loaded.sync.timeout * 1000,
       redact: remote.redact,
+      endpointKey: remote.endpointKey,
       stdout: "text",
     });
     if (!result.ok && result.failure.kind === "not-found") {

@@ -36,7 +36,7 @@ export function bisyncSides(kit: EffectKit): BisyncSides {
       conflictResolve: config.conflictResolve,
     },
     exclude: config.exclude,
-    syncsWorkspaceRoot: config.localPath === "",
+    syncsWorkspaceRoot: kit.paths.toolDirInSync !== null,
   };
 }
 

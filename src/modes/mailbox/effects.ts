@@ -17,10 +17,10 @@ import { drainOutbox } from "./drain.js";
 /** What the mailbox's rclone commands are made of. */
 type Where = Pick<EffectKit, "config" | "paths" | "remoteRoot">;
 
-function pushFilters({ config }: Where): string[] {
+function pushFilters({ config, paths }: Where): string[] {
   const args = ["--exclude", "_inbox/**", "--exclude", "_outbox/**"];
-  // `localPath` "": the tool's own folder sits inside the synced tree.
-  if (config.localPath === "") args.push("--exclude", "/.workspace-sync/**");
+  // The synced folder is the workspace root (any spelling of it): the tool's own folder sits inside it.
+  if (paths.toolDirInSync !== null) args.push("--exclude", `/${paths.toolDirInSync}/**`);
   for (const pattern of config.exclude) args.push("--exclude", pattern);
   return args;
 }

@@ -28,7 +28,7 @@ export function mirrorSides(kit: EffectKit): MirrorSides {
     localDir: kit.paths.localDir,
     remoteRoot: kit.remoteRoot,
     exclude: config.exclude,
-    syncsWorkspaceRoot: config.localPath === "",
+    syncsWorkspaceRoot: kit.paths.toolDirInSync !== null,
     ingestPath: config.ingest ? config.ingestPath.replace(/^\.?\/+|\/+$/g, "") : null,
     maxDelete: config.maxDelete,
   };

@@ -4,6 +4,9 @@
  */
 import { type Provider, ProviderConfigError } from "../types.js";
 
+/** Options that say where a backend's server is, in the order they are named when it cannot be reached. */
+const addressOptions = ["host", "url", "endpoint", "server", "hostname"] as const;
+
 /** Option names whose values are credentials. */
 const secretOption = /pass|secret|token|key|credentials|auth/i;
 
@@ -13,7 +16,9 @@ export const customProvider: Provider = {
     const custom = config.custom;
     if (!custom) throw new ProviderConfigError('`custom.rcloneType` is required with `provider: "custom"`');
     const options = custom.rcloneOptions;
+    const address = addressOptions.find((name) => options[name] !== undefined && options[name] !== "");
     return {
+      ...(address === undefined ? {} : { endpointKey: `custom.rcloneOptions.${address}` }),
       section: { ...options, type: custom.rcloneType },
       secrets: Object.entries(options)
         .filter(([name, value]) => secretOption.test(name) && value !== "")

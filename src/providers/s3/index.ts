@@ -31,6 +31,7 @@ export const s3Provider: Provider = {
       section,
       secrets: [s3.secretAccessKey, s3.accessKeyId].filter((v): v is string => Boolean(v)),
       pathPrefix: [s3.bucket],
+      endpointKey: s3.endpoint ? "s3.endpoint" : "s3.region",
       describe: `s3 bucket ${s3.bucket}${s3.endpoint ? ` at ${s3.endpoint}` : ""}`,
     };
   },

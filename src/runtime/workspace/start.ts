@@ -72,7 +72,7 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
 ): Promise<WorkspaceHandle> {
   const { config, stateDir, workspace, env } = options;
   const now = options.now ?? Date.now;
-  const { configPath, remoteRoot, redact } = await prepareRemote(config, stateDir);
+  const { configPath, remoteRoot, redact, endpointKey } = await prepareRemote(config, stateDir);
   const paths = workspacePaths(stateDir, workspace, config.localPath, config.mode);
 
   const lock = new CycleLock(paths.cycleLock, stateDir);
@@ -90,6 +90,7 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
       configPath,
       timeoutMs: config.timeout * 1000,
       redact,
+      endpointKey,
       env,
       progress,
       // Symlinks travel as `<name>.rclonelink` files holding their target, and come back as symlinks; they

@@ -22,6 +22,8 @@ const iso = (ms: number | null | undefined) => (typeof ms === "number" ? new Dat
 export interface StatusReport {
   workspace: string;
   localDir: string;
+  /** The synced folder is the whole workspace (`localPath` "", "/", "." or "./"); `.workspace-sync/` stays out. */
+  wholeWorkspace: boolean;
   remote: string;
   mode: ModeName;
   provider: string;
@@ -132,6 +134,7 @@ async function statusOf<TMachine extends AnyStateMachine, TCycle extends CycleBa
     return {
       workspace: paths.workspace,
       localDir: paths.localDir,
+      wholeWorkspace: paths.toolDirInSync !== null,
       remote: remoteRootOf(scope),
       mode: sync.mode,
       provider: sync.provider,
