@@ -36,6 +36,7 @@ export function safeSegments(path: string, anyTopLevel = false): string[] {
 export class StagingWriter implements EntryHandler {
   readonly #root: string;
   readonly #leaveOut: ReadonlySet<string>;
+  readonly #modeMask: number;
   readonly #anyTopLevel: boolean;
   #rootMade = false;
   readonly #seen = new Set<string>();
@@ -50,10 +51,16 @@ export class StagingWriter implements EntryHandler {
    * `leaveOut`: entries the manifest records as changed while archived (not restored). The root folder is
    * made with the first entry (or by `finish`): a stream that fails before any entry writes nothing.
    */
-  constructor(root: string, leaveOut: Iterable<string> = [], options: { anyTopLevel?: boolean } = {}) {
+  constructor(
+    root: string,
+    leaveOut: Iterable<string> = [],
+    options: { anyTopLevel?: boolean; keepSpecialBits?: boolean } = {},
+  ) {
     this.#root = root;
     this.#leaveOut = new Set(leaveOut);
     this.#anyTopLevel = options.anyTopLevel === true;
+    // setuid and setgid are dropped unless asked for: a restore never makes a set-id program by itself.
+    this.#modeMask = options.keepSpecialBits === true ? 0o7777 : 0o1777;
   }
 
   get root(): string {
@@ -116,7 +123,7 @@ export class StagingWriter implements EntryHandler {
     if (!file) return;
     this.#file = null;
     try {
-      await file.handle.chmod(file.entry.mode);
+      await file.handle.chmod(file.entry.mode & this.#modeMask);
       await file.handle.utimes(file.entry.mtime, file.entry.mtime);
     } finally {
       await file.handle.close();
@@ -128,7 +135,7 @@ export class StagingWriter implements EntryHandler {
     await this.#makeRoot();
     const dirs = [...this.#dirs].sort((a, b) => b.abs.length - a.abs.length);
     for (const dir of dirs) {
-      await chmod(dir.abs, dir.mode);
+      await chmod(dir.abs, dir.mode & this.#modeMask);
       await utimes(dir.abs, dir.mtime, dir.mtime);
     }
   }

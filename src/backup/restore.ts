@@ -53,6 +53,8 @@ export interface RestoreRequest {
   to: string;
   dryRun?: boolean;
   force?: boolean;
+  /** Keep setuid and setgid bits as archived (dropped by default). */
+  keepSpecialBits?: boolean;
   /** Each entry of a dry run, as it is read. */
   onEntry?: (entry: TarEntry) => void;
 }
@@ -93,7 +95,10 @@ export async function restoreSnapshot(
     };
   }
   const staging = stagingFor(target);
-  const writer = new StagingWriter(staging, leaveOut, { anyTopLevel: snapshot.origin === "original" });
+  const writer = new StagingWriter(staging, leaveOut, {
+    anyTopLevel: snapshot.origin === "original",
+    keepSpecialBits: request.keepSpecialBits === true,
+  });
   const discard = async () => {
     await writer.abort();
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);

@@ -49,8 +49,9 @@ afterEach(async () => {
 async function heldBack(name: string, body: Buffer): Promise<string> {
   expect(await filesIn(inbox)).not.toContain(name);
   expect(sha256(await readFile(join(outbox, name)))).toBe(sha256(body));
-  expect(await lastState(box)).toBe("recovering");
   const status = await box.cli("status");
+  console.info(status.stdout);
+  expect(await lastState(box)).toBe("recovering");
   expect(status.stdout).toMatch(
     /last error retryable: no space left on .*(MiB free space needed|MiB are needed)/,
   );

@@ -123,6 +123,10 @@ export const restoreCommand = defineCommand({
       description:
         "restore into a non-empty target: what would be replaced is kept first in <target>.replaced-<time>",
     },
+    "keep-special-bits": {
+      type: "boolean",
+      description: "keep setuid and setgid bits as archived (dropped by default)",
+    },
     identity: identityArg,
     json,
   },
@@ -149,6 +153,7 @@ export const restoreCommand = defineCommand({
       to,
       dryRun,
       force: args.force === true,
+      keepSpecialBits: args["keep-special-bits"] === true,
       onEntry: (entry) =>
         listed.push(
           `${entry.kind === "dir" ? `${entry.path}/` : entry.path}${entry.kind === "symlink" ? ` -> ${entry.linkpath}` : ""}`,

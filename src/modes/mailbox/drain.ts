@@ -169,12 +169,22 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
       stats = addStats(stats, copied.stats);
       if (!copied.ok) copyFailure ??= copied.failure;
       const fetched = new Set(toFetch);
+      const unverified: string[] = [];
       for (const staged of await stagedFiles(paths.stagingDir)) {
         if (!fetched.has(staged.key)) continue;
         const entry = wanted.get(staged.key);
         if (entry !== undefined && !staged.linked && (await isComplete(staged, entry))) ready.push(staged);
-        else await removeFile(staged.raw);
+        else {
+          await removeFile(staged.raw);
+          unverified.push(staged.key);
+        }
       }
+      // Fetched but not the object listed (it changed meanwhile, or the remote lists a stale size): said, retried.
+      if (unverified.length > 0)
+        copyFailure ??= {
+          kind: "retryable",
+          message: `${unverified.slice(0, 3).join(", ")}: the fetched copy did not match the remote object listed (size or hash); it stays in _outbox and is fetched again`,
+        };
     }
 
     // 5. Deliver, one by one, each recorded in the journal before the next.
