@@ -10,6 +10,7 @@ import { registerCliBridge } from "./cli.js";
 import { liveRoutePath } from "./live-route.js";
 import { pluginDescription, pluginName } from "./manifest.js";
 import { PluginHost } from "./service.js";
+import { registerTools } from "./tools/index.js";
 
 function runtimeOf(api: PluginApi): PluginRuntime | undefined {
   try {
@@ -31,6 +32,7 @@ export function register(api: PluginApi): PluginHost {
   api.on("session_start", (_event, ctx) => host.hook("session_start", ctx));
   api.on("session_end", (_event, ctx) => host.hook("session_end", ctx));
   registerCliBridge(api);
+  registerTools(api, host.tools());
   api.registerHttpRoute?.({
     path: liveRoutePath,
     auth: "gateway",

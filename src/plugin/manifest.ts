@@ -5,6 +5,7 @@
  */
 import { pluginConfigJsonSchema, uiHints } from "../config/json-schema.js";
 import { pluginId } from "../config/load.js";
+import { optionalToolNames, toolNames } from "./tools/names.js";
 
 export const pluginName = "Workspace Cloud Sync";
 export const pluginDescription =
@@ -25,6 +26,8 @@ export function pluginManifest(): Record<string, unknown> {
     description: pluginDescription,
     activation: { onStartup: true },
     cliCommands: [{ name: cliCommand, description: cliDescription, hasSubcommands: true }],
+    contracts: { tools: Object.values(toolNames) },
+    toolMetadata: Object.fromEntries(optionalToolNames.map((name) => [name, { optional: true }])),
     skills: ["./skills"],
     uiHints,
     configSchema: configJsonSchema(),

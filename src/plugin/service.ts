@@ -20,6 +20,7 @@ import type {
 } from "./api.js";
 import { createLiveRoute, type LiveRoute } from "./live-route.js";
 import { mainSessionKey, type NotifyTarget, notifyInbox } from "./notify.js";
+import type { ToolHost } from "./tools/kit.js";
 
 /** What `register(api)` captured: after it returns, `api`'s methods are no-ops. */
 export interface Captured {
@@ -38,6 +39,7 @@ export class PluginHost {
   #stateDir: string;
   #defaultWorkspace: string;
   #loaded: LoadedConfig | null | undefined;
+  #loadError = "";
   /** Where an inbox notification for a workspace goes: the last session a hook named there. */
   readonly #targets = new Map<string, NotifyTarget>();
   /** The agent a hook last named for a workspace: without a live session, its main session is told. */
@@ -143,12 +145,26 @@ export class PluginHost {
         for (const warning of this.#loaded.warnings) logger.warn(`workspace-sync: ${warning}`);
       } catch (error) {
         this.#loaded = null;
-        logger.error(`workspace-sync: ${messageOf(error)}`);
+        this.#loadError = messageOf(error);
+        logger.error(`workspace-sync: ${this.#loadError}`);
       }
     } else if (report && this.#loaded === null) {
       logger.error(`workspace-sync: the config in ${configSource} is invalid; nothing runs`);
     }
     return this.#loaded;
+  }
+
+  /** What the agent tools need: the scope of a run's workspace, and the host the service runs. */
+  tools(): ToolHost {
+    return {
+      host: () => this.#host,
+      scope: (ctx) => {
+        const loaded = this.config(this.captured.logger);
+        if (loaded === null) throw new Error(`workspace-sync is not configured: ${this.#loadError}`);
+        const workspace = ctx.workspaceDir ? resolve(ctx.workspaceDir) : this.workspaceFor(ctx.agentId);
+        return { loaded, stateDir: this.#stateDir, workspace };
+      },
+    };
   }
 
   /** No host here (the service did not start: another host owns the state directory): ask it over its socket. */
