@@ -13,7 +13,9 @@ export const pluginDescription =
 
 /** The root CLI command the plugin registers (`openclaw workspace-sync ...`). */
 export const cliCommand = "workspace-sync";
-export const cliDescription = "Workspace cloud sync: sync, status, log, list";
+/** How a person runs the commands from OpenClaw: hints print it. */
+export const openclawCommand = `openclaw ${cliCommand}`;
+export const cliDescription = "Workspace cloud sync: setup, authorize, sync, status, log, list, backup, viz";
 
 export function configJsonSchema(): Record<string, unknown> {
   return pluginConfigJsonSchema();

@@ -9,6 +9,7 @@ import { Host } from "../daemon/host.js";
 import { callHost } from "../ipc/client.js";
 import { stateDirOf, workspaceOf } from "../paths.js";
 import type { SessionHook, UnitInfo } from "../runtime/unit.js";
+import { commandEnvVar } from "../util/command.js";
 import { messageOf } from "../util/errors.js";
 import type {
   OpenClawConfig,
@@ -19,6 +20,7 @@ import type {
   SessionHookContext,
 } from "./api.js";
 import { createLiveRoute, type LiveRoute } from "./live-route.js";
+import { openclawCommand } from "./manifest.js";
 import { mainSessionKey, type NotifyTarget, notifyInbox } from "./notify.js";
 import type { ToolHost } from "./tools/kit.js";
 
@@ -72,6 +74,8 @@ export class PluginHost {
     const logger = ctx.logger ?? this.captured.logger;
     this.#stateDir = join(ctx.stateDir, "workspace-sync");
     if (ctx.workspaceDir) this.#defaultWorkspace = resolve(ctx.workspaceDir);
+    // Hints the service writes (halts, needsResync, credentials) name the command as OpenClaw runs it.
+    this.captured.env[commandEnvVar] = openclawCommand;
     const loaded = this.config(logger, true);
     if (loaded === null) return;
     if (loaded.sync.provider === "off" && loaded.backup?.enabled !== true) {

@@ -8,7 +8,7 @@ import { nextRunOf } from "../../diagnose/schedule.js";
 import type { Scope } from "../../runtime/scope.js";
 import { buildStatus, type StatusReport } from "../../runtime/workspace/status.js";
 import { failureLine, haltLine } from "../../util/text.js";
-import { cliCommand } from "../manifest.js";
+import { openclawCommand } from "../manifest.js";
 import type { ToolHost, ToolSpec } from "./kit.js";
 import { toolNames } from "./names.js";
 
@@ -34,11 +34,11 @@ export function problemsOf(report: StatusReport): string[] {
   const problems: string[] = [];
   if (report.halt)
     problems.push(
-      `halted before deleting anything: ${haltLine(report.halt)}. ${report.halt.hint} (only the user can decide: \`openclaw ${cliCommand} sync --force\`)`,
+      `halted before deleting anything: ${haltLine(report.halt)}. ${report.halt.hint} (only the user can decide: \`${openclawCommand} sync --force\`)`,
     );
   if (report.resyncNeeded)
     problems.push(
-      `needsResync: ${report.resyncNeeded.message}; the user runs \`openclaw ${cliCommand} sync --resync\``,
+      `needsResync: ${report.resyncNeeded.message}; the user runs \`${openclawCommand} sync --resync\``,
     );
   if (report.lastError && /^(failed|recovering)/.test(report.state))
     problems.push(`the last cycle failed: ${failureLine(report.lastError)}`);

@@ -12,7 +12,7 @@ import { modeAnswer } from "../../runtime/answer.js";
 import type { Answer } from "../../runtime/unit.js";
 import { stateName } from "../../util/state-name.js";
 import { failureLine, haltLine } from "../../util/text.js";
-import { cliCommand } from "../manifest.js";
+import { openclawCommand } from "../manifest.js";
 import { type ToolSpec, withWorkspaceUnit } from "./kit.js";
 import { toolNames } from "./names.js";
 
@@ -45,9 +45,9 @@ function described<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
     verdict === "done"
       ? null
       : state === "halted" && shared.halt
-        ? `halted, nothing was deleted: ${haltLine(shared.halt)}. ${shared.halt.hint} Only the user can allow it: \`openclaw ${cliCommand} sync --force\``
+        ? `halted, nothing was deleted: ${haltLine(shared.halt)}. ${shared.halt.hint} Only the user can allow it: \`${openclawCommand} sync --force\``
         : state === "needsResync"
-          ? `needsResync: bisync needs the user to run \`openclaw ${cliCommand} sync --resync\``
+          ? `needsResync: bisync needs the user to run \`${openclawCommand} sync --resync\``
           : shared.lastError
             ? `${failureLine(shared.lastError)}${verdict === "retrying" ? "; the service retries it on its own" : ""}`
             : "the cycle did not finish";
