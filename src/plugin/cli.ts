@@ -5,7 +5,6 @@
  * `sync` and `backup now` run a one-shot host, exactly as the standalone CLI does. Hints name commands
  * as `openclaw workspace-sync ...` here. `daemon` is left out: in OpenClaw the gateway is the host.
  */
-import { runCli } from "../cli/run.js";
 import { commandEnvVar } from "../util/command.js";
 import { fieldOf } from "../util/json.js";
 import type { CliCommand, CliContext, PluginApi } from "./api.js";
@@ -44,6 +43,8 @@ export function registerCommands(program: CliCommand, workspaceDir: string | und
       .helpOption(false)
       .action(async (...actionArgs: unknown[]) => {
         process.env[commandEnvVar] = openclawCommand;
+        // The CLI's command tree loads on use: registration (in every `openclaw` process) never parses it.
+        const { runCli } = await import("../cli/run.js");
         process.exitCode = await runCli(withDefaultWorkspace([name, ...rawArgsOf(actionArgs)], workspaceDir));
       });
   }

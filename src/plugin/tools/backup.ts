@@ -9,9 +9,6 @@ import { randomUUID } from "node:crypto";
 import { cp, lstat, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { readCatalog } from "../../backup/catalog.js";
-import { resolveSnapshot, restoreSnapshot } from "../../backup/restore.js";
-import { readOnlyBackupRuntime } from "../../cli/backup-context.js";
 import type { Scope } from "../../runtime/scope.js";
 import { errnoOf, messageOf } from "../../util/errors.js";
 import { failureLine } from "../../util/text.js";
@@ -39,7 +36,9 @@ const params = z
   .strict();
 type Params = z.infer<typeof params>;
 
+/** The backup kit (tar, age, codecs) loads when the tool is called, never at registration. */
 async function runtimeOf(scope: Scope) {
+  const { readOnlyBackupRuntime } = await import("../../cli/backup-context.js");
   try {
     return await readOnlyBackupRuntime(scope);
   } catch (error) {
@@ -49,6 +48,7 @@ async function runtimeOf(scope: Scope) {
 
 async function list(scope: Scope) {
   const runtime = await runtimeOf(scope);
+  const { readCatalog } = await import("../../backup/catalog.js");
   const read = await readCatalog(runtime.ops);
   if (!read.ok) throw new ToolError(`${name}: listing the snapshots failed: ${failureLine(read.failure)}`);
   const snapshots = read.catalog.snapshots.map((m) => ({
@@ -72,6 +72,7 @@ async function restore(scope: Scope, p: Params) {
   if (p.path === undefined) throw new ToolError(`${name}: \`path\` is required for action "restore"`);
   const parts = partsOf(name, "path", p.path);
   const runtime = await runtimeOf(scope);
+  const { resolveSnapshot, restoreSnapshot } = await import("../../backup/restore.js");
   const found = await resolveSnapshot(runtime, p.snapshot);
   if (!found.ok)
     throw new ToolError(`${name}: \`snapshot\`: ${failureLine(found.failure)}; nothing was restored`);
