@@ -142,6 +142,8 @@ export interface AgentTool {
   label: string;
   description: string;
   parameters: Record<string, unknown>;
+  /** `direct-only`: offered to the model as itself, not only behind OpenClaw's tool-search catalog. */
+  catalogMode?: "direct-only";
   execute: (toolCallId: string, params: unknown, signal?: AbortSignal) => Promise<ToolResult>;
 }
 

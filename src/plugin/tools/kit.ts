@@ -57,6 +57,8 @@ export function agentTool<T>(spec: ToolSpec<T>, tools: ToolHost, ctx: ToolContex
     label: spec.label,
     description: spec.description,
     parameters: jsonSchemaOf(spec.params),
+    // The skill names these tools: keep them visible to the model, not only through tool_search.
+    catalogMode: "direct-only",
     execute: async (_toolCallId, raw, signal) => {
       const params = parseParams(spec.name, spec.params, raw);
       return jsonResult(await spec.run(params, tools.scope(ctx), tools, signal));
