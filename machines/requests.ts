@@ -7,7 +7,7 @@
 export type Direction = "both" | "push" | "pull";
 
 /** Who asked. Kept in the log so a person can tell a timer cycle from their own. */
-export type TriggerSource = "cli" | "timer" | "hook" | "startup" | "retry";
+export type TriggerSource = "cli" | "timer" | "hook" | "startup" | "retry" | "tool";
 
 export interface SyncRequest {
   direction: Direction;

@@ -24,9 +24,16 @@ await build({
 });
 await chmod("dist/workspace-sync.mjs", 0o755);
 
+// The plugin entry, split the same way: OpenClaw imports it in every `openclaw` process (and registers it
+// several times), so it parses only what registration and the common commands need; `viz`, `backup`,
+// `setup`, `authorize` (prompts, age, tar, Graphviz) load from chunks when used.
 await build({
   ...common,
   entryPoints: ["dist/src/plugin/index.js"],
-  outfile: "dist/plugin.mjs",
+  outdir: "dist",
+  entryNames: "plugin",
+  chunkNames: "chunks/plugin-[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
+  splitting: true,
   banner: { js: requireShim },
 });

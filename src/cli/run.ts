@@ -4,6 +4,7 @@
  */
 import { defineCommand, runCommand, type SubCommandsDef, showUsage } from "citty";
 import { consola } from "consola";
+import { runnable } from "../util/command.js";
 import { messageOf } from "../util/errors.js";
 import { toolVersion } from "../version.js";
 import { listCommand } from "./commands/list.js";
@@ -61,7 +62,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return known.exitCode;
     }
     if (error instanceof Error && error.name === "CLIError") {
-      consola.error(`${error.message} (see workspace-sync --help)`);
+      consola.error(`${error.message} (see ${runnable("--help")})`);
       return ExitCode.usage;
     }
     consola.error(messageOf(error));

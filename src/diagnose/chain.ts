@@ -6,6 +6,7 @@
 import type { LoadedConfig } from "../config/load.js";
 import type { RcloneVersion } from "../rclone/binary.js";
 import type { RcloneResult } from "../rclone/run.js";
+import { runnable } from "../util/command.js";
 import { messageOf, noRedaction, type Redact } from "../util/errors.js";
 import { rcloneFeatures } from "./features.js";
 
@@ -162,7 +163,7 @@ export async function diagnose(
 
 function authFix(provider: string): string {
   if (provider === "dropbox" || provider === "gdrive" || provider === "onedrive") {
-    return `run \`workspace-sync authorize --provider ${provider}\` to get a new token`;
+    return `run \`${runnable(`authorize --provider ${provider}`)}\` to get a new token`;
   }
   if (provider === "s3")
     return "check `s3.accessKeyId` and `s3.secretAccessKey` (and the bucket's permissions)";

@@ -122,7 +122,35 @@ export interface PluginApi extends SessionSurfaces {
   on: <K extends keyof HookHandlers>(hookName: K, handler: HookHandlers[K]) => void;
   /** Absent on hosts without plugin HTTP routes. */
   registerHttpRoute?: (params: HttpRouteParams) => void;
+  /** Absent on hosts without agent tools (before 2026.5). Each tool is also named in the manifest. */
+  registerTool?: (factory: ToolFactory, options: { name: string; optional?: boolean }) => void;
 }
+
+/** What OpenClaw tells a tool factory about the run it builds tools for (`OpenClawPluginToolContext`). */
+export interface ToolContext {
+  workspaceDir?: string;
+  agentId?: string;
+  sessionKey?: string;
+}
+
+/** A tool's result (`AgentToolResult`): text for the model, the structured value in `details`. */
+export interface ToolResult {
+  content: { type: "text"; text: string }[];
+  details: unknown;
+}
+
+/** An agent tool (`AnyAgentTool`): `parameters` is a JSON Schema; `execute` throws on failure. */
+export interface AgentTool {
+  name: string;
+  label: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  /** `direct-only`: offered to the model as itself, not only behind OpenClaw's tool-search catalog. */
+  catalogMode?: "direct-only";
+  execute: (toolCallId: string, params: unknown, signal?: AbortSignal) => Promise<ToolResult>;
+}
+
+export type ToolFactory = (ctx: ToolContext) => AgentTool | null | undefined;
 
 /** `registerHttpRoute`'s parameters, as the installed openclaw declares them (the parts used here). */
 export interface HttpRouteParams {

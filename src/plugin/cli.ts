@@ -1,18 +1,24 @@
 /**
- * `openclaw workspace-sync sync|status|log|list ...`: the standalone CLI's commands, run inside the
- * `openclaw` CLI process. They reach the service in the gateway over the socket; when no gateway runs,
- * `sync` runs a one-shot host, exactly as the standalone CLI does.
+ * `openclaw workspace-sync setup|authorize|sync|status|log|list|backup|viz ...`: the standalone CLI's
+ * own command tree (citty, `runCli`), run inside the `openclaw` CLI process, so the commands are the same
+ * with the same options. They reach the service in the gateway over the socket; when no gateway runs,
+ * `sync` and `backup now` run a one-shot host, exactly as the standalone CLI does. Hints name commands
+ * as `openclaw workspace-sync ...` here. `daemon` is left out: in OpenClaw the gateway is the host.
  */
-import { runCli } from "../cli/run.js";
+import { commandEnvVar } from "../util/command.js";
 import { fieldOf } from "../util/json.js";
 import type { CliCommand, CliContext, PluginApi } from "./api.js";
-import { cliCommand, cliDescription } from "./manifest.js";
+import { cliCommand, cliDescription, openclawCommand } from "./manifest.js";
 
 const subcommands: Record<string, string> = {
+  setup: "Wizard: provider, mode, paths, credentials; writes the config, dry-runs",
+  authorize: "Get an OAuth token (Dropbox, Google Drive, OneDrive): headless over SSH, or pasted",
   sync: "Run one sync cycle now and wait for it",
-  status: "Show the sync state, the last cycle and the last error",
+  status: "Check rclone, the config, the remote and credentials; then the state, last cycle, next run",
   log: "Show the event history as a timeline",
   list: "List the files on the remote",
+  backup: "Encrypted backups: now, list, verify, restore, status",
+  viz: "Draw the statechart (mermaid, dot, svg), or a live page",
 };
 
 /** The arguments commander collected for a subcommand: its last action argument is the command. */
@@ -36,6 +42,9 @@ export function registerCommands(program: CliCommand, workspaceDir: string | und
       .allowUnknownOption(true)
       .helpOption(false)
       .action(async (...actionArgs: unknown[]) => {
+        process.env[commandEnvVar] = openclawCommand;
+        // The CLI's command tree loads on use: registration (in every `openclaw` process) never parses it.
+        const { runCli } = await import("../cli/run.js");
         process.exitCode = await runCli(withDefaultWorkspace([name, ...rawArgsOf(actionArgs)], workspaceDir));
       });
   }

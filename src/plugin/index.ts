@@ -11,6 +11,7 @@ import { liveRoutePath } from "./live-route.js";
 import { pluginDescription, pluginName } from "./manifest.js";
 import { PluginHost } from "./service.js";
 import { registerSurfaces } from "./surfaces.js";
+import { registerTools } from "./tools/index.js";
 
 function runtimeOf(api: PluginApi): PluginRuntime | undefined {
   try {
@@ -33,6 +34,7 @@ export function register(api: PluginApi): PluginHost {
   api.on("session_end", (_event, ctx) => host.hook("session_end", ctx));
   registerCliBridge(api);
   registerSurfaces(api, host);
+  registerTools(api, host.tools());
   api.registerHttpRoute?.({
     path: liveRoutePath,
     auth: "gateway",

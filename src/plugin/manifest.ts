@@ -5,6 +5,7 @@
  */
 import { pluginConfigJsonSchema, uiHints } from "../config/json-schema.js";
 import { pluginId } from "../config/load.js";
+import { optionalToolNames, toolNames } from "./tools/names.js";
 
 export const pluginName = "Workspace Cloud Sync";
 export const pluginDescription =
@@ -12,7 +13,9 @@ export const pluginDescription =
 
 /** The root CLI command the plugin registers (`openclaw workspace-sync ...`). */
 export const cliCommand = "workspace-sync";
-export const cliDescription = "Workspace cloud sync: sync, status, log, list";
+/** How a person runs the commands from OpenClaw: hints print it. */
+export const openclawCommand = `openclaw ${cliCommand}`;
+export const cliDescription = "Workspace cloud sync: setup, authorize, sync, status, log, list, backup, viz";
 
 export function configJsonSchema(): Record<string, unknown> {
   return pluginConfigJsonSchema();
@@ -25,6 +28,8 @@ export function pluginManifest(): Record<string, unknown> {
     description: pluginDescription,
     activation: { onStartup: true },
     cliCommands: [{ name: cliCommand, description: cliDescription, hasSubcommands: true }],
+    contracts: { tools: Object.values(toolNames) },
+    toolMetadata: Object.fromEntries(optionalToolNames.map((name) => [name, { optional: true }])),
     skills: ["./skills"],
     uiHints,
     configSchema: configJsonSchema(),

@@ -9,6 +9,7 @@ import { Host } from "../daemon/host.js";
 import { callHost } from "../ipc/client.js";
 import { stateDirOf, workspaceOf } from "../paths.js";
 import type { SessionHook, UnitInfo } from "../runtime/unit.js";
+import { commandEnvVar } from "../util/command.js";
 import { messageOf } from "../util/errors.js";
 import type {
   OpenClawConfig,
@@ -20,6 +21,7 @@ import type {
 } from "./api.js";
 import { type FailureWatch, startFailureWatch } from "./health.js";
 import { createLiveRoute, type LiveRoute } from "./live-route.js";
+import { openclawCommand } from "./manifest.js";
 import { tellNextTurn, type Workflow } from "./next-turn.js";
 import { inboxMessage, mainSessionKey, type NotifyTarget, notifyInbox } from "./notify.js";
 import {
@@ -35,6 +37,7 @@ import {
   writeApplied,
 } from "./reload.js";
 import { syncReply } from "./replies.js";
+import type { ToolHost } from "./tools/kit.js";
 
 /** What `register(api)` captured: after it returns, `api`'s methods are no-ops. */
 export interface Captured {
@@ -61,6 +64,7 @@ export class PluginHost {
   /** Real cycles held after a config change moved the sync, until someone confirms. */
   #hold: Hold | null = null;
   #ctx: ServiceContext | null = null;
+  #loadError = "";
   /** Where an inbox notification for a workspace goes: the last session a hook named there. */
   readonly #targets = new Map<string, NotifyTarget>();
   /** The agent a hook last named for a workspace: without a live session, its main session is told. */
@@ -114,6 +118,8 @@ export class PluginHost {
       this.#pluginConfig = fresh; // a reload: parse the committed config again
       this.#loaded = undefined;
     }
+    // Hints the service writes (halts, needsResync, credentials) name the command as OpenClaw runs it.
+    this.captured.env[commandEnvVar] = openclawCommand;
     const loaded = this.config(logger, true);
     if (loaded === null) return;
     if (loaded.sync.provider === "off" && loaded.backup?.enabled !== true) {
@@ -250,12 +256,26 @@ export class PluginHost {
         for (const warning of this.#loaded.warnings) logger.warn(`workspace-sync: ${warning}`);
       } catch (error) {
         this.#loaded = null;
-        logger.error(`workspace-sync: ${messageOf(error)}`);
+        this.#loadError = messageOf(error);
+        logger.error(`workspace-sync: ${this.#loadError}`);
       }
     } else if (report && this.#loaded === null) {
       logger.error(`workspace-sync: the config in ${configSource} is invalid; nothing runs`);
     }
     return this.#loaded;
+  }
+
+  /** What the agent tools need: the scope of a run's workspace, and the host the service runs. */
+  tools(): ToolHost {
+    return {
+      host: () => this.#host,
+      scope: (ctx) => {
+        const loaded = this.config(this.captured.logger);
+        if (loaded === null) throw new Error(`workspace-sync is not configured: ${this.#loadError}`);
+        const workspace = ctx.workspaceDir ? resolve(ctx.workspaceDir) : this.workspaceFor(ctx.agentId);
+        return { loaded, stateDir: this.#stateDir, workspace };
+      },
+    };
   }
 
   /** No host here (the service did not start: another host owns the state directory): ask it over its socket. */

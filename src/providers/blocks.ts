@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { hasControlChar as hasControlCharacter } from "../rclone/remote.js";
+import { runnable } from "../util/command.js";
 import { fieldOf } from "../util/json.js";
 
 export { hasControlCharacter };
@@ -30,7 +31,8 @@ export const tokenValue = (key: string) =>
       }
     },
     {
-      error: `\`${key}\` must be the token JSON from \`workspace-sync authorize\` or \`rclone authorize\` ({"access_token": ...})`,
+      error: () =>
+        `\`${key}\` must be the token JSON from \`${runnable("authorize")}\` or \`rclone authorize\` ({"access_token": ...})`,
     },
   );
 

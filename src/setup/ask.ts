@@ -2,6 +2,7 @@
 /** The questions, each asked only when its answer did not come as a flag. */
 import { isAbsolute } from "node:path";
 import { hasControlCharacter, type ProviderName } from "../providers/blocks.js";
+import { runnable } from "../util/command.js";
 import { messageOf } from "../util/errors.js";
 import { type Answers, modeChoices, oauthProviders } from "./answers.js";
 import type { Choice, Prompter } from "./prompter.js";
@@ -159,7 +160,7 @@ export async function askMissing(a: Answers, p: Prompter): Promise<void> {
           label: "Paste a token",
           hint: "from `rclone authorize` on a machine with a browser",
         },
-        { value: "later", label: "Later", hint: "run `workspace-sync authorize` before the first sync" },
+        { value: "later", label: "Later", hint: `run \`${runnable("authorize")}\` before the first sync` },
       ] as const,
       "browser",
     );

@@ -8,6 +8,7 @@ import { modeAnswer } from "../runtime/answer.js";
 import type { Scope } from "../runtime/scope.js";
 import type { Answer } from "../runtime/unit.js";
 import { remoteRootOf } from "../runtime/workspace/status.js";
+import { runnable } from "../util/command.js";
 import type { Printer } from "../util/printer.js";
 import { failureLine } from "../util/text.js";
 
@@ -37,6 +38,6 @@ function show<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
   const localDir = workspacePaths(stateDir, workspace, loaded.sync.localPath, loaded.sync.mode).localDir;
   out.line(`dry run (nothing changed): ${localDir} <-> ${remoteRootOf(scope)}`);
   for (const line of mode.cycleLines(cycle)) out.line(`  ${line}`);
-  out.line("Run `workspace-sync sync` for the real first sync.");
+  out.line(`Run \`${runnable("sync")}\` for the real first sync.`);
   return true;
 }

@@ -9,6 +9,7 @@ import { parseConfig } from "../config/load.js";
 import { installHint, onPath } from "../diagnose/effects.js";
 import { rcloneInstallCommand } from "../diagnose/features.js";
 import { findRclone } from "../rclone/binary.js";
+import { runnable } from "../util/command.js";
 import type { Printer } from "../util/printer.js";
 import { type Answers, missingFlags, oauthProviders, pluginConfigOf } from "./answers.js";
 import { askMissing } from "./ask.js";
@@ -62,7 +63,7 @@ async function ensureRclone(options: SetupOptions): Promise<string> {
 export async function runSetup(options: SetupOptions): Promise<void> {
   const { answers, prompter, out } = options;
   prompter?.intro(
-    "workspace-sync setup: sync this agent's workspace with your cloud (Ctrl-C stops, nothing written)",
+    `${runnable("setup")}: sync this agent's workspace with your cloud (Ctrl-C stops, nothing written)`,
   );
   const binary = await ensureRclone(options);
   if (prompter) {
@@ -96,7 +97,7 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     );
   } else if (oauth) {
     out.line(
-      `Credentials later: run \`workspace-sync authorize --provider ${answers.provider}\` before the first sync.`,
+      `Credentials later: run \`${runnable(`authorize --provider ${answers.provider}`)}\` before the first sync.`,
     );
   }
 
@@ -137,9 +138,9 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     };
     if (!(await firstDryRun(resolved, out, options.env))) {
       throw new SetupError(
-        "the config is written, but its first dry run failed (above): fix that, then run `workspace-sync status`",
+        `the config is written, but its first dry run failed (above): fix that, then run \`${runnable("status")}\``,
       );
     }
   }
-  out.line("Next: `workspace-sync status` checks everything; `workspace-sync sync` runs the first sync.");
+  out.line(`Next: \`${runnable("status")}\` checks everything; \`${runnable("sync")}\` runs the first sync.`);
 }

@@ -1,6 +1,8 @@
 /** The real OpenClaw, as `scripts/install-openclaw.sh` caches it: Node 24 and the `openclaw` CLI. */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -92,4 +94,45 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL
   } catch {
     // already gone
   }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/**
+ * `openclaw plugins install --link` of the plugin as it ships (package.json, the manifest, the bundles,
+ * the skill), staged in `dir`: OpenClaw's install scan refuses a folder whose node_modules points outside
+ * it (a worktree's symlinked node_modules). The plugin bundle holds all it imports, so the staged
+ * package.json declares no dependencies (OpenClaw refuses to load a plugin whose declared ones are absent).
+ */
+export async function installPlugin(stateDir: string, dir: string): Promise<void> {
+  await mkdir(join(dir, "dist"), { recursive: true });
+  const {
+    dependencies: _d,
+    devDependencies: _dd,
+    ...pkg
+  } = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as Record<string, unknown>;
+  await writeFile(join(dir, "package.json"), JSON.stringify(pkg, null, 2));
+  for (const file of ["openclaw.plugin.json", "skills", "dist/plugin.mjs", "dist/workspace-sync.mjs"])
+    await cp(join(repoRoot, file), join(dir, file), { recursive: true });
+  if (existsSync(join(repoRoot, "dist", "chunks")))
+    await cp(join(repoRoot, "dist", "chunks"), join(dir, "dist", "chunks"), { recursive: true });
+  const install = await openclaw(stateDir, [
+    "plugins",
+    "install",
+    "--link",
+    dir,
+    "--force",
+    "--accept-capabilities",
+  ]);
+  if (install.code !== 0) throw new Error(`plugins install failed: ${install.stdout}${install.stderr}`);
 }

@@ -10,6 +10,7 @@ import type {
   PluginLogger,
   PluginRuntime,
   PluginService,
+  ToolFactory,
 } from "../../src/plugin/api.js";
 
 export interface FakeLogger extends PluginLogger {
@@ -67,11 +68,12 @@ export interface Registered {
     options: CliRegistrationOptions | undefined;
   }[];
   routes: HttpRouteParams[];
+  tools: { factory: ToolFactory; options: { name: string; optional?: boolean } }[];
 }
 
 /** An `api` as `register` sees it; `seal()` turns every method into a no-op, as the real host does. */
 export function fakeApi(pluginConfig: Record<string, unknown>, runtime: PluginRuntime, logger: PluginLogger) {
-  const registered: Registered = { services: [], hooks: {}, cli: [], routes: [] };
+  const registered: Registered = { services: [], hooks: {}, cli: [], routes: [], tools: [] };
   let sealed = false;
   const api: PluginApi = {
     id: "openclaw-workspace-sync",
@@ -85,6 +87,9 @@ export function fakeApi(pluginConfig: Record<string, unknown>, runtime: PluginRu
     },
     registerCli: (registrar, options) => {
       if (!sealed) registered.cli.push({ registrar, options });
+    },
+    registerTool: (factory, options) => {
+      if (!sealed) registered.tools.push({ factory, options });
     },
     registerHttpRoute: (route) => {
       if (!sealed) registered.routes.push(route);

@@ -98,7 +98,7 @@ describe("the OpenClaw plugin with a fake api", () => {
     expect(syncRequests(await logRecords(stateDir, sandbox.workspace))).toEqual([]);
   });
 
-  it("registers `openclaw workspace-sync sync|status|log|list`, passing options through", async () => {
+  it("registers every command of the standalone CLI but daemon under `openclaw workspace-sync`, passing options through", async () => {
     const { fake, sandbox } = await setup({});
     const program = fakeProgram();
     const entry = fake.registered.cli[0];
@@ -106,7 +106,16 @@ describe("the OpenClaw plugin with a fake api", () => {
     expect(entry?.options?.commands).toEqual(["workspace-sync"]);
     const root = program.children[0];
     expect(root?.name).toBe("workspace-sync");
-    expect(root?.children.map((c) => c.name)).toEqual(["sync", "status", "log", "list"]);
+    expect(root?.children.map((c) => c.name)).toEqual([
+      "setup",
+      "authorize",
+      "sync",
+      "status",
+      "log",
+      "list",
+      "backup",
+      "viz",
+    ]);
     expect(root?.children.every((c) => c.unknownOptions && c.run)).toBe(true);
     expect(withDefaultWorkspace(["status", "--json"], "/w")).toEqual([
       "status",

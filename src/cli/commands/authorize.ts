@@ -5,6 +5,7 @@ import { TokenError } from "../../authorize/token.js";
 import { ConfigError, type LoadedConfig, loadConfigFile, parseConfig } from "../../config/load.js";
 import { configFileOf, stateDirOf } from "../../paths.js";
 import { findRclone } from "../../rclone/binary.js";
+import { runnable } from "../../util/command.js";
 import { isOneOf } from "../../util/json.js";
 import { commonArgs } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
@@ -104,7 +105,7 @@ export const authorizeCommand = defineCommand({
         `✔ ${outcome.provider} authorized${until}: stored for remote \`${outcome.remoteName}\` in ${outcome.configPath} (mode 0600)`,
       );
       out.line(
-        "Next: `workspace-sync status` checks the remote, `workspace-sync sync --dry-run` shows the first sync.",
+        `Next: \`${runnable("status")}\` checks the remote, \`${runnable("sync --dry-run")}\` shows the first sync.`,
       );
     } catch (error) {
       if (error instanceof TokenError) throw new CliError(`authorize: ${error.message}`);

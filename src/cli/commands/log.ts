@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { readRouted } from "../../daemon/route.js";
 import type { LogRecord } from "../../log/event-log.js";
 import { readHistory } from "../../runtime/workspace/status.js";
+import { runnable } from "../../util/command.js";
 import { commonArgs, resolveScope } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput } from "../output.js";
@@ -71,7 +72,7 @@ export const logCommand = defineCommand({
       return;
     }
     if (records.length === 0) {
-      out.line(read.length === 0 ? "no events yet: run `workspace-sync sync`" : "no events match");
+      out.line(read.length === 0 ? `no events yet: run \`${runnable("sync")}\`` : "no events match");
       return;
     }
     out.line(formatCompactTimeline(records, read, { utc: args.utc === true }));

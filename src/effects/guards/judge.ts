@@ -4,6 +4,7 @@
  * destination, or a cycle that would delete more than `maxDelete` percent of the destination's files.
  */
 import type { Halt } from "../../../machines/outcomes.js";
+import { runnable } from "../../util/command.js";
 
 export interface DeletionPlan {
   /** `<source> -> <destination>`, for the message. */
@@ -17,8 +18,9 @@ export interface DeletionPlan {
   deletes: number;
 }
 
-export const forceHint =
-  "Nothing was deleted. Check the source; if the deletion is intended, run `workspace-sync sync --force`.";
+export function forceHint(): string {
+  return `Nothing was deleted. Check the source; if the deletion is intended, run \`${runnable("sync --force")}\`.`;
+}
 
 /** The percentage of the destination a plan deletes (0 when the destination is empty). */
 export function deletedPercent(plan: Pick<DeletionPlan, "deletes" | "destinationFiles">): number {
@@ -39,7 +41,7 @@ export function judgeDeletion(plan: DeletionPlan, maxDelete: number): Halt | nul
     return {
       reason: "emptySource",
       message: `the source of ${plan.operation} ${what} while the destination holds ${plan.destinationFiles} files: the sync would delete them all`,
-      hint: forceHint,
+      hint: forceHint(),
       ...counts,
     };
   }
@@ -48,7 +50,7 @@ export function judgeDeletion(plan: DeletionPlan, maxDelete: number): Halt | nul
     return {
       reason: "bulkDelete",
       message: `${plan.operation} would delete ${plan.deletes} of ${plan.destinationFiles} files (${Math.round(percent)}%), more than maxDelete (${maxDelete}%)`,
-      hint: forceHint,
+      hint: forceHint(),
       ...counts,
     };
   }

@@ -4,8 +4,12 @@
  */
 import type { FailureReason, Halt } from "../../../machines/outcomes.js";
 import { forceHint } from "../../effects/guards/judge.js";
+import { runnable } from "../../util/command.js";
 
-export const resyncCommand = "workspace-sync sync --resync";
+/** The command that resyncs, as the person runs it where they are. */
+function resyncCommand(): string {
+  return runnable("sync --resync");
+}
 
 export const resyncExplained =
   "`--resync` rebuilds bisync's listings from both sides as they are now: a file on one side only is copied to the other, and where both sides hold a file that differs, the remote's copy keeps the name and the local one is kept beside it as `<name>.conflict<N>`. Nothing is deleted.";
@@ -14,7 +18,7 @@ export function firstRunFailure(): FailureReason {
   return {
     kind: "needs-resync",
     message: "bisync has not run on this workspace yet: it has no listings to compare the two sides against",
-    hint: `${resyncExplained} Preview it with \`${resyncCommand} --dry-run\`, then run \`${resyncCommand}\`.`,
+    hint: `${resyncExplained} Preview it with \`${resyncCommand()} --dry-run\`, then run \`${resyncCommand()}\`.`,
   };
 }
 
@@ -32,7 +36,7 @@ export function interpretBisyncFailure(failure: FailureReason): BisyncFailure {
       halt: {
         reason: "bulkDelete",
         message: `bisync stopped: ${failure.message}`,
-        hint: forceHint,
+        hint: forceHint(),
         operation: "bisync",
         ...counts(failure.message),
       },
@@ -43,7 +47,7 @@ export function interpretBisyncFailure(failure: FailureReason): BisyncFailure {
       halt: {
         reason: "allChanged",
         message: `bisync stopped: ${failure.message}`,
-        hint: forceHint,
+        hint: forceHint(),
         operation: "bisync",
       },
     };
@@ -53,7 +57,7 @@ export function interpretBisyncFailure(failure: FailureReason): BisyncFailure {
       error: {
         ...failure,
         kind: "needs-resync",
-        hint: `bisync cannot trust its listings any more. Check both sides, then run \`${resyncCommand}\` (preview: \`${resyncCommand} --dry-run\`). ${resyncExplained}`,
+        hint: `bisync cannot trust its listings any more. Check both sides, then run \`${resyncCommand()}\` (preview: \`${resyncCommand()} --dry-run\`). ${resyncExplained}`,
       },
     };
   }

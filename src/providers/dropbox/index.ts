@@ -5,6 +5,7 @@
  * (`appFolder: true`) the remote's root is `Apps/<app name>`, so `remotePath` may be "".
  */
 import { tokenSecrets } from "../../rclone/oauth-token.js";
+import { runnable } from "../../util/command.js";
 import { type Provider, ProviderConfigError } from "../types.js";
 
 export const dropboxProvider: Provider = {
@@ -37,7 +38,7 @@ export const dropboxProvider: Provider = {
         required: [
           {
             option: "token",
-            fix: "run `workspace-sync authorize --provider dropbox`, or set `dropbox.token`",
+            fix: `run \`${runnable("authorize --provider dropbox")}\`, or set \`dropbox.token\``,
           },
         ],
       },

@@ -4,6 +4,7 @@
  * `rootFolderId` a folder to act as the root.
  */
 import { tokenSecrets } from "../../rclone/oauth-token.js";
+import { runnable } from "../../util/command.js";
 import type { Provider } from "../types.js";
 
 export const gdriveProvider: Provider = {
@@ -23,7 +24,10 @@ export const gdriveProvider: Provider = {
         backend: "drive",
         stored: ["token"],
         required: [
-          { option: "token", fix: "run `workspace-sync authorize --provider gdrive`, or set `gdrive.token`" },
+          {
+            option: "token",
+            fix: `run \`${runnable("authorize --provider gdrive")}\`, or set \`gdrive.token\``,
+          },
         ],
       },
     };

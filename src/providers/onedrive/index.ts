@@ -4,6 +4,7 @@
  * onedrive`, which stores the token and finds the account's default drive.
  */
 import { tokenSecrets } from "../../rclone/oauth-token.js";
+import { runnable } from "../../util/command.js";
 import { type Provider, ProviderConfigError } from "../types.js";
 
 /** The config's drive types as rclone spells them (a SharePoint library is a `documentLibrary`). */
@@ -26,7 +27,7 @@ export const onedriveProvider: Provider = {
     if (onedrive.token) section.token = onedrive.token;
     if (onedrive.driveId) section.drive_id = onedrive.driveId;
     if (onedrive.driveType) section.drive_type = rcloneDriveType[onedrive.driveType];
-    const authorize = "run `workspace-sync authorize --provider onedrive`";
+    const authorize = `run \`${runnable("authorize --provider onedrive")}\``;
     return {
       section,
       secrets: tokenSecrets(onedrive.token),

@@ -13,6 +13,7 @@ import type { CycleBase, Mode, ModeName } from "../../modes/types.js";
 import { workspacePaths } from "../../paths.js";
 import { providerFor } from "../../providers/index.js";
 import { remoteSpec, shellQuote } from "../../rclone/remote.js";
+import { commandName } from "../../util/command.js";
 import { stateName } from "../../util/state-name.js";
 import { replay } from "../logged-actor.js";
 import type { Scope } from "../scope.js";
@@ -76,7 +77,7 @@ export function remoteRootOf(scope: Scope): string {
 
 /** The exact command that resyncs this workspace, with the options this command was given. */
 export function resyncCommandFor(scope: Scope): string {
-  const parts = ["workspace-sync", "sync", "--resync", "--config", scope.loaded.source];
+  const parts = [...commandName().split(" "), "sync", "--resync", "--config", scope.loaded.source];
   parts.push("--workspace", scope.workspace, "--state-dir", scope.stateDir);
   return shellQuote(parts);
 }

@@ -1,0 +1,195 @@
+/**
+ * The agent tools against a real host (the plugin's service, the real rclone, a `local` cloud), called as
+ * OpenClaw calls them: a factory per run, `execute(toolCallId, params)`. The gateway test
+ * (test/openclaw/tools.e2e.ts) has a model call them through the real OpenClaw.
+ */
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { AgentTool } from "../../src/plugin/api.js";
+import plugin from "../../src/plugin/index.js";
+import { toolNames } from "../../src/plugin/tools/names.js";
+import { logRecords } from "../daemon/helpers.js";
+import { createSandbox, type Sandbox } from "../support/sandbox.js";
+import { fakeApi, fakeLogger, fakeRuntime } from "./fake-api.js";
+
+const sandboxes: Sandbox[] = [];
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+  for (const s of sandboxes.splice(0)) await s.cleanup();
+});
+
+async function started(config: Record<string, unknown> = {}) {
+  const sandbox = await createSandbox();
+  sandboxes.push(sandbox);
+  const { runtime } = fakeRuntime({ main: sandbox.workspace });
+  const logger = fakeLogger();
+  const pluginConfig = {
+    mode: "mailbox",
+    provider: "local",
+    local: { path: sandbox.cloud },
+    outboxSettleSeconds: 0,
+    ...config,
+  };
+  const fake = fakeApi(pluginConfig, runtime, logger);
+  plugin.register(fake.api);
+  fake.seal();
+  const ctx = { config: {}, workspaceDir: sandbox.workspace, stateDir: sandbox.root, logger };
+  const service = fake.registered.services[0];
+  if (!service) throw new Error("no service");
+  await service.start(ctx);
+  stops.push(async () => service.stop?.(ctx));
+  const tool = (name: string): AgentTool => {
+    const found = fake.registered.tools.find((t) => t.options.name === name);
+    const made = found?.factory({ workspaceDir: sandbox.workspace, agentId: "main" });
+    if (!made) throw new Error(`no tool ${name}`);
+    return made;
+  };
+  const call = async (name: string, params: unknown) => (await tool(name).execute("call-1", params)).details;
+  return { sandbox, fake, tool, call, stateDir: join(sandbox.root, "workspace-sync") };
+}
+
+describe("the agent tools", () => {
+  it("registers the four tools, workspace_backup optional, with JSON Schema parameters", async () => {
+    const { fake, tool } = await started();
+    expect(fake.registered.tools.map((t) => t.options)).toEqual([
+      { name: toolNames.status },
+      { name: toolNames.syncNow },
+      { name: toolNames.inbox },
+      { name: toolNames.backup, optional: true },
+    ]);
+    expect(tool(toolNames.inbox).parameters).toMatchObject({
+      type: "object",
+      properties: { action: { enum: ["list", "peek", "move"] } },
+      required: ["action"],
+    });
+  });
+
+  it("status answers from the live actor fast; sync_now is a tool-sourced cycle in the log and says what moved", async () => {
+    const { call, sandbox, stateDir } = await started();
+    await writeFile(join(sandbox.shared, "notes.md"), "# notes\n");
+    const t0 = performance.now();
+    const before = await call(toolNames.status, {});
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(before).toMatchObject({ state: "idle", lastCycle: null, problems: [], served: true });
+
+    const now = await call(toolNames.syncNow, { waitSeconds: 60 });
+    expect(now).toMatchObject({ verdict: "done", state: "idle" });
+    expect(JSON.stringify(now)).toContain("1 transferred");
+    const records = await logRecords(stateDir, sandbox.workspace);
+    expect(records.some((r) => r.event.type === "syncRequested" && r.event.source === "tool")).toBe(true);
+    expect(await readFile(join(sandbox.remoteDir, "notes.md"), "utf8")).toBe("# notes\n");
+
+    const after = await call(toolNames.status, {});
+    expect(after).toMatchObject({ state: "idle", lastCycle: { sources: ["tool"] } });
+    expect(String((after as { summary: string }).summary)).toContain("no failures");
+  });
+
+  it("refuses bad parameters by name, and nothing runs", async () => {
+    const { tool } = await started();
+    await expect(tool(toolNames.syncNow).execute("c", { waitSeconds: 9999 })).rejects.toThrow(
+      /workspace_sync_now: bad parameters: `waitSeconds`/,
+    );
+    await expect(tool(toolNames.inbox).execute("c", { action: "delete" })).rejects.toThrow(/`action`/);
+  });
+
+  it("inbox: list, peek and move an arrival; escapes, symlinks and taken names are refused, nothing moved", async () => {
+    const { call, tool, sandbox } = await started();
+    const inbox = join(sandbox.shared, "_inbox");
+    await mkdir(join(inbox, "sub"), { recursive: true });
+    await writeFile(join(inbox, "report.txt"), "quarterly report\n");
+    await writeFile(join(inbox, "sub", "deep.txt"), "deep\n");
+    await symlink("/etc/passwd", join(inbox, "link.txt"));
+    await mkdir(join(sandbox.workspace, "docs"));
+    await writeFile(join(sandbox.workspace, "docs", "taken.txt"), "mine\n");
+    await symlink("/tmp", join(sandbox.workspace, "escape"));
+
+    const listed = await call(toolNames.inbox, { action: "list" });
+    expect(listed).toMatchObject({
+      inbox: "shared/_inbox",
+      arrivals: [{ name: "report.txt", bytes: 17 }, { name: "sub/deep.txt" }],
+      notFiles: ["link.txt"],
+    });
+    expect(await call(toolNames.inbox, { action: "peek", name: "report.txt", bytes: 9 })).toMatchObject({
+      text: "quarterly",
+      size: 17,
+      binary: false,
+    });
+
+    const inboxTool = tool(toolNames.inbox);
+    const refusals: [Record<string, unknown>, RegExp][] = [
+      [{ action: "move", name: "../notes.md", to: "docs" }, /`name` must be a relative path/],
+      [{ action: "move", name: "report.txt", to: "/tmp" }, /`to` must be a relative path/],
+      [{ action: "move", name: "report.txt", to: "docs/../.." }, /without `\.\.`/],
+      [{ action: "move", name: "report.txt", to: "escape" }, /`to` leads out of .* through a symlink/],
+      [{ action: "move", name: "link.txt", to: "docs" }, /`name` leads out of .* through a symlink/],
+      [
+        { action: "move", name: "report.txt", to: "docs", newName: "taken.txt" },
+        /docs\/taken.txt exists already/,
+      ],
+      [{ action: "move", name: "report.txt", to: "shared/_inbox/x" }, /outside _inbox/],
+      [{ action: "move", name: "gone.txt", to: "docs" }, /there is no _inbox\/gone.txt/],
+      [{ action: "move", name: "report.txt" }, /`to` is required/],
+    ];
+    for (const [params, message] of refusals)
+      await expect(inboxTool.execute("c", params), JSON.stringify(params)).rejects.toThrow(message);
+    expect((await readdir(inbox)).sort()).toEqual(["link.txt", "report.txt", "sub"]);
+    expect(await readFile(join(sandbox.workspace, "docs", "taken.txt"), "utf8")).toBe("mine\n");
+
+    expect(
+      await call(toolNames.inbox, { action: "move", name: "report.txt", to: "docs/reports" }),
+    ).toMatchObject({
+      moved: { from: "_inbox/report.txt", to: "docs/reports/report.txt" },
+    });
+    expect(await readFile(join(sandbox.workspace, "docs", "reports", "report.txt"), "utf8")).toBe(
+      "quarterly report\n",
+    );
+    expect((await readdir(inbox)).sort()).toEqual(["link.txt", "sub"]);
+  });
+
+  it("backup: lists snapshots, restores one path into _restored/<id>/, refuses unknown snapshots and taken paths", async () => {
+    const { call, tool, sandbox, fake } = await started({
+      backup: { enabled: true, encrypt: false, interval: 0 },
+    });
+    void fake;
+    await writeFile(join(sandbox.shared, "keep.md"), "keep me\n");
+    const empty = await call(toolNames.backup, { action: "list" });
+    expect(empty).toMatchObject({ snapshots: [] });
+    // A backup, as `backup now` asks the running host for one.
+    const { callHost } = await import("../../src/ipc/client.js");
+    const done = await callHost<{ verdict: string }>(join(sandbox.root, "workspace-sync"), {
+      op: "send",
+      unit: "backup",
+      event: { type: "backupRequested", source: "cli" },
+      wait: true,
+    });
+    expect(done?.result.verdict).toBe("done");
+    const listed = (await call(toolNames.backup, { action: "list" })) as { snapshots: { id: string }[] };
+    const id = listed.snapshots[0]?.id ?? "";
+    expect(id).toMatch(/^\d{8}T\d{6}Z-/);
+
+    const restored = await call(toolNames.backup, {
+      action: "restore",
+      snapshot: id,
+      path: "workspace/shared/keep.md",
+    });
+    expect(restored).toMatchObject({ restoredTo: `_restored/${id}/workspace/shared/keep.md` });
+    expect(
+      await readFile(join(sandbox.workspace, "_restored", id, "workspace", "shared", "keep.md"), "utf8"),
+    ).toBe("keep me\n");
+    const backupTool = tool(toolNames.backup);
+    await expect(
+      backupTool.execute("c", { action: "restore", snapshot: id, path: "workspace/shared/keep.md" }),
+    ).rejects.toThrow(/exists already; nothing was restored/);
+    await expect(
+      backupTool.execute("c", { action: "restore", snapshot: "19990101T000000Z-dead", path: "workspace" }),
+    ).rejects.toThrow(/`snapshot`: .*nothing was restored/);
+    await expect(
+      backupTool.execute("c", { action: "restore", snapshot: id, path: "workspace/nope.md" }),
+    ).rejects.toThrow(/is not in snapshot/);
+    await expect(backupTool.execute("c", { action: "restore", snapshot: id, path: "../x" })).rejects.toThrow(
+      /`path` must be a relative path/,
+    );
+  });
+});
