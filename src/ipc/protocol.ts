@@ -26,7 +26,7 @@ const unitRef = {
 
 /** A request's `source` may be left out on the wire: a client asking is `cli`. */
 const triggerSource = z
-  .enum(["cli", "timer", "hook", "startup", "retry"] satisfies TriggerSource[])
+  .enum(["cli", "timer", "hook", "startup", "retry", "watch", "poll"] satisfies TriggerSource[])
   .optional()
   .transform((source): TriggerSource => source ?? "cli");
 
