@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: every benchmark in one run, printed as tables of interleaved A/B ratios against their
- * targets. Options: `--only cycle|log|backup`, `--reps N` (cycle pairs), `--quick` (fewer repetitions).
+ * targets. Options: `--only cycle|log|backup|watch`, `--reps N` (cycle pairs), `--quick` (fewer repetitions).
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { backupBench } from "./backup.bench.js";
 import { cycleBench } from "./cycle.bench.js";
 import { logBench } from "./log.bench.js";
+import { watchBench } from "./watch.bench.js";
 
 const { values } = parseArgs({
   options: {
@@ -21,8 +22,8 @@ const reps = values.reps === undefined ? (quick ? 3 : 9) : Number(values.reps);
 if (!Number.isInteger(reps) || reps < 1)
   throw new Error(`--reps must be a positive integer, got ${values.reps}`);
 const only = values.only;
-if (only !== undefined && only !== "cycle" && only !== "log" && only !== "backup")
-  throw new Error("--only must be cycle, log or backup");
+if (only !== undefined && !["cycle", "log", "backup", "watch"].includes(only))
+  throw new Error("--only must be cycle, log, backup or watch");
 
 const started = performance.now();
 const progress = (line: string) =>
@@ -45,6 +46,10 @@ if (only === undefined || only === "log") {
 
 if (only === undefined || only === "backup") {
   tables.push(await backupBench({ warmup: 1, reps: quick ? 1 : 3, log: progress }));
+}
+
+if (only === undefined || only === "watch") {
+  tables.push(await watchBench({ reps: quick ? 3 : 5, log: progress }));
 }
 
 process.stdout.write(`${tables.join("\n")}\n`);
