@@ -126,4 +126,34 @@ describe("the host's watcher", () => {
     );
     expect((await filesIn(s.remoteDir)).length).toBe(10);
   }, 120_000);
+
+  it("polls the remote _outbox and drains only when something is there", async () => {
+    sandbox = await createSandbox();
+    const s = sandbox;
+    host = await startHost(s, { ...watched, outboxPollInterval: 1 });
+    // The start-up cycle's drain is its last step.
+    await eventually(
+      async () => types(await logRecords(s.stateDir, s.workspace)).includes("drainDone"),
+      "the start-up cycle",
+    );
+    const drainsBefore = types(await logRecords(s.stateDir, s.workspace)).filter(
+      (t) => t === "drainDone",
+    ).length;
+    const written = Date.now();
+    await writeFile(join(s.remoteDir, "_outbox", "hello.txt"), "from the laptop");
+    await eventually(
+      async () => (await filesIn(join(s.shared, "_inbox"))).includes("hello.txt"),
+      "the arrival",
+    );
+    // The drain's own record comes after its delivery.
+    const drains = async () =>
+      types(await logRecords(s.stateDir, s.workspace)).filter((t) => t === "drainDone").length;
+    await eventually(async () => (await drains()) > drainsBefore, "the poll's drain on record");
+    const records = await logRecords(s.stateDir, s.workspace);
+    const polled = records.filter((r) => r.event.type === "syncRequested" && r.event.source === "poll");
+    expect(polled.length).toBeGreaterThan(0);
+    // An empty outbox asks for nothing: every poll request came after the file was there.
+    for (const r of polled) expect(Number(r.event.at)).toBeGreaterThanOrEqual(written);
+    expect(records.filter((r) => r.event.type === "drainDone").length).toBeGreaterThan(drainsBefore);
+  }, 120_000);
 });
