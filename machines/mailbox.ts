@@ -12,7 +12,7 @@ import { assertEvent, assign } from "xstate";
 import * as cycle from "./cycle.js";
 import { inert } from "./host.js";
 import type { FileChange, TransferStats } from "./outcomes.js";
-import { wantsDrain, wantsPush } from "./requests.js";
+import { isIncremental, wantsDrain, wantsPush } from "./requests.js";
 import { syncChart } from "./sync-chart.js";
 import {
   finishCycle,
@@ -27,6 +27,8 @@ export type { DeadlineInput } from "./host.js";
 
 export interface PushOutcome {
   stats: TransferStats;
+  /** An incremental push: how many changed paths it was given (absent: the whole tree was pushed). */
+  changedPaths?: number;
   /** The first changes (all of them in a dry run, up to the preview limit). */
   changes: FileChange[];
   changeCount: number;
@@ -74,10 +76,14 @@ export interface DryRunInput {
 export interface GuardedInput extends DryRunInput {
   force: boolean;
 }
+/** The push: the whole tree, or (`paths`) only what the watcher saw change. */
+export interface PushInput extends GuardedInput {
+  paths: string[] | null;
+}
 
 /** The mailbox's own effects, under the names the host provides them by, with their input. */
 interface MailboxEffects {
-  push: GuardedInput;
+  push: PushInput;
   drain: DryRunInput;
 }
 
@@ -96,6 +102,7 @@ export const initialMailboxContext: MailboxContext = {
 const mailbox = syncCycle<MailboxContext, MailboxEvent, MailboxEffects>({
   actors: { push: inert(), drain: inert() },
   cleared: { push: null, drain: null },
+  pushesChanges: true,
 }).extend({
   guards: {
     wantsPush: ({ context }) => context.current !== null && wantsPush(context.current),
@@ -104,8 +111,12 @@ const mailbox = syncCycle<MailboxContext, MailboxEvent, MailboxEffects>({
   actions: {
     recordPush: assign(({ context, event }) => {
       assertEvent(event, "pushDone");
-      const { stats, changes, changeCount } = event;
-      return { push: { stats, changes, changeCount }, stepAt: event.at, ...cycle.clearHalt(context) };
+      const { stats, changes, changeCount, changedPaths } = event;
+      const push: PushOutcome = { stats, changes, changeCount };
+      if (changedPaths !== undefined) push.changedPaths = changedPaths;
+      // Only a whole push clears a halt: an incremental one never looked at what the guard stopped.
+      const incremental = context.current !== null && isIncremental(context.current);
+      return { push, stepAt: event.at, ...(incremental ? {} : cycle.clearHalt(context)) };
     }),
     recordDrain: assign(({ event }) => {
       assertEvent(event, "drainDone");
@@ -134,6 +145,7 @@ const pushing = mailbox.createStateConfig({
     input: ({ context }) => ({
       dryRun: context.current?.dryRun ?? false,
       force: context.current?.force === true,
+      paths: context.current?.paths ?? null,
     }),
   },
   on: {

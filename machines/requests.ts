@@ -7,7 +7,13 @@
 export type Direction = "both" | "push" | "pull";
 
 /** Who asked. Kept in the log so a person can tell a timer cycle from their own. */
-export type TriggerSource = "cli" | "timer" | "hook" | "startup" | "retry" | "tool";
+export type TriggerSource = "cli" | "timer" | "hook" | "startup" | "retry" | "tool" | "watch" | "poll";
+
+/**
+ * The most changed paths one incremental cycle carries: past it, the cycle is a full one (listing both sides
+ * costs less than a filter of that many rules).
+ */
+export const maxChangedPaths = 5000;
 
 export interface SyncRequest {
   direction: Direction;
@@ -19,6 +25,33 @@ export interface SyncRequest {
   force?: boolean;
   /** A person asked bisync to rebuild its listings (`sync --resync`). Absent means false. */
   resync?: boolean;
+  /**
+   * Only these workspace-relative paths changed (the watcher saw them): the push may look at just them.
+   * Absent means a full cycle. Only a push reads it; a pull-only request has none.
+   */
+  paths?: string[];
+}
+
+/**
+ * What the host's watcher saw: changed paths (relative to the synced folder), or `all` when it lost track
+ * (an error or an overflow), with why.
+ */
+export interface ChangesSeenInput {
+  paths: string[];
+  all?: boolean;
+  why?: string;
+}
+
+/** The request a `changesSeen` event makes: `pushOnly` modes (mailbox) push just those paths. */
+export function changesRequest(input: ChangesSeenInput, pushOnly: boolean): SyncRequest {
+  const full = input.all === true || input.paths.length > maxChangedPaths;
+  if (!pushOnly || full) return { direction: "both", dryRun: false, requestIds: [], sources: ["watch"] };
+  return { direction: "push", dryRun: false, requestIds: [], sources: ["watch"], paths: unique(input.paths) };
+}
+
+/** Whether a request's push is incremental (a list of changed paths) rather than the whole tree. */
+export function isIncremental(request: SyncRequest): boolean {
+  return request.paths !== undefined;
 }
 
 /** The request a `syncRequested` event carries. */
@@ -67,6 +100,7 @@ function unique<T>(items: readonly T[]): T[] {
  */
 export function mergeRequests(a: SyncRequest | null, b: SyncRequest): SyncRequest {
   if (a === null) return b;
+  const paths = mergePaths(a, b);
   return {
     direction: a.direction === b.direction ? a.direction : "both",
     dryRun: a.dryRun && b.dryRun,
@@ -75,7 +109,21 @@ export function mergeRequests(a: SyncRequest | null, b: SyncRequest): SyncReques
     // A person's permission (`--force`, `--resync`) covers the one cycle that serves their request.
     ...(a.force === true || b.force === true ? { force: true } : {}),
     ...(a.resync === true || b.resync === true ? { resync: true } : {}),
+    ...(paths === undefined ? {} : { paths }),
   };
+}
+
+/**
+ * The push scope of two merged requests: a full push in either makes it full; a pull-only request adds
+ * nothing to push; two path lists join (up to `maxChangedPaths`, past which the push is full).
+ */
+function mergePaths(a: SyncRequest, b: SyncRequest): string[] | undefined {
+  const scope = (r: SyncRequest) => (r.direction === "pull" ? [] : r.paths);
+  const [pa, pb] = [scope(a), scope(b)];
+  if (pa === undefined || pb === undefined) return undefined;
+  if (a.direction === "pull" && b.direction === "pull") return undefined;
+  const joined = unique([...pa, ...pb]);
+  return joined.length > maxChangedPaths ? undefined : joined;
 }
 
 export function wantsPush(request: SyncRequest): boolean {

@@ -21,7 +21,14 @@ export interface FirstStep {
 }
 
 /** What starts a cycle where none runs. */
-const startsCycle = () => ({ on: { syncRequested: { target: "running", actions: "beginCycle" } } }) as const;
+const startsCycle = () =>
+  ({
+    on: {
+      syncRequested: { target: "running", actions: "beginCycle" },
+      // What the host's watcher saw: a cycle for those changes (the mode says which).
+      changesSeen: { target: "running", actions: "beginCycle" },
+    },
+  }) as const;
 
 /** The shared pieces of the statechart whose id is `id` (the id the `#id.state` targets use). */
 export function syncChart<const TId extends string>(id: TId) {
@@ -42,6 +49,7 @@ export function syncChart<const TId extends string>(id: TId) {
       initial: "locking",
       on: {
         syncRequested: { actions: "queueRequest" },
+        changesSeen: { actions: "queueRequest" },
         // The host died mid-cycle: run the cycle again from the lock. Every step is safe to repeat.
         hostStarted: { target: "running", reenter: true, actions: ["applySettings", "restartCycle"] },
       },
@@ -92,6 +100,8 @@ export function syncChart<const TId extends string>(id: TId) {
         retryDue: { target: "running", actions: "beginRetry" },
         // Asked again while waiting: try now, serving everything asked so far.
         syncRequested: { target: "running", actions: ["queueRequest", "beginRetry"] },
+        // Changes wait for the retry: it serves them too.
+        changesSeen: { actions: "queueRequest" },
       },
     },
     failed: startsCycle(),

@@ -15,7 +15,13 @@ import { assertEvent, assign, type CallbackActorLogic, type EventObject, setup }
 import * as cycle from "./cycle.js";
 import { type At, type DeadlineInput, type HostStarted, type HostStopped, inert } from "./host.js";
 import { type FailureReason, failureOf, type Halt, type RetryPolicy } from "./outcomes.js";
-import { type SyncRequest, type SyncRequestInput, toRequest } from "./requests.js";
+import {
+  type ChangesSeenInput,
+  changesRequest,
+  type SyncRequest,
+  type SyncRequestInput,
+  toRequest,
+} from "./requests.js";
 
 export interface SyncContext extends cycle.CycleState {
   /** The folders the mode needs were made since this host started (again after a not-found). */
@@ -31,6 +37,7 @@ export type SyncEvent<THostSettings = unknown> =
   | HostStarted<{ retry?: RetryPolicy } & THostSettings>
   | HostStopped
   | ({ type: "syncRequested" } & SyncRequestInput & At)
+  | ({ type: "changesSeen" } & ChangesSeenInput & At)
   | ({ type: "lockAcquired" } & At)
   | ({ type: "lockHeld"; error: FailureReason } & At)
   | ({ type: "bootstrapDone" } & At)
@@ -58,6 +65,8 @@ export interface SyncMode<TContext, TEvent extends EventObject, TEffects> {
   cleared: Partial<TContext>;
   /** What the mode takes from `hostStarted` besides the retry policy and the rclone. */
   settings?: (event: TEvent) => Partial<TContext>;
+  /** Changes the watcher saw are pushed alone (mailbox); otherwise they start the mode's whole cycle. */
+  pushesChanges?: boolean;
 }
 
 /** Refuses (as a missing property) a mode context that narrows a field of SyncContext: `own` relies on it. */
@@ -79,6 +88,7 @@ export function syncCycle<TContext extends SyncContext, TEvent extends AnySyncEv
   mode: SyncMode<TContext, TEvent, TEffects> & KeepsSyncFields<TContext>,
 ) {
   const { cleared } = mode;
+  const requestOf = (event: AnySyncEvent) => requestFor(event, mode.pushesChanges === true);
   // Carries the mode's types into `setup`, which reads nothing from it at run time (every field is optional).
   const types: { context?: TContext; events?: TEvent } = {};
   const actors = {
@@ -137,9 +147,10 @@ function hostSettings(event: AnySyncEvent): Partial<SyncContext> {
   };
 }
 
-function requestOf(event: AnySyncEvent): SyncRequest {
-  assertEvent(event, "syncRequested");
-  return toRequest(event);
+/** The request a `syncRequested` or a `changesSeen` event makes. */
+function requestFor(event: AnySyncEvent, pushesChanges: boolean): SyncRequest {
+  assertEvent(event, ["syncRequested", "changesSeen"]);
+  return event.type === "changesSeen" ? changesRequest(event, pushesChanges) : toRequest(event);
 }
 
 /** The halt a `<step>Halted` event carries (`recordHalt` runs on nothing else). */

@@ -19,7 +19,8 @@ await build({
   outExtension: { ".js": ".mjs" },
   splitting: true,
   // Graphviz's WebAssembly (~1.5 MB of JS) stays in node_modules, imported only when a chart is drawn.
-  external: ["@viz-js/viz"],
+  // The watcher's native binary (one npm package per platform) is loaded from node_modules, on use.
+  external: ["@viz-js/viz", "@parcel/watcher"],
   banner: { js: `#!/usr/bin/env node\n${requireShim}` },
 });
 await chmod("dist/workspace-sync.mjs", 0o755);
@@ -35,5 +36,6 @@ await build({
   chunkNames: "chunks/plugin-[name]-[hash]",
   outExtension: { ".js": ".mjs" },
   splitting: true,
+  external: ["@parcel/watcher"],
   banner: { js: requireShim },
 });

@@ -98,6 +98,29 @@ export const syncSchema = z
       .int({ error: "`interval` must be a whole number of seconds" })
       .min(0, { error: "`interval` must be 0 (no timer) or a number of seconds" })
       .default(0),
+    /**
+     * A long-lived host watches the synced folder and pushes what changed within seconds (mailbox), or runs
+     * a cycle (bisync); full cycles remain the safety net. false: only the interval timer, hooks and people.
+     */
+    watch: z.boolean({ error: "`watch` must be true or false" }).default(false),
+    watchDebounceMs: z
+      .number({ error: "`watchDebounceMs` must be a number of milliseconds from 0 to 60000" })
+      .int({ error: "`watchDebounceMs` must be a whole number of milliseconds" })
+      .min(0, { error: "`watchDebounceMs` must be a number of milliseconds from 0 to 60000" })
+      .max(60000, { error: "`watchDebounceMs` must be a number of milliseconds from 0 to 60000" })
+      .default(1500),
+    /** The full cycle's timer while watching (absent: `interval`). */
+    fullSyncInterval: z
+      .number({ error: "`fullSyncInterval` must be a number of seconds (0 = no timer)" })
+      .int({ error: "`fullSyncInterval` must be a whole number of seconds" })
+      .min(0, { error: "`fullSyncInterval` must be 0 (no timer) or a number of seconds" })
+      .optional(),
+    /** Mailbox, while watching: how often the remote `_outbox` is listed for arrivals (0 = never). */
+    outboxPollInterval: z
+      .number({ error: "`outboxPollInterval` must be a number of seconds (0 = no polling)" })
+      .int({ error: "`outboxPollInterval` must be a whole number of seconds" })
+      .min(0, { error: "`outboxPollInterval` must be 0 (no polling) or a number of seconds" })
+      .default(30),
     onSessionStart: z.boolean({ error: "`onSessionStart` must be true or false" }).default(false),
     onSessionEnd: z.boolean({ error: "`onSessionEnd` must be true or false" }).default(false),
     /** OpenClaw: `true` wakes the agent when a drain brings files; `"nextTurn"` lists them in its next turn only. */

@@ -42,6 +42,8 @@ export interface HostOptions {
   /** Start the units of `workspaces` (and scheduled ones) now (default true); else each on its first request. */
   startUnits?: boolean;
   backupLeftoverGraceMs?: number;
+  /** The file watcher's backend (default `@parcel/watcher`); tests hand in one that fails. */
+  watchBackend?: HostServices["watchBackend"];
 }
 
 export class Host {
@@ -79,6 +81,7 @@ export class Host {
       openclawState: options.openclawState,
       timers: options.timers !== false,
       backupLeftoverGraceMs: options.backupLeftoverGraceMs,
+      watchBackend: options.watchBackend,
     };
     const workspaces = [...new Set(options.workspaces.map((w) => resolve(w)))];
     const kinds = options.kinds ?? unitKinds;

@@ -26,7 +26,7 @@ const unitRef = {
 
 /** A request's `source` may be left out on the wire: a client asking is `cli`. */
 const triggerSource = z
-  .enum(["cli", "timer", "hook", "startup", "retry", "tool"] satisfies TriggerSource[])
+  .enum(["cli", "timer", "hook", "startup", "retry", "tool", "watch", "poll"] satisfies TriggerSource[])
   .optional()
   .transform((source): TriggerSource => source ?? "cli");
 

@@ -82,4 +82,9 @@ export interface Mode<TMachine extends AnyStateMachine, TCycle extends CycleBase
   syncContext(context: ContextFrom<TMachine>): SyncContext<TCycle>;
   /** The machine with this workspace's effects provided, and what its `hostStarted` carries besides the basics. */
   build(kit: EffectKit): { machine: TMachine; started: Record<string, unknown> };
+  /**
+   * A cheap look at the remote between cycles (one listing): whether it holds something a cycle would bring
+   * in (mailbox: a file in `_outbox`). Modes without one never poll.
+   */
+  hasIncoming?(kit: EffectKit, signal: AbortSignal): Promise<boolean>;
 }

@@ -19,6 +19,11 @@ export function eventDetail(event: LoggedEvent): string {
     const dry = `${e.dryRun ? ", dry run" : ""}${e.force ? ", forced" : ""}${e.resync ? ", resync" : ""}`;
     return `from ${String(e.source)}${e.direction && e.direction !== "both" ? `, ${String(e.direction)} only` : ""}${dry}`;
   }
+  if (event.type === "changesSeen") {
+    const paths = Array.isArray(event.paths) ? event.paths.map(String) : [];
+    if (event.all === true) return `the watcher lost track (${String(event.why ?? "")}): a full cycle`;
+    return `${paths.length} changed (watcher): ${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ", ..." : ""}`;
+  }
   if (event.type === "backupRequested") return `from ${String(event.source)}`;
   if (event.type === "uploadDone" && isRecord(event.manifest)) {
     const m = event.manifest;

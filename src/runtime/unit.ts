@@ -8,6 +8,7 @@ import type { UnitRequest } from "../../machines/requests.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { LogRecord } from "../log/event-log.js";
 import type { RcloneProgress } from "../rclone/progress.js";
+import type { Subscribe } from "./workspace/watch.js";
 
 export interface UnitInfo {
   id: string;
@@ -99,6 +100,8 @@ export interface HostServices {
   openclawState?: string | undefined;
   /** How long an unpublished backup upload is left alone before a prune removes it (tests shorten it). */
   backupLeftoverGraceMs?: number | undefined;
+  /** The file watcher's backend (default `@parcel/watcher`); tests hand in one that fails. */
+  watchBackend?: Subscribe | undefined;
   /** Files a drain delivered into a workspace's `_inbox` (real cycles only). */
   onArrivals?: ((unit: UnitInfo, arrivals: string[]) => void) | undefined;
   /**

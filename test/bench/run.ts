@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in one run, printed as tables of interleaved A/B ratios against their
- * targets. Options: `--only cycle|log|backup|restore`, `--reps N` (cycle pairs), `--quick` (fewer repetitions).
+ * targets. Options: `--only cycle|log|backup|restore|watch`, `--reps N` (cycle pairs), `--quick` (fewer repetitions).
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -8,6 +8,7 @@ import { backupBench } from "./backup.bench.js";
 import { cycleBench } from "./cycle.bench.js";
 import { logBench } from "./log.bench.js";
 import { restoreBench } from "./restore.bench.js";
+import { watchBench } from "./watch.bench.js";
 
 const { values } = parseArgs({
   options: {
@@ -22,8 +23,8 @@ const reps = values.reps === undefined ? (quick ? 3 : 9) : Number(values.reps);
 if (!Number.isInteger(reps) || reps < 1)
   throw new Error(`--reps must be a positive integer, got ${values.reps}`);
 const only = values.only;
-if (only !== undefined && !["cycle", "log", "backup", "restore"].includes(only))
-  throw new Error("--only must be cycle, log, backup or restore");
+if (only !== undefined && !["cycle", "log", "backup", "restore", "watch"].includes(only))
+  throw new Error("--only must be cycle, log, backup, restore or watch");
 
 const started = performance.now();
 const progress = (line: string) =>
@@ -50,6 +51,10 @@ if (only === undefined || only === "backup") {
 
 if (only === undefined || only === "restore") {
   tables.push(await restoreBench({ reps: quick ? 1 : 3, log: progress }));
+}
+
+if (only === undefined || only === "watch") {
+  tables.push(await watchBench({ reps: quick ? 3 : 5, log: progress }));
 }
 
 process.stdout.write(`${tables.join("\n")}\n`);

@@ -126,6 +126,7 @@ describe("the mailbox diagram", () => {
     expect(remarksOf(machine.root.states.running as AnyStateNode)).toEqual([
       "invokes holdLock",
       "syncRequested: no change of state",
+      "changesSeen: no change of state",
     ]);
   });
 

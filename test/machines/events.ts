@@ -16,6 +16,13 @@ export const ev = {
     source: "cli",
     ...extra,
   }),
+  /** What the host's watcher saw (`all`: it lost track). */
+  changes: (at = 0, paths: string[] = ["a.txt"], all = false): MailboxEvent => ({
+    type: "changesSeen",
+    at,
+    paths,
+    ...(all ? { all: true, why: "watcher: overflow" } : {}),
+  }),
   locked: (at = 0): MailboxEvent => ({ type: "lockAcquired", at }),
   lockHeld: (at = 0): MailboxEvent => ({
     type: "lockHeld",

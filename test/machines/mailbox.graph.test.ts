@@ -17,6 +17,8 @@ const alphabet: MailboxEvent[] = [
   ev.sync(0, { direction: "pull" }),
   ev.sync(0, { dryRun: true }),
   ev.sync(0, { force: true }),
+  ev.changes(0),
+  ev.changes(0, [], true),
   ev.locked(),
   ev.lockHeld(),
   ev.bootstrapped(),

@@ -29,6 +29,7 @@ export const common = {
   stopped: (at = 0) => ({ type: "hostStopped", at, pid: 1 }) as Both,
   sync: (at = 0, extra: Partial<Extract<MirrorEvent, { type: "syncRequested" }>> = {}) =>
     ({ type: "syncRequested", at, source: "cli", ...extra }) as Both,
+  changes: (at = 0, paths: string[] = ["a.txt"]) => ({ type: "changesSeen", at, paths }) as Both,
   locked: (at = 0) => ({ type: "lockAcquired", at }) as Both,
   lockHeld: (at = 0) => ({ type: "lockHeld", at, error: error("lock-held", "lock") }) as Both,
   bootstrapped: (at = 0) => ({ type: "bootstrapDone", at }) as Both,

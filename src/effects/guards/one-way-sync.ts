@@ -52,6 +52,14 @@ export function toOutcome(results: readonly RcloneResult[]): TransferOutcome {
   };
 }
 
+function joinOutcomes(a: TransferOutcome, b: TransferOutcome): TransferOutcome {
+  return {
+    stats: addStats(a.stats, b.stats),
+    changes: [...a.changes, ...b.changes].slice(0, changePreviewLimit),
+    changeCount: a.changeCount + b.changeCount,
+  };
+}
+
 function addStats(a: TransferStats, b: TransferStats): TransferStats {
   return {
     bytes: a.bytes + b.bytes,
@@ -112,10 +120,16 @@ export async function planDeletion(
   };
 }
 
+/**
+ * `wider`: `spec` is a narrow sync (the paths the watcher saw change) whose deletions are judged against the
+ * whole tree: when its tripwire fires, the whole `wider` sync runs behind the guards instead, as a full
+ * cycle would (a deletion is judged by its share of the whole destination, never of the few paths changed).
+ */
 export async function guardedSync(
   rclone: RcloneRun,
   spec: OneWaySpec,
   signal: AbortSignal,
+  wider?: OneWaySpec,
 ): Promise<OneWayResult> {
   if (spec.dryRun || spec.force) {
     const result = await rclone(syncArgs(spec), signal);
@@ -127,6 +141,11 @@ export async function guardedSync(
   if (first.ok) return { kind: "done", outcome: toOutcome([first]) };
   const sourceGone = first.failure.kind === "not-found";
   if (!tripped(first) && !sourceGone) return { kind: "failed", error: first.failure };
+  if (wider !== undefined) {
+    const whole = await guardedSync(rclone, wider, signal);
+    if (whole.kind !== "done") return whole;
+    return { kind: "done", outcome: joinOutcomes(toOutcome([tripwireCounts(first)]), whole.outcome) };
+  }
 
   const plan = await planDeletion(rclone, spec, signal);
   if ("failed" in plan) return { kind: "failed", error: plan.failed.failure };

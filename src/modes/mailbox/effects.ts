@@ -6,11 +6,12 @@
  * Each is safe to run again after a crash.
  */
 import { mkdir } from "node:fs/promises";
-import type { MailboxEvent, mailboxMachine } from "../../../machines/mailbox.js";
+import type { MailboxEvent, mailboxMachine, PushInput } from "../../../machines/mailbox.js";
 import { effectActor } from "../../effects/actors.js";
 import { guardedSync, type OneWaySpec } from "../../effects/guards/one-way-sync.js";
 import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
 import type { EffectKit } from "../types.js";
+import { writeChangedPathsFilter } from "./changes.js";
 import { planDelivery } from "./deliver.js";
 import { drainOutbox } from "./drain.js";
 
@@ -48,6 +49,19 @@ export function drainArgs(where: Where): string[] {
   return ["move", `${where.remoteRoot}/_outbox`, where.paths.stagingDir, "--delete-empty-src-dirs"];
 }
 
+/** One listing of the remote `_outbox`: whether a drain would find anything (a failed look finds nothing). */
+export async function outboxHasFiles(kit: EffectKit, signal: AbortSignal): Promise<boolean> {
+  const args = ["lsf", "-R", "--files-only", `${kit.remoteRoot}/_outbox`];
+  const listed = await kit.rclone(args, signal, { stdout: "text" });
+  return listed.ok && listed.stdout.trim() !== "";
+}
+
+const nothingPushed = {
+  stats: { bytes: 0, transfers: 0, deletes: 0, checks: 0, renames: 0, errors: 0, elapsedSeconds: 0 },
+  changes: [],
+  changeCount: 0,
+};
+
 export function mailboxEffects(kit: EffectKit) {
   const { paths, rclone, now, inFlight } = kit;
   const bootstrap = async (_input: undefined, signal: AbortSignal): Promise<MailboxEvent> => {
@@ -62,13 +76,24 @@ export function mailboxEffects(kit: EffectKit) {
   };
 
   const push = async (
-    { dryRun, force }: { dryRun: boolean; force: boolean },
+    { dryRun, force, paths: changed }: PushInput,
     signal: AbortSignal,
   ): Promise<MailboxEvent> => {
-    const result = await guardedSync(rclone, pushSpec(kit, dryRun, force), signal);
+    const whole = pushSpec(kit, dryRun, force);
+    let result: Awaited<ReturnType<typeof guardedSync>>;
+    if (changed === null) result = await guardedSync(rclone, whole, signal);
+    else if (changed.length === 0) result = { kind: "done", outcome: nothingPushed };
+    else {
+      // Only what the watcher saw change; a deletion among them is judged as a full push would judge it.
+      await mkdir(paths.toolDir, { recursive: true, mode: 0o700 });
+      const filter = await writeChangedPathsFilter(paths.toolDir, paths.localDir, changed);
+      const narrow = { ...whole, filters: [...whole.filters, "--filter-from", filter] };
+      result = await guardedSync(rclone, narrow, signal, whole);
+    }
     if (result.kind === "failed") return { type: "pushFailed", at: now(), error: result.error };
     if (result.kind === "halted") return { type: "pushHalted", at: now(), halt: result.halt };
-    return { type: "pushDone", at: now(), ...result.outcome };
+    const scope = changed === null ? {} : { changedPaths: changed.length };
+    return { type: "pushDone", at: now(), ...result.outcome, ...scope };
   };
 
   const drain = async ({ dryRun }: { dryRun: boolean }, signal: AbortSignal): Promise<MailboxEvent> => {

@@ -1,8 +1,9 @@
 /** Mailbox mode: push the workspace up, drain the remote `_outbox` into `_inbox`. */
 import { type DrainOutcome, type MailboxMachine, mailboxMachine } from "../../../machines/mailbox.js";
+import { statsLine, statsOf } from "../../util/text.js";
 import { stepLines } from "../steps.js";
 import type { Mode } from "../types.js";
-import { mailboxEffects } from "./effects.js";
+import { mailboxEffects, outboxHasFiles } from "./effects.js";
 
 const names = (arrivals: readonly unknown[]) =>
   `${arrivals.length} arrived${arrivals.length ? `: ${arrivals.slice(0, 5).join(", ")}` : ""}`;
@@ -33,6 +34,7 @@ export const mailboxMode: Mode<MailboxMachine> = {
   machine: mailboxMachine,
   syncContext: (context) => context,
   build: (kit) => ({ machine: mailboxMachine.provide({ actors: mailboxEffects(kit) }), started: {} }),
+  hasIncoming: outboxHasFiles,
   cycleLines(cycle) {
     const dry = cycle.request.dryRun;
     const lines = stepLines("push", cycle.push, dry);
@@ -58,6 +60,9 @@ export const mailboxMode: Mode<MailboxMachine> = {
     return event.arrivals;
   },
   eventDetail(event) {
+    const stats = statsOf(event.stats);
+    if (event.type === "pushDone" && typeof event.changedPaths === "number" && stats !== null)
+      return `incremental push of ${event.changedPaths} changed paths: ${statsLine(stats)}`;
     const drained = event.type === "pushDone" || event.type === "drainDone";
     if (!drained || !Array.isArray(event.arrivals)) return null;
     const quarantined = Array.isArray(event.quarantined) ? event.quarantined.length : 0;

@@ -21,6 +21,7 @@ import type { Redact } from "../../util/errors.js";
 import { LoggedActor } from "../logged-actor.js";
 import type { Verdict } from "../unit.js";
 import { verdictFor } from "./verdict.js";
+import type { ChangeBatch } from "./watch.js";
 
 export interface WorkspaceOptions {
   config: SyncConfig;
@@ -51,6 +52,10 @@ export interface WorkspaceHandle {
   redact: Redact;
   /** Live rclone progress of the runs from now on (their stats flags are added while someone listens). */
   watchProgress(listener: (progress: RcloneProgress) => void): () => void;
+  /** What the host's watcher saw change (the machine decides what runs). */
+  sendChanges(batch: ChangeBatch): void;
+  /** Whether the remote holds something for the workspace (mailbox: a file in `_outbox`); null: no such look. */
+  hasIncoming: ((signal: AbortSignal) => Promise<boolean>) | null;
   /** Send a sync request and resolve when the cycle serving it has ended (or is waiting to retry). */
   requestSync(input: SyncRequestInput): Promise<SyncOutcome>;
   /** Files a real cycle just delivered into `_inbox`, from an event the actor processed (the mode says). */
@@ -84,23 +89,25 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
       : (update: RcloneProgress) => {
           for (const listener of progressListeners) listener(update);
         };
-  const rclone = rcloneRunner(
-    {
-      binary: options.rcloneBinary,
-      configPath,
-      timeoutMs: config.timeout * 1000,
-      redact,
-      endpointKey,
-      env,
-      progress,
-      // Symlinks travel as `<name>.rclonelink` files holding their target, and come back as symlinks; they
-      // are never followed (a link may point outside the workspace). Without it rclone skips them.
-      globalArgs: config.copySymlinks ? ["--links"] : [],
-    },
-    lock,
-  );
+  const settings = {
+    binary: options.rcloneBinary,
+    configPath,
+    timeoutMs: config.timeout * 1000,
+    redact,
+    endpointKey,
+    env,
+    progress,
+    // Symlinks travel as `<name>.rclonelink` files holding their target, and come back as symlinks; they
+    // are never followed (a link may point outside the workspace). Without it rclone skips them.
+    globalArgs: config.copySymlinks ? ["--links"] : [],
+  };
+  const rclone = rcloneRunner(settings, lock);
   const caps = capabilitiesOf(options.rcloneVersion);
-  const built = mode.build({ config, paths, remoteRoot, caps, lock, rclone, now, inFlight });
+  const kit = { config, paths, remoteRoot, caps, lock, rclone, now, inFlight };
+  const built = mode.build(kit);
+  // A look between cycles (the outbox poll) holds no lock and records no child in it.
+  const probeKit = { ...kit, rclone: rcloneRunner({ ...settings, progress: () => undefined }) };
+  const hasIncoming = mode.hasIncoming;
   const log = await EventLog.open({
     dir: paths.logDir,
     redact,
@@ -138,6 +145,10 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);
     },
+    sendChanges(batch) {
+      actor.send({ type: "changesSeen", at: now(), ...batch });
+    },
+    hasIncoming: hasIncoming === undefined ? null : (signal) => hasIncoming(probeKit, signal),
     async requestSync(input) {
       const requestId = input.requestId ?? randomUUID();
       actor.send({ type: "syncRequested", at: now(), ...input, requestId });

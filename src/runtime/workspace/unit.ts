@@ -13,7 +13,8 @@ import type { RcloneProgress } from "../../rclone/progress.js";
 import { messageOf } from "../../util/errors.js";
 import { inspectProcessed, plain, TransitionFeed } from "../feed.js";
 import type { Answer, HostServices, SessionHook, Transition, Unit, UnitInfo, UnitKind } from "../unit.js";
-import { effectiveInterval } from "./interval.js";
+import { effectiveInterval, isBusy } from "./interval.js";
+import { type Live, startLive } from "./live.js";
 import { startWorkspace, type WorkspaceHandle } from "./start.js";
 import { buildStatus, type StatusReport } from "./status.js";
 import { IntervalTimer } from "./timer.js";
@@ -28,6 +29,7 @@ export class WorkspaceUnit implements Unit {
   readonly #feed: TransitionFeed;
   readonly #inspection: { unsubscribe(): void };
   #timer: IntervalTimer | null = null;
+  #live: Live | null = null;
   #stopping = false;
 
   private constructor(
@@ -55,8 +57,14 @@ export class WorkspaceUnit implements Unit {
       onWarning: (message) => logger.warn(message),
     });
     const unit = new WorkspaceUnit(handle, services, workspace);
+    // A mirror's workspace follows the remote: nothing local to watch, its cycles stay as they were.
+    const watching = services.timers && config.sync.watch && config.sync.mode !== "mirror";
+    // While watching, the full cycle's timer is `fullSyncInterval` when set.
+    const fullEvery = watching
+      ? (config.sync.fullSyncInterval ?? config.sync.interval)
+      : config.sync.interval;
     const intervalMs = services.timers
-      ? effectiveInterval(config.sync.interval, (m) => logger.warn(`${workspace}: ${m}`))
+      ? effectiveInterval(fullEvery, (m) => logger.warn(`${workspace}: ${m}`))
       : 0;
     if (intervalMs > 0) {
       unit.#timer = new IntervalTimer({
@@ -66,6 +74,19 @@ export class WorkspaceUnit implements Unit {
       });
       const snapshot = handle.actor.snapshot;
       unit.#timer.update(snapshot.value, snapshot.context);
+    }
+    if (watching) {
+      unit.#live = await startLive({
+        config: config.sync,
+        handle,
+        logger,
+        label: workspace,
+        busy: () => isBusy(handle.actor.snapshot.value),
+        request: (request) => unit.#fireAndForget(request),
+        subscribe: services.watchBackend,
+      });
+      // The safety net at start: what changed while no host watched is caught by one full cycle.
+      unit.#fireAndForget({ type: "syncRequested", source: "startup" });
     }
     return unit;
   }
@@ -142,6 +163,7 @@ export class WorkspaceUnit implements Unit {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#timer?.stop();
+    await this.#live?.stop();
     await this.handle.stop();
     this.#inspection.unsubscribe();
     this.#feed.clear();
