@@ -68,7 +68,11 @@ describe("the watcher and new folders", () => {
     const dir = await mkdtemp(join(tmpdir(), "wsync-watch-"));
     root = dir;
     const seen = new Set<string>();
-    const watching = await watchFolder(base(dir, (b) => b.paths.forEach((p) => seen.add(p))));
+    const watching = await watchFolder(
+      base(dir, (b) => {
+        for (const p of b.paths) seen.add(p);
+      }),
+    );
     try {
       for (let i = 0; i < 5; i++) {
         await mkdir(join(dir, `t${i}`, "a", "b"), { recursive: true });
