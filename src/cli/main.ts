@@ -1,4 +1,20 @@
 /** `workspace-sync`: the standalone CLI. */
+import { signalExitCode, stopChildGroups } from "../util/child-groups.js";
 import { runCli } from "./run.js";
+
+/** How long rclone gets between SIGTERM and SIGKILL when the CLI is interrupted. */
+const interruptGraceMs = 2_000;
+
+/**
+ * SIGINT or SIGTERM ends every rclone this process started (each leads its own process group, which a
+ * terminal's Ctrl-C does not reach), then exits 130 or 143. A command that handles the signal itself (a
+ * one-shot host, `daemon`, `viz`) is left to do so: it registers its own listener after this one.
+ */
+function onInterrupt(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  process.stderr.write(`${signal}: interrupted\n`);
+  void stopChildGroups(interruptGraceMs).finally(() => process.exit(signalExitCode(signal)));
+}
+process.on("SIGINT", onInterrupt).on("SIGTERM", onInterrupt);
 
 process.exitCode = await runCli(process.argv.slice(2));
