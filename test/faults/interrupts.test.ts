@@ -1,17 +1,20 @@
 /**
  * SIGINT (or SIGTERM) on a command stops every rclone it started within 5 s, even against a remote that
- * hangs (a TCP port that accepts and never answers: rclone waits in the SSH handshake). Each command is
+ * hangs (a TCP port that accepts and never answers: rclone waits in the SSH handshake), and a sync
+ * mid-push to an SFTP server frozen with SIGSTOP. Each command is
  * the real CLI as its own process; the rclone processes are found by their command line, which names the
  * sandbox's state directory (the project's rclone config lives there). The time from the signal to the
  * last rclone gone is printed; the bound (5 s) is the test's.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep } from "../../src/util/process.js";
+import { isAlive, sleep } from "../../src/util/process.js";
 import { cliPath, createSandbox, type Sandbox, testEnv } from "../support/sandbox.js";
-import { configure } from "./support.js";
+import { startSftpServer } from "../support/servers.js";
+import { cliWith, configure, rcloneWrapper, seeded, seededBytes } from "./support.js";
 
 let box: Sandbox;
 let hang: Server;
@@ -62,12 +65,17 @@ afterAll(async () => {
  * with `parent`, only that process's children.
  */
 async function sandboxRclones(parent?: number): Promise<number[]> {
+  return rclonesUnder(box.root, parent);
+}
+
+/** rclone processes naming `root` on their command line (the test's own SFTP server is not counted). */
+async function rclonesUnder(root: string, parent?: number): Promise<number[]> {
   const found: number[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
     const argv = cmdline.split("\0");
-    if (!/(^|\/)rclone$/.test(argv[0] ?? "") || !cmdline.includes(box.root)) continue;
+    if (!/(^|\/)rclone$/.test(argv[0] ?? "") || !cmdline.includes(root) || argv[1] === "serve") continue;
     if (parent !== undefined) {
       const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
       if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== parent) continue;
@@ -140,4 +148,52 @@ describe("an interrupted command against a hanging remote", () => {
     },
     30_000,
   );
+});
+
+describe("an interrupted sync mid-push to a frozen SFTP server", () => {
+  it("leaves no rclone 5 s after SIGINT", async () => {
+    const frozenBox = await createSandbox();
+    const server = await startSftpServer(join(frozenBox.root, "sftp"));
+    try {
+      await configure(frozenBox, server.config);
+      await writeFile(join(frozenBox.shared, "big.bin"), seededBytes(seeded(7), 16 * 1024 * 1024));
+      // Slow enough that the push is still running when the server freezes.
+      const cli = cliWith(frozenBox, await rcloneWrapper(frozenBox.root, ["--bwlimit", "2M"]));
+      const child = spawn(process.execPath, cli.argv("sync"), {
+        env: cli.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout?.on("data", () => undefined);
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      await sleep(3_000);
+      if (server.pid !== undefined) process.kill(server.pid, "SIGSTOP");
+      await sleep(1_000);
+      const running = await rclonesUnder(frozenBox.root);
+      child.kill("SIGINT");
+      const signalled = performance.now();
+      let left = await rclonesUnder(frozenBox.root);
+      while (left.length > 0 && performance.now() - signalled < 10_000) {
+        await sleep(50);
+        left = await rclonesUnder(frozenBox.root);
+      }
+      const seconds = (performance.now() - signalled) / 1000;
+      const code = await Promise.race([exited, sleep(10_000).then(() => "none within 10 s")]);
+      console.log(
+        `frozen SFTP sync (${running.length} rclone running): SIGINT → no rclone left after ${seconds.toFixed(2)} s; exit ${code}; ${stderr.trim().split("\n").at(-1)}`,
+      );
+      for (const pid of left) process.kill(pid, "SIGKILL");
+      expect(running.length).toBeGreaterThan(0);
+      expect(left).toEqual([]);
+      expect(seconds).toBeLessThanOrEqual(5);
+      expect(code).toBe(130);
+      expect(stderr).toMatch(/interrupted; the next run resumes/);
+      expect(stderr).not.toMatch(/Actor terminated/);
+    } finally {
+      if (server.pid !== undefined && isAlive(server.pid)) process.kill(server.pid, "SIGCONT");
+      await server.stop();
+      await frozenBox.cleanup();
+    }
+  }, 40_000);
 });
