@@ -40,7 +40,12 @@ export const mainCommand = defineCommand({
   subCommands,
 });
 
-export async function runCli(argv: string[]): Promise<number> {
+export interface RunCliOptions {
+  /** Aborted when the process is being interrupted: a failure after that is not reported (the handler exits). */
+  interrupted?: AbortSignal;
+}
+
+export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<number> {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
     const sub = argv.find((a) => !a.startsWith("-"));
     const found = sub === undefined ? undefined : subCommands[sub];
@@ -56,6 +61,7 @@ export async function runCli(argv: string[]): Promise<number> {
     await runCommand(mainCommand, { rawArgs: argv });
     return ExitCode.ok;
   } catch (error) {
+    if (options.interrupted?.aborted === true) return ExitCode.failed;
     const known = toCliError(error);
     if (known) {
       consola.error(known.message);

@@ -8,15 +8,22 @@ import { HostClient, HostError, HostGoneError } from "../ipc/client.js";
 import { StateDirBusyError } from "../log/state-dir-lock.js";
 import type { Scope } from "../runtime/scope.js";
 import type { UnitHandle } from "../runtime/unit.js";
+import { signalExitCode, stopChildGroups } from "../util/child-groups.js";
 import { sleep } from "../util/process.js";
 import { Host } from "./host.js";
 import { RemoteUnit, type UnitRef } from "./remote-unit.js";
 
 /** How long a command waits for a host that holds the state directory but has no socket yet. */
 const busyWaitMs = 10_000;
+/** On SIGINT/SIGTERM, how long the one-shot host gets to stop, then rclone's grace before SIGKILL: under 5 s in all. */
+const interruptStopMs = 2_000;
+const interruptGraceMs = 1_500;
 
 export interface OneShotOptions {
-  /** Told to the person when SIGINT or SIGTERM stops the one-shot host (the process then exits 130). */
+  /**
+   * Told to the person when SIGINT or SIGTERM stops the one-shot host ("interrupted; the next run
+   * resumes"); the process then exits 130 (SIGINT) or 143 (SIGTERM).
+   */
   interrupted: string;
   warn(message: string): void;
   env?: NodeJS.ProcessEnv;
@@ -46,13 +53,25 @@ export async function inProcess<T>(
       ? {}
       : { backupLeftoverGraceMs: options.backupLeftoverGraceMs }),
   });
+  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    options.warn(`${signal}: stopping; ${options.interrupted}`);
-    void host.stop().finally(() => process.exit(130));
+    interrupted = true;
+    options.warn(`${signal}: ${options.interrupted}`);
+    // Bounded: the host's stop ends its rclone runs; whatever it has not ended by then is killed.
+    void Promise.race([host.stop().catch(() => undefined), sleep(interruptStopMs)])
+      .then(() => stopChildGroups(interruptGraceMs))
+      .finally(() => process.exit(signalExitCode(signal)));
   };
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  // After an interrupt the command's own outcome (the unit stopped under it: "Actor terminated...") is
+  // not reported: the signal handler ends the process.
+  const untilExit = new Promise<never>(() => undefined);
   try {
-    return await use(await host.unitFor(ref));
+    const result = await use(await host.unitFor(ref)).catch((error: unknown) => {
+      if (interrupted) return untilExit;
+      throw error;
+    });
+    return interrupted ? untilExit : result;
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     await host.stop();

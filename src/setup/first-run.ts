@@ -17,7 +17,7 @@ export async function firstDryRun(scope: Scope, out: Printer, env: NodeJS.Proces
     scope,
     { workspace: scope.workspace },
     (unit) => unit.request({ type: "syncRequested", source: "cli", direction: "both", dryRun: true }),
-    { interrupted: "the cycle in progress resumes on the next run", warn: (m) => out.warn(m), env },
+    { interrupted: "interrupted; the next run resumes", warn: (m) => out.warn(m), env },
   );
   return useMode(scope.loaded.sync.mode, (mode) => show(mode, answer, scope, out));
 }

@@ -56,7 +56,7 @@ function backupNow(scope: Scope, out: Output, progress: ProgressReporter | null)
       }
     },
     {
-      interrupted: "the backup in progress is not published and starts again next time",
+      interrupted: "interrupted; the backup in progress is not published and starts again next time",
       warn: (m) => out.warn(m),
       ...leftoverGraceFromEnv(process.env),
     },

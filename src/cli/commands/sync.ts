@@ -62,7 +62,7 @@ function ask(scope: Scope, request: UnitRequest, out: Output, progress: Progress
         unsubscribe();
       }
     },
-    { interrupted: "the cycle in progress resumes on the next run", warn: (m) => out.warn(m) },
+    { interrupted: "interrupted; the next run resumes", warn: (m) => out.warn(m) },
   );
 }
 

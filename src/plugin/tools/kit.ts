@@ -79,7 +79,7 @@ export async function withWorkspaceUnit<T>(
   const host = tools.host();
   if (host !== null && host.stateDir === scope.stateDir) return use(await host.workspace(scope.workspace));
   return withUnit(scope, { workspace: scope.workspace }, use, {
-    interrupted: "the cycle in progress resumes on the next run",
+    interrupted: "interrupted; the next run resumes",
     warn: () => undefined,
   });
 }
