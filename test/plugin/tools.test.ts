@@ -249,11 +249,24 @@ describe("the agent tools", () => {
     const { sandbox } = first;
     await writeFile(join(sandbox.shared, "keep.md"), "keep me\n");
     const id = await backupNow(sandbox, first.call);
-    await first.call(toolNames.backup, { action: "restore", snapshot: id, path: "workspace/shared/keep.md" });
     const restoredDir = join(sandbox.workspace, "_restored");
+    const backupTool = first.tool(toolNames.backup);
+    // No match on a first restore: no `_restored/` is left behind. A `_restored` leading out: refused.
+    await expect(
+      backupTool.execute("c", { action: "restore", snapshot: id, path: "nope.md" }),
+    ).rejects.toThrow(/no entry of snapshot/);
+    expect(await readdir(sandbox.workspace)).not.toContain("_restored");
+    const outside = join(sandbox.root, "outside");
+    await mkdir(outside);
+    await symlink(outside, restoredDir);
+    await expect(
+      backupTool.execute("c", { action: "restore", snapshot: id, path: "keep.md" }),
+    ).rejects.toThrow(/`path` leads out of .* through a symlink/);
+    expect(await readdir(outside)).toEqual([]);
+    await rm(restoredDir);
+    await first.call(toolNames.backup, { action: "restore", snapshot: id, path: "workspace/shared/keep.md" });
     const kept = join(restoredDir, id, "workspace", "shared", "keep.md");
     await writeFile(kept, "edited by the agent\n");
-    const backupTool = first.tool(toolNames.backup);
     const refusals: [Record<string, unknown>, RegExp][] = [
       [
         { action: "restore", snapshot: id, path: "workspace/shared/keep.md" },

@@ -7,7 +7,7 @@
  * hard link (EEXIST if something appeared meanwhile). Confined: no symlink on the way out of the workspace.
  */
 import { randomUUID } from "node:crypto";
-import { link, lstat, mkdir, readdir, rename, rm, unlink } from "node:fs/promises";
+import { link, lstat, mkdir, readdir, rename, rm, rmdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Scope } from "../../runtime/scope.js";
 import { errnoOf } from "../../util/errors.js";
@@ -87,6 +87,7 @@ export async function restore(scope: Scope, p: { snapshot?: string | undefined; 
   const shownDest = `${restoredFolder}/${id}`;
   await assertConfined(name, "path", scope.workspace, dest);
   const staging = join(folder, `.tool-${randomUUID()}`);
+  const hadFolder = (await exists(folder)) !== null;
   try {
     const { restorePaths } = await import("../../backup/browse/restore-paths.js");
     const listed: string[] = [];
@@ -121,5 +122,7 @@ export async function restore(scope: Scope, p: { snapshot?: string | undefined; 
     };
   } finally {
     await rm(staging, { recursive: true, force: true });
+    // A refused first restore leaves no empty `_restored/` behind (rmdir removes only an empty folder).
+    if (!hadFolder) await rmdir(folder).catch(() => undefined);
   }
 }
