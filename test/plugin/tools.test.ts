@@ -3,12 +3,13 @@
  * OpenClaw calls them: a factory per run, `execute(toolCallId, params)`. The gateway test
  * (test/openclaw/tools.e2e.ts) has a model call them through the real OpenClaw.
  */
-import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentTool } from "../../src/plugin/api.js";
 import plugin from "../../src/plugin/index.js";
 import { toolNames } from "../../src/plugin/tools/names.js";
+import { ageKeypair } from "../backup/helpers.js";
 import { logRecords } from "../daemon/helpers.js";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
 import { fakeApi, fakeLogger, fakeRuntime } from "./fake-api.js";
@@ -20,9 +21,9 @@ afterEach(async () => {
   for (const s of sandboxes.splice(0)) await s.cleanup();
 });
 
-async function started(config: Record<string, unknown> = {}) {
-  const sandbox = await createSandbox();
-  sandboxes.push(sandbox);
+async function started(config: Record<string, unknown> = {}, existing?: Sandbox) {
+  const sandbox = existing ?? (await createSandbox());
+  if (!existing) sandboxes.push(sandbox);
   const { runtime } = fakeRuntime({ main: sandbox.workspace });
   const logger = fakeLogger();
   const pluginConfig = {
@@ -47,7 +48,24 @@ async function started(config: Record<string, unknown> = {}) {
     return made;
   };
   const call = async (name: string, params: unknown) => (await tool(name).execute("call-1", params)).details;
-  return { sandbox, fake, tool, call, stateDir: join(sandbox.root, "workspace-sync") };
+  const stop = async () => service.stop?.(ctx);
+  return { sandbox, fake, tool, call, stop, stateDir: join(sandbox.root, "workspace-sync") };
+}
+
+/** A backup, as `backup now` asks the running host for one; its id. */
+async function backupNow(sandbox: Sandbox, call: (name: string, params: unknown) => Promise<unknown>) {
+  const { callHost } = await import("../../src/ipc/client.js");
+  const done = await callHost<{ verdict: string }>(join(sandbox.root, "workspace-sync"), {
+    op: "send",
+    unit: "backup",
+    event: { type: "backupRequested", source: "cli" },
+    wait: true,
+  });
+  expect(done?.result.verdict).toBe("done");
+  const listed = (await call(toolNames.backup, { action: "list" })) as { snapshots: { id: string }[] };
+  const id = listed.snapshots[0]?.id ?? "";
+  expect(id).toMatch(/^\d{8}T\d{6}Z-/);
+  return id;
 }
 
 describe("the agent tools", () => {
@@ -148,48 +166,143 @@ describe("the agent tools", () => {
     expect((await readdir(inbox)).sort()).toEqual(["link.txt", "sub"]);
   });
 
-  it("backup: lists snapshots, restores one path into _restored/<id>/, refuses unknown snapshots and taken paths", async () => {
-    const { call, tool, sandbox, fake } = await started({
-      backup: { enabled: true, encrypt: false, interval: 0 },
-    });
-    void fake;
+  it("backup: list, ls with a glob (capped), diff of two snapshots, a glob restore into _restored/<id>/ landing only the matches", async () => {
+    const { call, sandbox } = await started({ backup: { enabled: true, encrypt: false, interval: 0 } });
+    const notes = join(sandbox.shared, "notes");
+    await mkdir(join(sandbox.shared, "many"), { recursive: true });
+    await mkdir(notes);
     await writeFile(join(sandbox.shared, "keep.md"), "keep me\n");
-    const empty = await call(toolNames.backup, { action: "list" });
-    expect(empty).toMatchObject({ snapshots: [] });
-    // A backup, as `backup now` asks the running host for one.
-    const { callHost } = await import("../../src/ipc/client.js");
-    const done = await callHost<{ verdict: string }>(join(sandbox.root, "workspace-sync"), {
-      op: "send",
-      unit: "backup",
-      event: { type: "backupRequested", source: "cli" },
-      wait: true,
+    await writeFile(join(notes, "a.md"), "alpha\n");
+    await writeFile(join(notes, "b.md"), "bravo\n");
+    await writeFile(join(notes, "c.txt"), "charlie\n");
+    for (let i = 0; i < 103; i++) await writeFile(join(sandbox.shared, "many", `f${i}.txt`), `${i}\n`);
+    expect(await call(toolNames.backup, { action: "list" })).toMatchObject({ snapshots: [] });
+    const first = await backupNow(sandbox, call);
+    await rm(join(notes, "a.md"));
+    await writeFile(join(notes, "b.md"), "bravo, longer now\n");
+    await writeFile(join(notes, "d.md"), "delta\n");
+    const second = await backupNow(sandbox, call);
+    expect(second).not.toBe(first);
+
+    const listed = await call(toolNames.backup, {
+      action: "ls",
+      snapshot: first,
+      path: "workspace/shared/notes/*.md",
     });
-    expect(done?.result.verdict).toBe("done");
-    const listed = (await call(toolNames.backup, { action: "list" })) as { snapshots: { id: string }[] };
-    const id = listed.snapshots[0]?.id ?? "";
-    expect(id).toMatch(/^\d{8}T\d{6}Z-/);
+    expect(listed).toMatchObject({
+      snapshot: first,
+      entries: [
+        { path: "workspace/shared/notes/a.md", kind: "file", bytes: 6 },
+        { path: "workspace/shared/notes/b.md", kind: "file", bytes: 6 },
+      ],
+      more: 0,
+    });
+    const many = (await call(toolNames.backup, { action: "ls", path: "workspace/shared/many" })) as {
+      summary: string;
+      entries: unknown[];
+      more: number;
+    };
+    expect(many.entries).toHaveLength(100);
+    expect(many.more).toBe(4); // the folder and 103 files
+    expect(many.summary).toContain("and 4 more");
+
+    const diff = await call(toolNames.backup, {
+      action: "diff",
+      from: first,
+      path: "workspace/shared/notes",
+    });
+    expect(diff).toMatchObject({
+      from: first,
+      to: second,
+      added: [{ path: "workspace/shared/notes/d.md", bytes: 6 }],
+      removed: [{ path: "workspace/shared/notes/a.md", bytes: 6 }],
+      changed: [{ path: "workspace/shared/notes/b.md", bytesBefore: 6, bytesAfter: 18, what: ["content"] }],
+      more: { added: 0, removed: 0, changed: 0 },
+    });
 
     const restored = await call(toolNames.backup, {
       action: "restore",
-      snapshot: id,
-      path: "workspace/shared/keep.md",
+      snapshot: first,
+      path: "workspace/shared/notes/*.md",
     });
-    expect(restored).toMatchObject({ restoredTo: `_restored/${id}/workspace/shared/keep.md` });
-    expect(
-      await readFile(join(sandbox.workspace, "_restored", id, "workspace", "shared", "keep.md"), "utf8"),
-    ).toBe("keep me\n");
-    const backupTool = tool(toolNames.backup);
+    expect(restored).toMatchObject({
+      restoredTo: `_restored/${first}`,
+      restored: 2,
+      entries: ["workspace/shared/notes/a.md", "workspace/shared/notes/b.md"],
+    });
+    const out = join(sandbox.workspace, "_restored", first);
+    expect(await readdir(join(out, "workspace", "shared", "notes"))).toEqual(["a.md", "b.md"]);
+    expect(await readdir(join(out, "workspace", "shared"))).toEqual(["notes"]);
+    expect(await readFile(join(out, "workspace", "shared", "notes", "a.md"), "utf8")).toBe("alpha\n");
+    // A second restore from the same snapshot joins the folder, beside what is there.
+    await call(toolNames.backup, { action: "restore", snapshot: first, path: "keep.md" });
+    expect(await readFile(join(out, "workspace", "shared", "keep.md"), "utf8")).toBe("keep me\n");
+    expect(await readdir(join(sandbox.workspace, "_restored"))).toEqual([first]);
+  });
+
+  it("backup: refusals (taken path, unknown snapshot, no match, bad glob, missing parameters, wrong key) write nothing", async () => {
+    const [key, otherKey] = [await ageKeypair(), await ageKeypair()];
+    stops.push(() => rm(key.dir, { recursive: true, force: true }));
+    stops.push(() => rm(otherKey.dir, { recursive: true, force: true }));
+    const sealed = { enabled: true, recipients: [key.recipient], interval: 0 };
+    const first = await started({ backup: { ...sealed, identityFile: key.identityFile } });
+    const { sandbox } = first;
+    await writeFile(join(sandbox.shared, "keep.md"), "keep me\n");
+    const id = await backupNow(sandbox, first.call);
+    const restoredDir = join(sandbox.workspace, "_restored");
+    const backupTool = first.tool(toolNames.backup);
+    // No match on a first restore: no `_restored/` is left behind. A `_restored` leading out: refused.
     await expect(
-      backupTool.execute("c", { action: "restore", snapshot: id, path: "workspace/shared/keep.md" }),
-    ).rejects.toThrow(/exists already; nothing was restored/);
+      backupTool.execute("c", { action: "restore", snapshot: id, path: "nope.md" }),
+    ).rejects.toThrow(/no entry of snapshot/);
+    expect(await readdir(sandbox.workspace)).not.toContain("_restored");
+    const outside = join(sandbox.root, "outside");
+    await mkdir(outside);
+    await symlink(outside, restoredDir);
     await expect(
-      backupTool.execute("c", { action: "restore", snapshot: "19990101T000000Z-dead", path: "workspace" }),
-    ).rejects.toThrow(/`snapshot`: .*nothing was restored/);
+      backupTool.execute("c", { action: "restore", snapshot: id, path: "keep.md" }),
+    ).rejects.toThrow(/`path` leads out of .* through a symlink/);
+    expect(await readdir(outside)).toEqual([]);
+    await rm(restoredDir);
+    await first.call(toolNames.backup, { action: "restore", snapshot: id, path: "workspace/shared/keep.md" });
+    const kept = join(restoredDir, id, "workspace", "shared", "keep.md");
+    await writeFile(kept, "edited by the agent\n");
+    const refusals: [Record<string, unknown>, RegExp][] = [
+      [
+        { action: "restore", snapshot: id, path: "workspace/shared/keep.md" },
+        /keep.md exists already; nothing was restored/,
+      ],
+      [
+        { action: "restore", snapshot: "19990101T000000Z-dead", path: "workspace" },
+        /`snapshot`: .*nothing was restored/,
+      ],
+      [
+        { action: "restore", snapshot: id, path: "workspace/nope.md" },
+        /no entry of snapshot .* matches `path` "workspace\/nope.md".*see action "ls".*nothing was restored/,
+      ],
+      [{ action: "restore", snapshot: id, path: "../x" }, /`path` "\.\.\/x": .*`\.\.` segment/],
+      [{ action: "restore", snapshot: id, path: "notes/[ab].md" }, /`path` .*brackets/],
+      [{ action: "restore", path: "keep.md" }, /`snapshot` is required/],
+      [{ action: "restore", snapshot: id }, /`path` is required/],
+      [{ action: "diff", to: id }, /`from` is required/],
+      [{ action: "ls", snapshot: "19990101" }, /ls failed: /],
+      [{ action: "diff", from: id, to: "19990101" }, /diff failed: /],
+      [{ action: "delete" }, /`action`/],
+    ];
+    for (const [params, message] of refusals)
+      await expect(backupTool.execute("c", params), JSON.stringify(params)).rejects.toThrow(message);
+    await first.stop();
+    stops.splice(-1);
+
+    // The same cloud, read with the wrong key.
+    const wrong = await started({ backup: { ...sealed, identityFile: otherKey.identityFile } }, sandbox);
+    const wrongTool = wrong.tool(toolNames.backup);
+    await expect(wrongTool.execute("c", { action: "ls", snapshot: id })).rejects.toThrow(/ls failed: /);
     await expect(
-      backupTool.execute("c", { action: "restore", snapshot: id, path: "workspace/nope.md" }),
-    ).rejects.toThrow(/is not in snapshot/);
-    await expect(backupTool.execute("c", { action: "restore", snapshot: id, path: "../x" })).rejects.toThrow(
-      /`path` must be a relative path/,
-    );
+      wrongTool.execute("c", { action: "restore", snapshot: id, path: "workspace/shared/**" }),
+    ).rejects.toThrow(/restore failed: .*nothing was restored/);
+    expect(await readdir(restoredDir)).toEqual([id]);
+    expect(await readdir(join(restoredDir, id, "workspace", "shared"))).toEqual(["keep.md"]);
+    expect(await readFile(kept, "utf8")).toBe("edited by the agent\n");
   });
 });

@@ -1,50 +1,41 @@
 /**
  * `workspace_backup` (optional: the user opts in with `tools.allow` or `tools.alsoAllow`): list the
- * snapshots; restore one path of one snapshot into a staging folder inside the workspace,
- * `_restored/<snapshot id>/<path>`, never over an existing file. The whole snapshot is restored (and
- * checked against its manifest) into a private folder of the state directory first, then the one path is
- * copied out and the rest removed.
+ * snapshots; `ls` what one holds and `diff` two, so the agent can find a lost file; `restore` the entries
+ * a path or glob matches, streamed out of the snapshot into `_restored/<snapshot id>/` in the workspace,
+ * never over an existing file (backup-restore.ts). The backup kit loads when the tool is called.
  */
-import { randomUUID } from "node:crypto";
-import { cp, lstat, rm } from "node:fs/promises";
-import { join } from "node:path";
 import { z } from "zod";
 import type { Scope } from "../../runtime/scope.js";
-import { errnoOf, messageOf } from "../../util/errors.js";
 import { failureLine } from "../../util/text.js";
-import { assertConfined, partsOf, under } from "./confined.js";
+import { diff, ls } from "./backup-browse.js";
+import { name, runtimeOf } from "./backup-kit.js";
+import { restore } from "./backup-restore.js";
 import { ToolError, type ToolSpec } from "./kit.js";
-import { toolNames } from "./names.js";
 
-const name = toolNames.backup;
-export const restoredFolder = "_restored";
+export { restoredFolder } from "./backup-kit.js";
 
 const params = z
   .object({
-    action: z.enum(["list", "restore"]).describe("list the snapshots, or restore one path of one"),
+    action: z
+      .enum(["list", "ls", "diff", "restore"])
+      .describe(
+        "list the snapshots; ls what one holds; diff two (what was added, removed, changed); restore the entries path matches",
+      ),
     snapshot: z
       .string()
       .optional()
-      .describe("restore: a snapshot id from list (or its unique start), or latest"),
+      .describe("ls (default latest), restore: a snapshot id from list (or its unique start), or latest"),
     path: z
       .string()
       .optional()
       .describe(
-        "restore: the file or folder as the snapshot names it: workspace/<path in the workspace>, config, ...",
+        "ls, diff (optional), restore: a path or glob as the snapshot names it: workspace/notes/plan.md, workspace/notes/**, *.md (a name at any depth); a folder brings its content",
       ),
+    from: z.string().optional().describe("diff: the older snapshot (an id from list, or its unique start)"),
+    to: z.string().optional().describe("diff: the newer snapshot (default latest)"),
   })
   .strict();
 type Params = z.infer<typeof params>;
-
-/** The backup kit (tar, age, codecs) loads when the tool is called, never at registration. */
-async function runtimeOf(scope: Scope) {
-  const { readOnlyBackupRuntime } = await import("../../cli/backup-context.js");
-  try {
-    return await readOnlyBackupRuntime(scope);
-  } catch (error) {
-    throw new ToolError(`${name}: ${messageOf(error)}`);
-  }
-}
 
 async function list(scope: Scope) {
   const runtime = await runtimeOf(scope);
@@ -64,54 +55,16 @@ async function list(scope: Scope) {
   };
 }
 
-async function restore(scope: Scope, p: Params) {
-  if (p.snapshot === undefined || p.snapshot.trim() === "")
-    throw new ToolError(
-      `${name}: \`snapshot\` is required for action "restore" (an id from list, or latest)`,
-    );
-  if (p.path === undefined) throw new ToolError(`${name}: \`path\` is required for action "restore"`);
-  const parts = partsOf(name, "path", p.path);
-  const runtime = await runtimeOf(scope);
-  const { resolveSnapshot, restoreSnapshot } = await import("../../backup/restore.js");
-  const found = await resolveSnapshot(runtime, p.snapshot);
-  if (!found.ok)
-    throw new ToolError(`${name}: \`snapshot\`: ${failureLine(found.failure)}; nothing was restored`);
-  const id = found.snapshot.id;
-  const target = under(join(scope.workspace, restoredFolder, id), parts);
-  await assertConfined(name, "path", scope.workspace, target);
-  const shown = [restoredFolder, id, ...parts].join("/");
-  if (
-    await lstat(target).then(
-      () => true,
-      () => false,
-    )
-  )
-    throw new ToolError(`${name}: ${shown} exists already; nothing was restored (move it away first)`);
-  const scratch = join(scope.stateDir, "restores", `.tool-${randomUUID()}`);
-  try {
-    const result = await restoreSnapshot(runtime, { snapshot: id, to: scratch });
-    if (!result.ok)
-      throw new ToolError(`${name}: restore failed: ${failureLine(result.failure)}; nothing was restored`);
-    const source = under(scratch, parts);
-    await lstat(source).catch((error: unknown) => {
-      if (errnoOf(error) !== "ENOENT") throw error;
-      const roots =
-        found.snapshot.origin === "workspace-sync"
-          ? found.snapshot.manifest.include.join(", ")
-          : "the original plugin's workspace folder";
-      throw new ToolError(
-        `${name}: \`path\`: ${p.path} is not in snapshot ${id} (its paths start with ${roots}); nothing was restored`,
-      );
-    });
-    await cp(source, target, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
-    return {
-      summary: `restored ${p.path} from ${id} into ${shown}`,
-      snapshot: id,
-      path: p.path,
-      restoredTo: shown,
-    };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+function run(p: Params, scope: Scope): Promise<object> {
+  switch (p.action) {
+    case "list":
+      return list(scope);
+    case "ls":
+      return ls(scope, p);
+    case "diff":
+      return diff(scope, p);
+    case "restore":
+      return restore(scope, p);
   }
 }
 
@@ -119,7 +72,7 @@ export const backupTool: ToolSpec<Params> = {
   name,
   label: "Workspace backups",
   description:
-    "The encrypted backups of this workspace and OpenClaw's state. action=list names the snapshots; action=restore copies one path (path) of one snapshot (snapshot) into the workspace folder _restored/<snapshot id>/, never over an existing file.",
+    "The encrypted backups of this workspace and OpenClaw's state. action=list names the snapshots; action=ls lists what one snapshot holds (path: an optional glob); action=diff shows what was added, removed or changed from one snapshot (from) to another (to, default latest); action=restore brings the entries a path or glob (path) of one snapshot (snapshot) matches into the workspace folder _restored/<snapshot id>/, never over an existing file.",
   params,
-  run: (p, scope) => (p.action === "list" ? list(scope) : restore(scope, p)),
+  run: (p, scope) => run(p, scope),
 };
