@@ -6,6 +6,7 @@
  * of the batch. The statechart decides what runs. When it loses track (an error, an overflow, more changes
  * than a batch holds) it says so once and sends `all`: the machine runs a full cycle, the safety net.
  */
+import { lstat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { maxChangedPaths } from "../../../machines/requests.js";
 import { messageOf } from "../../util/errors.js";
@@ -92,11 +93,23 @@ async function parcelSubscribe(): Promise<Subscribe> {
   return (dir, callback, options) => watcher.subscribe(dir, callback, options);
 }
 
-/** Starts watching `root`; a watcher that cannot start says why once and asks for a full cycle. */
+/**
+ * Starts watching `root`; a watcher that cannot start says why once and asks for a full cycle.
+ *
+ * A folder tree made at once (`mkdir -p a/b`, an unzip, a clone) can outrun inotify: the watcher reports `a`
+ * but may never watch `a/b`, so later writes in `a/b` would go unseen (measured: 3 of 5 runs of
+ * `mkdir -p burst/d0`). So when new folders appear, the folder is watched afresh (the new subscription walks
+ * the tree; the old one is dropped after it) and the new folders are sent again: their `dir/**` scope covers
+ * whatever was written there before the new subscription saw it.
+ */
 export async function watchFolder(options: WatchOptions): Promise<Watching> {
   const { root } = options;
   const batcher = new ChangeBatcher(options);
   let warned = false;
+  let stopped = false;
+  let current: { unsubscribe(): Promise<void> } | null = null;
+  let rewatch: NodeJS.Timeout | undefined;
+  const newDirs = new Set<string>();
   const lost = (why: string) => {
     if (!warned) options.warn(`the watcher on ${root} failed (${why}): ${watchFix}`);
     warned = true;
@@ -104,21 +117,54 @@ export async function watchFolder(options: WatchOptions): Promise<Watching> {
     options.send({ paths: [], all: true, why: `watcher: ${why}` });
   };
   const toRelative = (path: string) => relative(root, path).split(sep).join("/");
+  const ignore = options.ignoreDirs.map((dir) => join(root, dir));
+  let subscribe: Subscribe | undefined;
+
+  const resubscribe = async () => {
+    rewatch = undefined;
+    if (stopped || subscribe === undefined) return;
+    const dirs = [...newDirs];
+    newDirs.clear();
+    try {
+      // `@parcel/watcher` shares its native watcher while a subscription on the folder lives: only one made
+      // after the old one is gone walks the tree again. The new folders are sent again below; a change made
+      // elsewhere in the milliseconds between is left to the next full cycle.
+      await current?.unsubscribe().catch(() => undefined);
+      current = null;
+      const next = await subscribe(root, callback, { ignore });
+      current = next;
+      if (stopped) await next.unsubscribe().catch(() => undefined);
+    } catch (error) {
+      return lost(messageOf(error));
+    }
+    batcher.add(dirs);
+  };
+  const noteCreated = async (paths: readonly string[]) => {
+    for (const path of paths) {
+      const info = await lstat(join(root, path)).catch(() => null);
+      if (info?.isDirectory() === true) newDirs.add(path);
+    }
+    if (newDirs.size > 0 && rewatch === undefined && !stopped)
+      rewatch = setTimeout(() => void resubscribe(), options.debounceMs);
+  };
   const callback: Callback = (error, events) => {
     if (error !== null) return lost(messageOf(error));
-    const paths = events
-      .map((event) => toRelative(event.path))
-      .filter((path) => path !== "" && !path.startsWith("../") && !options.ignored(path));
-    batcher.add(paths);
+    const kept = events
+      .map((event) => ({ path: toRelative(event.path), type: event.type }))
+      .filter(({ path }) => path !== "" && !path.startsWith("../") && !options.ignored(path));
+    batcher.add(kept.map(({ path }) => path));
+    const created = kept.filter(({ type }) => type === "create").map(({ path }) => path);
+    if (created.length > 0) void noteCreated(created);
   };
   try {
-    const subscribe = options.subscribe ?? (await parcelSubscribe());
-    const ignore = options.ignoreDirs.map((dir) => join(root, dir));
-    const subscription = await subscribe(root, callback, { ignore });
+    subscribe = options.subscribe ?? (await parcelSubscribe());
+    current = await subscribe(root, callback, { ignore });
     return {
       async stop() {
+        stopped = true;
+        if (rewatch !== undefined) clearTimeout(rewatch);
         batcher.stop();
-        await subscription.unsubscribe().catch(() => undefined);
+        await current?.unsubscribe().catch(() => undefined);
       },
     };
   } catch (error) {
