@@ -2,6 +2,7 @@
 import type { TransferStats } from "../../machines/outcomes.js";
 import { type BackupPlan, backupScheduleLine } from "../config/backup.js";
 import { lastCycleLines, type StatusReport } from "../runtime/workspace/status.js";
+import { runnable } from "../util/command.js";
 import { failureLine, statsLine } from "../util/text.js";
 
 export function formatStatus(report: StatusReport): string {
@@ -26,7 +27,11 @@ export function formatStatus(report: StatusReport): string {
   lines.push(...guardLines(report));
   if (report.lastError && report.resyncNeeded === null)
     lines.push(`last error ${failureLine(report.lastError)}`);
-  if (report.retryAt) lines.push(`retry      at ${report.retryAt} (attempt ${report.attempt})`);
+  if (report.retryAt) {
+    // Only a running host retries: without one, the time is when the next try is due, not a promise.
+    const who = report.host ? "" : `; no host runs to retry it: run ${runnable("sync")} or start the daemon`;
+    lines.push(`retry      due ${report.retryAt} (attempt ${report.attempt})${who}`);
+  }
   if (report.nextTimerAt) lines.push(`next sync  ${report.nextTimerAt} (interval timer)`);
   lines.push(
     `totals     ${report.totals.cycles} cycles, ${report.totals.failures} failures, ${report.totals.arrivals} arrivals, ${report.totals.conflicts} conflicts; ${report.events} events logged`,

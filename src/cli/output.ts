@@ -10,6 +10,14 @@ export interface Output extends Printer {
   progress(text: string): void;
 }
 
+/**
+ * Whether text for `stream` may carry colour: only on a terminal, and never with `NO_COLOR` set to anything
+ * (https://no-color.org). consola decides the same way for its own lines.
+ */
+export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return stream.isTTY === true && (env.NO_COLOR ?? "") === "" && env.TERM !== "dumb";
+}
+
 export function createOutput(): Output {
   const consola = createConsola({
     stderr: process.stderr,

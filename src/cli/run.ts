@@ -2,7 +2,15 @@
  * The CLI's commands and how they end: exit 0, or non-zero with a one-line reason. Run by the standalone
  * `workspace-sync` (main.ts) and by `openclaw workspace-sync ...` (the plugin's CLI bridge).
  */
-import { defineCommand, runCommand, type SubCommandsDef, showUsage } from "citty";
+import { stripVTControlCharacters } from "node:util";
+import {
+  type CommandDef,
+  defineCommand,
+  type Resolvable,
+  renderUsage,
+  runCommand,
+  type SubCommandsDef,
+} from "citty";
 import { consola } from "consola";
 import { runnable } from "../util/command.js";
 import { messageOf } from "../util/errors.js";
@@ -12,6 +20,7 @@ import { logCommand } from "./commands/log.js";
 import { statusCommand } from "./commands/status.js";
 import { syncCommand } from "./commands/sync.js";
 import { ExitCode, toCliError } from "./errors.js";
+import { colourWanted } from "./output.js";
 
 const pkg = { version: toolVersion() };
 
@@ -45,12 +54,37 @@ export interface RunCliOptions {
   interrupted?: AbortSignal;
 }
 
+const resolve = async <T>(value: Resolvable<T>): Promise<T> =>
+  // cast: citty's `Resolvable` is a value, a promise or a function returning either; a function is called
+  typeof value === "function" ? await (value as () => T | Promise<T>)() : await value;
+
+/**
+ * The command `--help` is about: the deepest subcommand the words name (`backup restore --help` is restore's
+ * own usage and flags), skipping flags and their values.
+ */
+async function helpTarget(argv: string[]): Promise<{ command: CommandDef; parent?: CommandDef }> {
+  let command: CommandDef = mainCommand;
+  const path: string[] = [];
+  for (const word of argv) {
+    if (word.startsWith("-")) continue;
+    const subs = command.subCommands === undefined ? undefined : await resolve(command.subCommands);
+    const found = subs?.[word];
+    if (found === undefined) continue;
+    path.push(word);
+    command = await resolve(found);
+  }
+  if (path.length === 0) return { command };
+  // The usage line names the whole path (`workspace-sync backup restore`): citty prints the parent's name first.
+  return { command, parent: { meta: { name: ["workspace-sync", ...path.slice(0, -1)].join(" ") } } };
+}
+
 export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<number> {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
-    const sub = argv.find((a) => !a.startsWith("-"));
-    const found = sub === undefined ? undefined : subCommands[sub];
-    const chosen = typeof found === "function" ? await found() : await found;
-    await showUsage(chosen ?? mainCommand, chosen ? mainCommand : undefined);
+    const { command, parent } = await helpTarget(argv);
+    const usage = await renderUsage(command, parent);
+    process.stdout.write(
+      `${colourWanted(process.stdout, process.env) ? usage : stripVTControlCharacters(usage)}\n`,
+    );
     return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
   }
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {

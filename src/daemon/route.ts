@@ -13,6 +13,12 @@ import { sleep } from "../util/process.js";
 import { Host } from "./host.js";
 import { RemoteUnit, type UnitRef } from "./remote-unit.js";
 
+/**
+ * Which host serves a command: the running `daemon` (the long-lived host, which retries a failed cycle on its
+ * backoff) or a `one-shot` host in this process (no timers: nothing retries once the command ends).
+ */
+export type Serving = "daemon" | "one-shot";
+
 /** How long a command waits for a host that holds the state directory but has no socket yet. */
 const busyWaitMs = 10_000;
 /** On SIGINT/SIGTERM, how long the one-shot host gets to stop, then rclone's grace before SIGKILL: under 5 s in all. */
@@ -79,13 +85,13 @@ export async function inProcess<T>(
 }
 
 /**
- * `use` with the unit `ref` names: the running host's, else a one-shot host's. The one-shot host takes the
+ * `use` with the unit `ref` names (and which host serves it): the running host's, else a one-shot host's. The one-shot host takes the
  * state-directory lock; if another process holds it, the socket is tried again until `busyWaitMs`.
  */
 export async function withUnit<T>(
   scope: Scope,
   ref: UnitRef,
-  use: (unit: UnitHandle) => Promise<T>,
+  use: (unit: UnitHandle, serving: Serving) => Promise<T>,
   options: OneShotOptions,
 ): Promise<T> {
   const deadline = Date.now() + busyWaitMs;
@@ -93,13 +99,13 @@ export async function withUnit<T>(
     const client = await HostClient.connect(scope.stateDir);
     if (client !== null) {
       try {
-        return await use(new RemoteUnit(client, ref));
+        return await use(new RemoteUnit(client, ref), "daemon");
       } finally {
         client.close();
       }
     }
     try {
-      return await inProcess(scope, ref, use, options);
+      return await inProcess(scope, ref, (unit) => use(unit, "one-shot"), options);
     } catch (error) {
       if (!(error instanceof StateDirBusyError) || Date.now() > deadline) throw error;
     }

@@ -144,4 +144,20 @@ describe("pure parts", () => {
       nextRunOf({ ...base, interval: 300, lastFinishedAt: null, retryAt: "2030-01-01T00:01:00Z" }).note,
     ).toContain("retry");
   });
+
+  it("counts an interval below 60 as the host does: raised to 60, and says so", () => {
+    const base = { retryAt: null, hostRunning: true, now: Date.parse("2030-01-01T00:00:00Z") };
+    const next = nextRunOf({ ...base, interval: 30, lastFinishedAt: "2030-01-01T00:00:00Z" });
+    expect(next.at).toBe("2030-01-01T00:01:00.000Z");
+    expect(next.note).toBe("every 60 s; `interval` 30 s raised to the minimum 60 s");
+    expect(nextRunOf({ ...base, interval: 60, lastFinishedAt: null }).note).not.toContain("raised");
+  });
+
+  it("promises a retry only while a host runs", () => {
+    const failed = { interval: 0, lastFinishedAt: null, retryAt: "2030-01-01T00:01:00Z", now: 0 };
+    expect(nextRunOf({ ...failed, hostRunning: true }).note).toBe("a retry of the failed cycle");
+    const alone = nextRunOf({ ...failed, hostRunning: false }).note;
+    expect(alone).toContain("once a host runs");
+    expect(alone).toContain("workspace-sync sync");
+  });
 });

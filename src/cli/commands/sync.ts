@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import type { AnyStateMachine } from "xstate";
 import type { Direction, UnitRequest } from "../../../machines/requests.js";
 import type { SyncConfig } from "../../config/schema.js";
-import { withUnit } from "../../daemon/route.js";
+import { type Serving, withUnit } from "../../daemon/route.js";
 import { useMode } from "../../modes/index.js";
 import type { CycleBase, Mode } from "../../modes/types.js";
 import { workspacePaths } from "../../paths.js";
@@ -11,6 +11,7 @@ import { modeAnswer } from "../../runtime/answer.js";
 import type { Scope } from "../../runtime/scope.js";
 import type { Answer } from "../../runtime/unit.js";
 import { remotePrefix, resyncCommandFor } from "../../runtime/workspace/status.js";
+import { runnable } from "../../util/command.js";
 import { stateName } from "../../util/state-name.js";
 import { failureLine, haltLine } from "../../util/text.js";
 import { commonArgs, requireWorkspace, resolveScope } from "../context.js";
@@ -49,14 +50,14 @@ function ask(scope: Scope, request: UnitRequest, out: Output, progress: Progress
   return withUnit(
     scope,
     { workspace: scope.workspace },
-    async (unit) => {
+    async (unit, serving): Promise<{ answer: Answer; serving: Serving }> => {
       let step = "";
       const unsubscribe = progress ? unit.subscribe((t) => (step = stepOf(t.state))) : () => undefined;
       const unwatch = progress
         ? (unit.watchProgress?.((stats) => progress.update(step, stats)) ?? (() => undefined))
         : () => undefined;
       try {
-        return await unit.request(request);
+        return { answer: await unit.request(request), serving };
       } finally {
         unwatch();
         unsubscribe();
@@ -73,9 +74,20 @@ function endpoints(scope: Scope): string {
   return `${localDir} <-> ${remoteSpec(sync.remoteName, [...remotePrefix(scope), sync.remotePath])}`;
 }
 
+/**
+ * What happens to a cycle left waiting for its retry: the daemon retries it on its backoff; after a one-shot
+ * host nothing does, so the person is told what they can do.
+ */
+function retryLine(serving: Serving): string {
+  return serving === "daemon"
+    ? `; the daemon retries it on its backoff (${runnable("status")} shows when)`
+    : `; nothing retries it now: run ${runnable("sync")} again, or start the daemon (${runnable("daemon")}), which retries on its own`;
+}
+
 function report<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
   mode: Mode<TMachine, TCycle>,
   answered: Answer,
+  serving: Serving,
   scope: Scope,
   json: boolean,
   out: Output,
@@ -111,7 +123,7 @@ function report<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
   }
   if (verdict !== "done") {
     const reason = shared.lastError ? failureLine(shared.lastError) : "unknown failure";
-    const next = verdict === "retrying" ? "; the next sync or the daemon retries it" : "";
+    const next = verdict === "retrying" ? retryLine(serving) : "";
     throw new CliError(`sync ${verdict === "retrying" ? "did not finish" : "failed"}: ${reason}${next}`);
   }
 }
@@ -157,7 +169,7 @@ export const syncCommand = defineCommand({
     checkResync(args.resync === true, direction, scope.loaded.sync.mode);
     const shown = progressMode({ json: args.json === true, isTTY: process.stderr.isTTY });
     const progress = shown === "off" ? null : createProgressReporter({ stream: process.stderr, mode: shown });
-    const answer = await ask(scope, request, out, progress).finally(() => progress?.done());
-    useMode(scope.loaded.sync.mode, (mode) => report(mode, answer, scope, args.json === true, out));
+    const { answer, serving } = await ask(scope, request, out, progress).finally(() => progress?.done());
+    useMode(scope.loaded.sync.mode, (mode) => report(mode, answer, serving, scope, args.json === true, out));
   },
 });
