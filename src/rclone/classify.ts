@@ -85,7 +85,9 @@ const firstRules: readonly Rule[] = [
 const rules: readonly Rule[] = [
   {
     kind: "retryable",
-    pattern: /no space left on device|disk quota exceeded|read-only file system/i,
+    // rclone's local backend checks room before writing: "preallocate: file too big for remaining disk space".
+    pattern:
+      /no space left on device|disk quota exceeded|read-only file system|file too big for remaining disk space/i,
     hint: hints.localSpace,
   },
   {

@@ -2,27 +2,22 @@
  * A full disk at the drain, with the workspace on a small tmpfs the test mounts (root only; skipped with a
  * notice otherwise): nothing partial is delivered, the remote file is kept, the failure is retryable and
  * says how much free space is needed, and the file arrives whole once space is freed. Two ways to be full:
- * already before the drain (met by the free-space check before any byte is fetched), and filling up while
- * rclone is fetching (met as rclone's own "no space left on device").
+ * already before the drain (met by the free-space check before any byte is fetched), and filled by another
+ * writer after that check, as rclone fetches (met as rclone's own "no space left on device" or "file too big
+ * for remaining disk space": the drain then says how much the waiting files need).
  */
-import { spawn } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sleep } from "../../src/util/process.js";
 import { createSandbox, filesIn, type Sandbox } from "../support/sandbox.js";
-import {
-  cliWith,
-  lastState,
-  mountTmpfs,
-  rcloneWrapper,
-  seeded,
-  seededBytes,
-  sha256,
-  unmount,
-} from "./support.js";
+import { cliWith, lastState, mountTmpfs, seeded, seededBytes, sha256, unmount } from "./support.js";
 
 const isRoot = process.getuid?.() === 0;
+const runShell = (command: string): Promise<string> =>
+  new Promise((done, fail) =>
+    execFile("sh", ["-c", command], (error, stdout) => (error ? fail(error) : done(stdout))),
+  );
 if (!isRoot) console.info("disk-full: not root, so no tmpfs can be mounted here: skipped");
 
 let box: Sandbox;
@@ -86,19 +81,22 @@ describe.skipIf(!isRoot)("disk full at the drain (tmpfs)", () => {
     await deliveredAfterFreeing(filler, "big.bin", body);
   });
 
-  it("filling up while rclone fetches: nothing partial delivered, delivered whole after space is freed", async () => {
+  it("filling up after the room check, as rclone fetches: nothing partial delivered, delivered whole after space is freed", async () => {
     const random = seeded(1703);
     const body = seededBytes(random, 8 * mib);
     await writeFile(join(outbox, "big2.bin"), body);
-    // Slow transfers, so the disk fills while the file is being fetched.
-    const cli = cliWith(box, await rcloneWrapper(box.root, ["--bwlimit", "2M"]));
-    const child = spawn(process.execPath, cli.argv("sync"), { env: cli.env, stdio: "ignore" });
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-    for (let i = 0; i < 2000 && (await lastState(box)) !== "running.draining"; i++) await sleep(5);
-    await sleep(300);
+    // Another writer takes the room between the drain's free-space check and rclone's write: the wrapper
+    // fills the disk just before the fetch's rclone starts (deterministic, unlike racing a live fetch).
     const filler = join(box.workspace, "filler.bin");
-    await writeFile(filler, Buffer.alloc(6 * mib)).catch(() => undefined);
-    expect(await exited).not.toBe(0);
+    const real = (await runShell("command -v rclone")).trim();
+    const wrapper = join(box.root, "rclone-filling.sh");
+    await writeFile(
+      wrapper,
+      `#!/bin/sh\ncase " $* " in *" copy "*) head -c ${6 * mib} /dev/zero > '${filler}' 2>/dev/null;; esac\nexec ${real} "$@"\n`,
+    );
+    await chmod(wrapper, 0o755);
+    const failed = await cliWith(box, wrapper).run("sync");
+    expect(failed.code).not.toBe(0);
     const reason = await heldBack("big2.bin", body);
     console.info(`disk-full (during): ${reason}`);
     await deliveredAfterFreeing(filler, "big2.bin", body);

@@ -30,6 +30,13 @@ interface Row {
 const rows: Row[] = [
   // Captured from rclone 1.60.1 on this machine.
   {
+    // A drain's fetch onto a full tmpfs (test/faults/disk-full): retryable, not fatal.
+    name: "local preallocate on a full disk",
+    exitCode: 1,
+    error: "big2.bin: Failed to copy: preallocate: file too big for remaining disk space",
+    kind: "retryable",
+  },
+  {
     name: "webdav wrong password",
     exitCode: 1,
     error: "error listing: couldn't list files: Unauthorized: 401 Unauthorized",

@@ -43,6 +43,9 @@ import {
   stagedFiles,
 } from "./staging.js";
 
+/** rclone's words for a full local disk while it writes. */
+const outOfSpace = /no space left|disk quota exceeded|file too big for remaining disk space/i;
+
 export class InboxRefused extends Error {}
 
 /** `_inbox` must be a real folder: a symlink would carry arrivals out of the workspace. */
@@ -178,6 +181,13 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
           await removeFile(staged.raw);
           unverified.push(staged.key);
         }
+      }
+      // The disk filled while rclone fetched (another writer took the room): the partials are gone (above);
+      // say how much the files still waiting need, as when the disk was full before the fetch.
+      if (!copied.ok && outOfSpace.test(copied.failure.message)) {
+        const waiting = toFetch.filter((p) => !ready.some((s) => s.key === p));
+        const now = fitting(waiting, (p) => wanted.get(p)?.size ?? 0, await freeBytes(paths.stagingDir));
+        if (now.left.length > 0) copyFailure = noSpace(now, paths.stagingDir);
       }
       // Fetched but not the object listed (it changed meanwhile, or the remote lists a stale size): said, retried.
       if (unverified.length > 0)
