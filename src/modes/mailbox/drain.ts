@@ -13,7 +13,7 @@
  * 5. deliver each one by a link into `_inbox` (never replacing a file), journal it;
  * 6. delete exactly the delivered files from `_outbox`, then the staged copies and the journal.
  */
-import { lstat, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DrainOutcome, MailboxEvent } from "../../../machines/mailbox.js";
 import type { FailureReason, TransferStats } from "../../../machines/outcomes.js";
@@ -22,6 +22,7 @@ import { writeFileDurably } from "../../util/durable-file.js";
 import { messageOf } from "../../util/errors.js";
 import type { EffectKit } from "../types.js";
 import { type Delivery, deliverOne, failedOnItsOwn, quarantine, removeStaleTemps } from "./deliver.js";
+import { checkInbox, checkLocalOutbox, HandoffRefused } from "./handoff.js";
 import {
   ambiguous,
   listOutbox,
@@ -45,19 +46,6 @@ import {
 
 /** rclone's words for a full local disk while it writes. */
 const outOfSpace = /no space left|disk quota exceeded|file too big for remaining disk space/i;
-
-export class InboxRefused extends Error {}
-
-/** `_inbox` must be a real folder: a symlink would carry arrivals out of the workspace. */
-async function checkInbox(inboxDir: string): Promise<void> {
-  const info = await lstat(inboxDir).catch(() => null);
-  if (info?.isSymbolicLink()) {
-    throw new InboxRefused(
-      `${inboxDir} is a symbolic link: arrivals are never delivered through one. Replace it with a real folder (\`rm ${inboxDir} && mkdir ${inboxDir}\`), then sync again.`,
-    );
-  }
-  if (info === null) await mkdir(inboxDir, { recursive: true });
-}
 
 interface DrainFiles {
   journal: string;
@@ -117,6 +105,7 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
   let needBytes = 0;
   try {
     await checkInbox(paths.inboxDir);
+    await checkLocalOutbox(config, paths);
     await mkdir(paths.stagingDir, { recursive: true, mode: 0o700 });
     await removeStaleTemps(paths.inboxDir);
 
@@ -251,12 +240,8 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
     };
     return { type: "drainDone", at: now(), ...outcome };
   } catch (error) {
-    if (error instanceof InboxRefused)
-      return failed({
-        kind: "fatal",
-        message: error.message,
-        hint: "Replace the symlinked _inbox with a real folder.",
-      });
+    if (error instanceof HandoffRefused)
+      return failed({ kind: "fatal", message: error.message, hint: error.hint });
     return failed(failure(error, needBytes));
   }
 }
