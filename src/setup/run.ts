@@ -15,7 +15,7 @@ import { type Answers, missingFlags, oauthProviders, pluginConfigOf } from "./an
 import { askMissing } from "./ask.js";
 import { firstDryRun } from "./first-run.js";
 import type { Prompter } from "./prompter.js";
-import { pluginSnippet, writePluginConfig } from "./write-config.js";
+import { pluginSnippet, rewritesJson5, writePluginConfig } from "./write-config.js";
 
 export class SetupError extends Error {
   override readonly name = "SetupError";
@@ -101,6 +101,12 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     );
   }
 
+  const json5 = await rewritesJson5(options.target);
+  if (json5) {
+    out.line(
+      `${options.target} holds comments or JSON5 syntax: writing the config rewrites it as plain JSON, which drops them (the old file is kept as a .bak copy)`,
+    );
+  }
   const print =
     options.print ??
     (prompter
@@ -110,7 +116,9 @@ export async function runSetup(options: SetupOptions): Promise<void> {
             {
               value: "write",
               label: `Write it into ${options.target}`,
-              hint: "the old file is kept as a .bak copy",
+              hint: json5
+                ? "rewritten as plain JSON, its comments dropped; the old file is kept as a .bak copy"
+                : "the old file is kept as a .bak copy",
             },
             { value: "print", label: "Print the snippet", hint: "to add it yourself" },
           ] as const,
