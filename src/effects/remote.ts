@@ -1,8 +1,10 @@
 /** The configured remote made ready: its section in the project's own rclone config, its folders, its secrets. */
 import { mkdir } from "node:fs/promises";
 import type { SyncConfig } from "../config/schema.js";
-import { rcloneConfigPath } from "../paths.js";
-import { providerFor, type RemoteDefinition } from "../providers/index.js";
+import { rcloneBackendsCachePath, rcloneConfigPath } from "../paths.js";
+import { unknownBackendProblem } from "../providers/custom/index.js";
+import { ProviderConfigError, providerFor, type RemoteDefinition } from "../providers/index.js";
+import { type ListedBackends, rcloneBackends } from "../rclone/backends.js";
 import {
   mergeRemoteSection,
   type RcloneRemotes,
@@ -80,16 +82,54 @@ export async function planRemote(config: SyncConfig, stateDir: string): Promise<
   };
 }
 
+export interface PrepareOptions {
+  /** The rclone that will use the remote: a `custom.rcloneType` it does not know is refused before writing. */
+  rcloneBinary?: string | undefined;
+  /** Its `rclone version` line, for the refusal. */
+  rcloneVersion?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/**
+ * A `custom` remote whose `rcloneType` the installed rclone does not know: refused, naming the near one. The
+ * backends it listed, to keep once writing is allowed; null when there was nothing to check.
+ */
+async function checkBackend(
+  config: SyncConfig,
+  stateDir: string,
+  options: PrepareOptions,
+): Promise<ListedBackends | null> {
+  const type = config.provider === "custom" ? config.custom?.rcloneType : undefined;
+  if (type === undefined || options.rcloneBinary === undefined) return null;
+  const listed = await rcloneBackends(options.rcloneBinary, {
+    env: options.env ?? process.env,
+    cacheFile: rcloneBackendsCachePath(stateDir),
+  });
+  if (listed === null) return null; // rclone could not list them: it names an unknown backend itself
+  const which = options.rcloneVersion
+    ? `${options.rcloneVersion} (${options.rcloneBinary})`
+    : `the rclone at ${options.rcloneBinary}`;
+  const problem = unknownBackendProblem(type, listed.backends, which);
+  if (problem !== null) throw new ProviderConfigError(problem);
+  return listed;
+}
+
 /**
  * Writes the remote into the project's rclone config (keeping a token rclone refreshed there, and the
  * other remotes the file holds) and makes its folders. Throws {@link CredentialsMissingError} before
  * writing anything when an OAuth remote has no token.
  */
-export async function prepareRemote(config: SyncConfig, stateDir: string): Promise<PreparedRemote> {
+export async function prepareRemote(
+  config: SyncConfig,
+  stateDir: string,
+  options: PrepareOptions = {},
+): Promise<PreparedRemote> {
   const plan = await planRemote(config, stateDir);
   const [missing] = plan.missing;
   if (missing) throw missing;
+  const listed = await checkBackend(config, stateDir, options);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await listed?.keep();
   await plan.definition.prepare?.();
   await writeRcloneConfig(plan.configPath, plan.remotes);
   return {
