@@ -49,6 +49,7 @@ export function diagnoseEffects(input: {
         remoteRoot: prepared.remoteRoot,
         redact: prepared.redact,
         endpointKey: prepared.endpointKey,
+        imported: prepared.imported,
       };
     },
     rclone: (binary, args, remote) =>

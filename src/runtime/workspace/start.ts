@@ -77,11 +77,12 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
 ): Promise<WorkspaceHandle> {
   const { config, stateDir, workspace, env } = options;
   const now = options.now ?? Date.now;
-  const { configPath, remoteRoot, redact, endpointKey } = await prepareRemote(config, stateDir, {
+  const { configPath, remoteRoot, redact, endpointKey, imported } = await prepareRemote(config, stateDir, {
     rcloneBinary: options.rcloneBinary,
     rcloneVersion: options.rcloneVersion,
     env,
   });
+  if (imported !== null) options.onWarning?.(imported);
   const paths = workspacePaths(stateDir, workspace, config.localPath, config.mode);
 
   const lock = new CycleLock(paths.cycleLock, stateDir);
