@@ -8,6 +8,9 @@ import { authorize } from "../authorize/flow.js";
 import { parseConfig } from "../config/load.js";
 import { installHint, onPath } from "../diagnose/effects.js";
 import { rcloneInstallCommand } from "../diagnose/features.js";
+import { rcloneBackendsCachePath } from "../paths.js";
+import { unknownBackendProblem } from "../providers/custom/index.js";
+import { rcloneBackends } from "../rclone/backends.js";
 import { findRclone } from "../rclone/binary.js";
 import { runnable } from "../util/command.js";
 import type { Printer } from "../util/printer.js";
@@ -81,6 +84,15 @@ export async function runSetup(options: SetupOptions): Promise<void> {
   // The one schema decides: a bad answer is refused with its key, before anything is written.
   const loaded = parseConfig(pluginConfig, "setup", options.env);
   for (const warning of loaded.warnings) out.warn(warning);
+  const custom = loaded.sync.provider === "custom" ? loaded.sync.custom : undefined;
+  if (custom !== undefined) {
+    // The installed rclone decides which backend names exist: a typo is refused before anything is written.
+    const cacheFile = rcloneBackendsCachePath(options.stateDir);
+    const listed = await rcloneBackends(binary, { env: options.env, cacheFile });
+    const problem =
+      listed && unknownBackendProblem(custom.rcloneType, listed.backends, `the rclone at ${binary}`);
+    if (problem) throw new SetupError(problem, true);
+  }
 
   const oauth = answers.provider !== undefined && oauthProviders.includes(answers.provider);
   if (oauth && (answers.auth === "browser" || answers.auth === "paste")) {

@@ -8,7 +8,14 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rcloneBackends } from "../../src/rclone/backends.js";
 import { findRclone } from "../../src/rclone/binary.js";
-import { createSandbox, pathExists, type Sandbox } from "../support/sandbox.js";
+import {
+  cliPath,
+  createSandbox,
+  pathExists,
+  runCaptured,
+  type Sandbox,
+  testEnv,
+} from "../support/sandbox.js";
 
 let box: Sandbox;
 beforeEach(async () => {
@@ -81,6 +88,26 @@ describe("custom.rcloneType through the CLI", () => {
     }
     expect(await pathExists(join(box.stateDir, "rclone.conf"))).toBe(false);
     expect(await pathExists(join(box.root, "elsewhere"))).toBe(false);
+  });
+
+  it("the wizard refuses a typo before writing anything", async () => {
+    const target = join(box.root, "oc", "openclaw.json");
+    const argv = ["setup", "--provider", "custom", "--mode", "mailbox", "--custom-type", "webdab"];
+    const result = await runCaptured(
+      process.execPath,
+      [
+        cliPath,
+        ...argv,
+        ...["--custom-options", "url=http://127.0.0.1:9", "--config", target],
+        ...["--workspace", box.workspace, "--state-dir", box.stateDir],
+      ],
+      testEnv(),
+    );
+    expect(result.code).toBe(2);
+    expect(plain(result.stderr)).toContain('custom.rcloneType "webdab" is not a backend');
+    expect(result.stderr).toContain('did you mean "webdav"?');
+    expect(await pathExists(target)).toBe(false);
+    expect(await pathExists(box.stateDir)).toBe(false);
   });
 
   it('every name rclone knows is accepted, "google cloud storage" and "alias" included', async () => {
