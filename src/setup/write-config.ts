@@ -1,10 +1,12 @@
 /**
  * Writing the plugin entry: into a whole `openclaw.json` (`plugins.entries.openclaw-workspace-sync`,
  * other entries and settings untouched), or into a file that is the plugin config itself. The old file
- * is copied to `<file>.bak-<time>` first; an existing `backup` block is kept.
+ * is copied to `<file>.bak-<time>` first; an existing `backup` block is kept. The old file is read as JSON5
+ * (as OpenClaw reads it) and written as plain JSON: comments in it are not kept, and the caller says so.
  */
 import { copyFile, mkdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
+import { parseJson5 } from "../config/json5.js";
 import { pluginId } from "../config/load.js";
 import { writeFileDurably } from "../util/durable-file.js";
 import { errnoOf, messageOf } from "../util/errors.js";
@@ -28,7 +30,7 @@ function keepBackup(old: unknown, config: Record<string, unknown>): Record<strin
   return isRecord(old.sync) ? { sync: config, backup: old.backup } : { ...config, backup: old.backup };
 }
 
-async function readJson(file: string): Promise<{ json: unknown; mode: number } | null> {
+async function readJson(file: string): Promise<{ json: unknown; mode: number; plainJson: boolean } | null> {
   let text: string;
   let mode: number;
   try {
@@ -38,9 +40,10 @@ async function readJson(file: string): Promise<{ json: unknown; mode: number } |
     throw new SetupWriteError(`${file}: cannot read (${messageOf(error)}); nothing written`);
   }
   try {
-    return { json: JSON.parse(text), mode };
+    const { value, plainJson } = parseJson5(text);
+    return { json: value, mode, plainJson };
   } catch (error) {
-    throw new SetupWriteError(`${file}: not valid JSON (${messageOf(error)}); fix it first, nothing written`);
+    throw new SetupWriteError(`${file}: ${messageOf(error)}; nothing written`);
   }
 }
 
@@ -56,6 +59,24 @@ export interface WrittenConfig {
   /** The copy of the old file, or null when there was none. */
   backup: string | null;
   form: "openclaw.json" | "plugin config";
+  /**
+   * True when the old file held comments or other JSON5-only syntax: it was rewritten as plain JSON, which
+   * drops them; `backup` keeps the original.
+   */
+  rewritten: boolean;
+}
+
+/**
+ * Whether writing into `file` rewrites JSON5 (comments, trailing commas, unquoted keys) as plain JSON, losing
+ * them: so the wizard can say so before it writes. False for a missing file or plain JSON.
+ */
+export async function rewritesJson5(file: string): Promise<boolean> {
+  try {
+    const found = await readJson(file);
+    return found !== null && !found.plainJson;
+  } catch {
+    return false;
+  }
 }
 
 export async function writePluginConfig(
@@ -88,5 +109,10 @@ export async function writePluginConfig(
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   }
   await writeFileDurably(file, `${JSON.stringify(next, null, 2)}\n`, found?.mode ?? 0o600);
-  return { file, backup, form: whole ? "openclaw.json" : "plugin config" };
+  return {
+    file,
+    backup,
+    form: whole ? "openclaw.json" : "plugin config",
+    rewritten: found !== null && !found.plainJson,
+  };
 }
