@@ -1,14 +1,14 @@
 /** `status` for people: one block of lines. */
 import type { TransferStats } from "../../machines/outcomes.js";
 import { type BackupPlan, backupScheduleLine } from "../config/backup.js";
-import { lastCycleLines, type StatusReport } from "../runtime/workspace/status.js";
+import { arrowOf, lastCycleLines, type StatusReport } from "../runtime/workspace/status.js";
 import { runnable } from "../util/command.js";
 import { failureLine, statsLine } from "../util/text.js";
 
 export function formatStatus(report: StatusReport): string {
   const lines = [
     `workspace  ${report.workspace}`,
-    `synced     ${report.localDir}${report.wholeWorkspace ? " (the whole workspace; .workspace-sync/ stays out)" : ""}  <->  ${report.remote}  (${report.mode}, ${report.provider})`,
+    `synced     ${report.localDir}${report.wholeWorkspace ? " (the whole workspace; .workspace-sync/ stays out)" : ""}  ${arrowOf(report.mode)}  ${report.remote}  (${report.mode}, ${report.provider})`,
     `state      ${report.state}${report.pending ? " (a follow-up cycle is queued)" : ""}`,
     `host       ${report.host ? `running, pid ${report.host.pid} since ${report.host.startedAt}` : "not running"}`,
     `rclone     ${report.rclone ?? "not run yet"}`,

@@ -3,11 +3,10 @@ import type { AnyStateMachine } from "xstate";
 import { inProcess } from "../daemon/route.js";
 import { useMode } from "../modes/index.js";
 import type { CycleBase, Mode } from "../modes/types.js";
-import { workspacePaths } from "../paths.js";
 import { modeAnswer } from "../runtime/answer.js";
 import type { Scope } from "../runtime/scope.js";
 import type { Answer } from "../runtime/unit.js";
-import { remoteRootOf } from "../runtime/workspace/status.js";
+import { endpointsOf } from "../runtime/workspace/status.js";
 import { runnable } from "../util/command.js";
 import type { Printer } from "../util/printer.js";
 import { failureLine } from "../util/text.js";
@@ -34,9 +33,7 @@ function show<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
     out.warn(`the dry run failed: ${error ? failureLine(error) : "unknown failure"}`);
     return false;
   }
-  const { loaded, stateDir, workspace } = scope;
-  const localDir = workspacePaths(stateDir, workspace, loaded.sync.localPath, loaded.sync.mode).localDir;
-  out.line(`dry run (nothing changed): ${localDir} <-> ${remoteRootOf(scope)}`);
+  out.line(`dry run (nothing changed): ${endpointsOf(scope)}`);
   for (const line of mode.cycleLines(cycle)) out.line(`  ${line}`);
   out.line(`Run \`${runnable("sync")}\` for the real first sync.`);
   return true;
