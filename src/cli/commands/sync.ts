@@ -12,6 +12,7 @@ import { endpointsOf, resyncCommandFor } from "../../runtime/workspace/status.js
 import { runnable } from "../../util/command.js";
 import { stateName } from "../../util/state-name.js";
 import { failureLine, haltLine } from "../../util/text.js";
+import { isoTimes } from "../../util/time.js";
 import { commonArgs, requireWorkspace, resolveScope } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
@@ -97,16 +98,18 @@ function report<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
   const halt = state === "halted" ? (shared.halt ?? null) : null;
   const resyncNeeded = state === "needsResync" ? mode.resyncNeeded(context) : null;
   if (json) {
-    out.json({
-      verdict,
-      state,
-      cycle,
-      conflicts: mode.conflicts(cycle),
-      halt,
-      resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(scope) },
-      error: shared.lastError,
-      retryAt: shared.retryAt,
-    });
+    out.json(
+      isoTimes({
+        verdict,
+        state,
+        cycle,
+        conflicts: mode.conflicts(cycle),
+        halt,
+        resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(scope) },
+        error: shared.lastError,
+        retryAt: shared.retryAt,
+      }),
+    );
   } else if (verdict === "done" && cycle) {
     out.success(`${headline(cycle.request)}: ${endpointsOf(scope, cycle.request.direction)}`);
     for (const line of mode.cycleLines(cycle)) out.line(line);
