@@ -11,8 +11,8 @@
 import { assertEvent, assign } from "xstate";
 import * as cycle from "./cycle.js";
 import { inert } from "./host.js";
-import type { FileChange, TransferStats } from "./outcomes.js";
-import { isIncremental, wantsDrain, wantsPush } from "./requests.js";
+import type { FileChange, TransferOutcome, TransferStats } from "./outcomes.js";
+import { isIncremental, isOneWayPull, wantsDrain, wantsPush } from "./requests.js";
 import { syncChart } from "./sync-chart.js";
 import {
   finishCycle,
@@ -52,12 +52,19 @@ export interface DrainOutcome {
 export interface MailboxCycleRecord extends cycle.FinishedCycle {
   push: PushOutcome | null;
   drain: DrainOutcome | null;
+  /** A person's one-way sync remote → local (`sync --direction pull`); absent in older logs. */
+  pull?: TransferOutcome | null;
 }
 
 /** `bootstrapped`: the remote `_outbox` and local `_inbox` were made since this host started. */
 export interface MailboxContext extends SyncContext {
   push: PushOutcome | null;
   drain: DrainOutcome | null;
+  /**
+   * A person's one-way pull in this cycle. Absent (undefined) otherwise, never null: a context without it is
+   * the one logs and checkpoints recorded before it existed, unchanged.
+   */
+  pull?: TransferOutcome | undefined;
   lastCycle: MailboxCycleRecord | null;
   lastDryRun: MailboxCycleRecord | null;
   arrivalsTotal: number;
@@ -67,7 +74,8 @@ export interface MailboxContext extends SyncContext {
 export type MailboxEvent =
   | SyncEvent
   | GuardedStepEvent<"push", PushOutcome>
-  | StepEvent<"drain", DrainOutcome>;
+  | StepEvent<"drain", DrainOutcome>
+  | GuardedStepEvent<"pull", TransferOutcome>;
 
 export interface DryRunInput {
   dryRun: boolean;
@@ -85,6 +93,7 @@ export interface PushInput extends GuardedInput {
 interface MailboxEffects {
   push: PushInput;
   drain: DryRunInput;
+  pull: GuardedInput;
 }
 
 export const initialMailboxContext: MailboxContext = {
@@ -100,13 +109,14 @@ export const initialMailboxContext: MailboxContext = {
 };
 
 const mailbox = syncCycle<MailboxContext, MailboxEvent, MailboxEffects>({
-  actors: { push: inert(), drain: inert() },
-  cleared: { push: null, drain: null },
+  actors: { push: inert(), drain: inert(), pull: inert() },
+  cleared: { push: null, drain: null, pull: undefined },
   pushesChanges: true,
 }).extend({
   guards: {
     wantsPush: ({ context }) => context.current !== null && wantsPush(context.current),
     wantsDrain: ({ context }) => context.current !== null && wantsDrain(context.current),
+    isOneWayPull: ({ context }) => context.current !== null && isOneWayPull(context.current),
   },
   actions: {
     recordPush: assign(({ context, event }) => {
@@ -126,10 +136,20 @@ const mailbox = syncCycle<MailboxContext, MailboxEvent, MailboxEffects>({
       if (quarantined !== undefined && quarantined.length > 0) drain.quarantined = quarantined;
       return { drain, stepAt: event.at };
     }),
+    recordPull: assign(({ context, event }) => {
+      assertEvent(event, "pullDone");
+      const { stats, changes, changeCount } = event;
+      // The pull looked at the whole synced folder, as the guard does: a halt it went past is cleared.
+      return { pull: { stats, changes, changeCount }, stepAt: event.at, ...cycle.clearHalt(context) };
+    }),
     finishCycle: assign(({ context }) =>
       finishCycle(
         context,
-        { push: context.push, drain: context.drain },
+        {
+          push: context.push,
+          drain: context.drain,
+          ...(context.pull === undefined ? {} : { pull: context.pull }),
+        },
         { arrivalsTotal: context.arrivalsTotal + (context.drain?.arrivals.length ?? 0) },
       ),
     ),
@@ -170,6 +190,23 @@ const draining = mailbox.createStateConfig({
   },
 });
 
+/** A person's one-way sync remote → local (`sync --direction pull`): never the mailbox folders, guarded. */
+const pulling = mailbox.createStateConfig({
+  invoke: {
+    id: "pull",
+    src: "pull",
+    input: ({ context }) => ({
+      dryRun: context.current?.dryRun ?? false,
+      force: context.current?.force === true,
+    }),
+  },
+  on: {
+    pullHalted: { target: "#mailbox.halted", actions: "recordHalt" },
+    pullDone: { target: "done", actions: "recordPull" },
+    pullFailed: chart.onFailure,
+  },
+});
+
 export const mailboxMachine = mailbox.createMachine({
   id: "mailbox",
   context: initialMailboxContext,
@@ -178,9 +215,14 @@ export const mailboxMachine = mailbox.createMachine({
   states: {
     idle: chart.idle,
     running: chart.running({
-      // After the lock (and the bootstrap): the push, unless only the drain was asked for.
-      firstStep: [{ guard: "wantsPush", target: "pushing" }, { target: "draining" }],
-      steps: { pushing, draining },
+      // After the lock (and the bootstrap): a person's one-way pull; else the push, unless only the drain
+      // was asked for.
+      firstStep: [
+        { guard: "isOneWayPull", target: "pulling" },
+        { guard: "wantsPush", target: "pushing" },
+        { target: "draining" },
+      ],
+      steps: { pushing, draining, pulling },
     }),
     recovering: chart.recovering,
     failed: chart.failed,

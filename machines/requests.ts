@@ -36,6 +36,12 @@ export interface SyncRequest {
   /** A person asked bisync to rebuild its listings (`sync --resync`). Absent means false. */
   resync?: boolean;
   /**
+   * A person asked for a one-way sync in `direction` for this run, whatever the mode (`sync --direction`).
+   * Only the mailbox reads it: there a `pull` without it is the drain alone (the outbox poll, the agent's
+   * tool), and with it a one-way sync remote → local. Absent means false.
+   */
+  oneWay?: boolean;
+  /**
    * Only these workspace-relative paths changed (the watcher saw them): the push may look at just them.
    * Absent means a full cycle. Only a push reads it; a pull-only request has none.
    */
@@ -71,6 +77,8 @@ export interface SyncRequestInput {
   dryRun?: boolean;
   force?: boolean;
   resync?: boolean;
+  /** See `SyncRequest.oneWay`. */
+  oneWay?: boolean;
   source: TriggerSource;
 }
 
@@ -96,6 +104,7 @@ export function toRequest(input: SyncRequestInput): SyncRequest {
     sources: [input.source],
     ...(input.force === true ? { force: true } : {}),
     ...(input.resync === true ? { resync: true } : {}),
+    ...(input.oneWay === true && (input.direction ?? "both") !== "both" ? { oneWay: true } : {}),
   };
 }
 
@@ -119,6 +128,9 @@ export function mergeRequests(a: SyncRequest | null, b: SyncRequest): SyncReques
     // A person's permission (`--force`, `--resync`) covers the one cycle that serves their request.
     ...(a.force === true || b.force === true ? { force: true } : {}),
     ...(a.resync === true || b.resync === true ? { resync: true } : {}),
+    // A person's one-way sync stays one when the other request goes the same way (the poll's drain waits
+    // for the next poll); different directions widen to the whole cycle, which is no one-way sync.
+    ...(a.direction === b.direction && (a.oneWay === true || b.oneWay === true) ? { oneWay: true } : {}),
     ...(paths === undefined ? {} : { paths }),
   };
 }
@@ -141,7 +153,12 @@ export function wantsPush(request: SyncRequest): boolean {
 }
 
 export function wantsDrain(request: SyncRequest): boolean {
-  return request.direction !== "push";
+  return request.direction !== "push" && !isOneWayPull(request);
+}
+
+/** A person's one-way sync remote → local (`sync --direction pull`): in mailbox mode, instead of the drain. */
+export function isOneWayPull(request: SyncRequest): boolean {
+  return request.direction === "pull" && request.oneWay === true;
 }
 
 /** `push` or `pull` in mirror and bisync: a one-shot one-way sync instead of the mode's cycle. */

@@ -1,21 +1,28 @@
 /** `status` for people: one block of lines. */
 import type { TransferStats } from "../../machines/outcomes.js";
 import { type BackupPlan, backupScheduleLine } from "../config/backup.js";
-import { lastCycleLines, type StatusReport } from "../runtime/workspace/status.js";
+import { arrowOf, lastCycleLines, type StatusReport } from "../runtime/workspace/status.js";
 import { runnable } from "../util/command.js";
 import { failureLine, statsLine } from "../util/text.js";
+import { localTime } from "../util/time.js";
 
 export function formatStatus(report: StatusReport): string {
   const lines = [
     `workspace  ${report.workspace}`,
-    `synced     ${report.localDir}${report.wholeWorkspace ? " (the whole workspace; .workspace-sync/ stays out)" : ""}  <->  ${report.remote}  (${report.mode}, ${report.provider})`,
+    `synced     ${report.localDir}${report.wholeWorkspace ? " (the whole workspace; .workspace-sync/ stays out)" : ""}  ${arrowOf(report.mode)}  ${report.remote}  (${report.mode}, ${report.provider})`,
     `state      ${report.state}${report.pending ? " (a follow-up cycle is queued)" : ""}`,
-    `host       ${report.host ? `running, pid ${report.host.pid} since ${report.host.startedAt}` : "not running"}`,
+    `host       ${report.host ? `running, pid ${report.host.pid} since ${localTime(report.host.startedAt)}` : "not running"}`,
     `rclone     ${report.rclone ?? "not run yet"}`,
   ];
   const cycle = report.lastCycle;
   if (cycle) {
-    lines.push(`last sync  ${cycle.finishedAt} (${cycle.durationMs} ms, ${cycle.sources.join("+")})`);
+    const way =
+      cycle.direction === "both"
+        ? ""
+        : `, one way ${cycle.direction} (${arrowOf(report.mode, cycle.direction)})`;
+    lines.push(
+      `last sync  ${localTime(cycle.finishedAt)} (${cycle.durationMs} ms, ${cycle.sources.join("+")}${way})`,
+    );
     for (const [name, step] of Object.entries(cycle)) {
       if (!isStep(step)) continue;
       lines.push(`  ${name.padEnd(8)} ${statsLine(step.stats)}`);
@@ -30,9 +37,9 @@ export function formatStatus(report: StatusReport): string {
   if (report.retryAt) {
     // Only a running host retries: without one, the time is when the next try is due, not a promise.
     const who = report.host ? "" : `; no host runs to retry it: run ${runnable("sync")} or start the daemon`;
-    lines.push(`retry      due ${report.retryAt} (attempt ${report.attempt})${who}`);
+    lines.push(`retry      due ${localTime(report.retryAt)} (attempt ${report.attempt})${who}`);
   }
-  if (report.nextTimerAt) lines.push(`next sync  ${report.nextTimerAt} (interval timer)`);
+  // The next run (timer or retry) is the one line `status` prints after this block.
   lines.push(
     `totals     ${report.totals.cycles} cycles, ${report.totals.failures} failures, ${report.totals.arrivals} arrivals, ${report.totals.conflicts} conflicts; ${report.events} events logged`,
   );

@@ -20,6 +20,9 @@ export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 
 export function createOutput(): Output {
   const consola = createConsola({
+    // An explicit level: consola is silent below warnings where it detects a test runner (NODE_ENV=test,
+    // TEST), and a person's headline (`synced: ...`) must never vanish with the environment.
+    level: 3,
     stderr: process.stderr,
     stdout: process.stdout,
     formatOptions: { date: false },

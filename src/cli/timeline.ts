@@ -1,11 +1,12 @@
 /**
  * `log` for people: filters (`--since`, `--state`, `--errors`) and a compact timeline, one line per event:
- * the date only when it changes, the time, the seq, the event, how long the state before it lasted, the
+ * the date and the time zone only when they change, the time, the seq, the event, how long the state before it lasted, the
  * resulting state, and what the event says (a failure marked `✗`).
  */
 import type { LogRecord } from "../log/event-log.js";
 import { eventDetail } from "../runtime/event-detail.js";
 import { stateName } from "../util/state-name.js";
+import { zoneOf } from "../util/time.js";
 import { CliError, ExitCode } from "./errors.js";
 
 export interface LogFilter {
@@ -70,7 +71,7 @@ export interface TimelineOptions {
   utc?: boolean;
 }
 
-function dayAndTime(iso: string, utc: boolean): { day: string; time: string } {
+function dayAndTime(iso: string, utc: boolean): { day: string; time: string; zone: string } {
   const d = new Date(iso);
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   const [y, mo, da, h, mi, s, ms] = utc
@@ -92,7 +93,11 @@ function dayAndTime(iso: string, utc: boolean): { day: string; time: string } {
         d.getSeconds(),
         d.getMilliseconds(),
       ];
-  return { day: `${y}-${pad(mo)}-${pad(da)}`, time: `${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}` };
+  return {
+    day: `${y}-${pad(mo)}-${pad(da)}`,
+    time: `${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}`,
+    zone: utc ? "UTC" : zoneOf(d),
+  };
 }
 
 /**
@@ -108,18 +113,23 @@ export function formatCompactTimeline(
   const seqWidth = String(records.at(-1)?.seq ?? 0).length;
   const eventWidth = Math.max(0, ...records.map((r) => r.event.type.length));
   const stateWidth = Math.max(0, ...records.map((r) => stateName(r.state).length));
+  const utc = options.utc === true;
+  const zoneWidth = Math.max(0, ...records.map((r) => dayAndTime(r.at, utc).zone.length));
   let lastDay = "";
   return records
     .map((r) => {
-      const { day, time } = dayAndTime(r.at, options.utc === true);
-      const date = day === lastDay ? " ".repeat(day.length) : day;
-      lastDay = day;
+      const { day, time, zone } = dayAndTime(r.at, utc);
+      // The date and the zone when the day (or the zone) changes; blank below, so the times line up.
+      const label = `${day} ${time} ${zone.padEnd(zoneWidth)}`;
+      const shown =
+        `${day} ${zone}` === lastDay ? `${" ".repeat(day.length)} ${time} ${" ".repeat(zoneWidth)}` : label;
+      lastDay = `${day} ${zone}`;
       const before = bySeq.get(r.seq - 1);
       const gap = before === undefined ? "" : took(Date.parse(r.at) - Date.parse(before.at));
       const detail = eventDetail(r.event);
       const note = hasError(r) ? `✗ ${detail}` : detail;
       return [
-        `${date} ${time}`,
+        shown,
         `#${String(r.seq).padStart(seqWidth)}`,
         r.event.type.padEnd(eventWidth),
         gap.padStart(8),

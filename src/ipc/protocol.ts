@@ -55,6 +55,8 @@ export const unitRequestSchema = z.discriminatedUnion("type", [
     force: z.boolean().optional(),
     /** Rebuild bisync's listings (`sync --resync`; only a person asks for it). */
     resync: z.boolean().optional(),
+    /** A one-way sync in `direction` whatever the mode (`sync --direction`; mailbox: a pull, not the drain). */
+    oneWay: z.boolean().optional(),
   }),
   /** One backup now (`backup now`), served by the unit `backup`. */
   z.object({ type: z.literal("backupRequested"), source: triggerSource }),

@@ -10,7 +10,7 @@ import type { CycleBase, Mode } from "../modes/types.js";
 import { modeAnswer } from "../runtime/answer.js";
 import type { BackupCycle } from "../runtime/backup/unit.js";
 import type { Answer } from "../runtime/unit.js";
-import type { StatusReport } from "../runtime/workspace/status.js";
+import { arrowOf, type StatusReport } from "../runtime/workspace/status.js";
 import { stateName } from "../util/state-name.js";
 import { bytes, haltLine } from "../util/text.js";
 
@@ -52,7 +52,7 @@ export function syncReply(answer: Answer, modeName: StatusReport["mode"]): strin
 /** What `/sync status` answers: where things stand, in a few lines. */
 export function statusReply(report: StatusReport): string {
   const lines = [
-    `Sync ${report.state} (${report.mode}, ${report.provider}): ${report.localDir} <-> ${report.remote}`,
+    `Sync ${report.state} (${report.mode}, ${report.provider}): ${report.localDir} ${arrowOf(report.mode)} ${report.remote}`,
   ];
   const cycle = report.lastCycle;
   lines.push(

@@ -8,6 +8,8 @@ import { type LoadedConfig, parseConfig, pluginId } from "../config/load.js";
 import { Host } from "../daemon/host.js";
 import { callHost } from "../ipc/client.js";
 import { stateDirOf, workspaceOf } from "../paths.js";
+import { eventDetail } from "../runtime/event-detail.js";
+import { retryNote } from "../runtime/retry-note.js";
 import type { SessionHook, UnitInfo } from "../runtime/unit.js";
 import { commandEnvVar } from "../util/command.js";
 import { messageOf } from "../util/errors.js";
@@ -161,7 +163,10 @@ export class PluginHost {
         error: (m) => logger.error(`workspace-sync: ${m}`),
       },
       onArrivals: (unit, arrivals) => this.#notify(unit, arrivals, loaded, logger),
-      onTransition: (unit, _event, _state, context) => {
+      onTransition: (unit, event, state, context) => {
+        // A failure says what follows it: when the retry runs, or that none will.
+        const note = retryNote(event, state, context, Date.now());
+        if (note !== null) logger.warn(`workspace-sync: ${unit.label}: ${eventDetail(event)}; ${note}`);
         if (unit.kind !== "workspace") return;
         this.#watch?.watch.observe(unit.label, context);
         if (this.#hold && realCycleSince(context, this.#hold.since)) void this.confirm(logger);

@@ -60,12 +60,14 @@ export function pluginConfigOf(answers: Answers): Record<string, unknown> {
   const config: Record<string, unknown> = defined({
     provider: answers.provider,
     mode: answers.mode,
-    remotePath: answers.remotePath,
-    localPath: answers.localPath,
     interval: answers.interval,
     onSessionStart: answers.onSessionStart,
     onSessionEnd: answers.onSessionEnd,
   });
+  // An empty path is an answer, not a missing one: `localPath: ""` is the whole workspace, `remotePath: ""`
+  // the root of a dedicated space (a Dropbox app folder); the schema decides where the root is allowed.
+  if (answers.remotePath !== undefined) config.remotePath = answers.remotePath;
+  if (answers.localPath !== undefined) config.localPath = answers.localPath;
   switch (answers.provider) {
     case "local":
       config.local = { path: answers.localDir };

@@ -118,6 +118,35 @@ async function askProviderDetails(a: Answers, p: Prompter): Promise<void> {
   }
 }
 
+/** Which folder of the workspace to sync: the whole workspace, `shared` (the default), or another one. */
+async function askLocalPath(p: Prompter): Promise<string> {
+  const which = await p.select(
+    "Which folder of the workspace should sync?",
+    [
+      { value: "shared", label: "shared", hint: "the workspace's shared/ folder (the default)" },
+      {
+        value: "whole",
+        label: "The whole workspace",
+        hint: "everything the agent has, except the tool's own .workspace-sync/",
+      },
+      { value: "other", label: "Another folder", hint: "a folder inside the workspace" },
+    ] as const,
+    "shared",
+  );
+  if (which === "whole") return "";
+  if (which === "shared") return "shared";
+  return p.text("Folder, relative to the workspace", {
+    placeholder: "projects/site",
+    check: (v) => {
+      const trimmed = v.trim();
+      if (trimmed === "") return "a folder name (or choose the whole workspace)";
+      if (isAbsolute(trimmed)) return "relative to the workspace, such as projects/site";
+      if (trimmed.split(/[\\/]/).includes("..")) return "no `..`: the folder must be inside the workspace";
+      return oneLine(v);
+    },
+  });
+}
+
 /** Fills every missing answer by asking. */
 export async function askMissing(a: Answers, p: Prompter): Promise<void> {
   a.provider ??= await p.select("Where should the workspace sync to?", providerChoices, "dropbox");
@@ -132,6 +161,7 @@ export async function askMissing(a: Answers, p: Prompter): Promise<void> {
   const mode = modeChoices.find((m) => m.value === a.mode);
   if (mode) p.note(mode.firstSync, `What the first ${mode.value} sync will do`);
   const appFolder = a.provider === "dropbox" && a.dropbox?.appFolder === true;
+  a.localPath ??= await askLocalPath(p);
   a.remotePath ??= await p.text("Folder on the remote", {
     initial: appFolder ? "" : "openclaw-share",
     check: remotePathCheck(appFolder),

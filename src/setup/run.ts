@@ -32,8 +32,10 @@ export class SetupError extends Error {
 
 export interface SetupOptions {
   answers: Answers;
-  /** Null without a terminal: then every answer without a default must come as a flag. */
+  /** Null without a terminal (or with `--yes`): then every answer without a default must come as a flag. */
   prompter: Prompter | null;
+  /** `--yes`: nothing is asked even in a terminal (said when an answer is missing). */
+  unattended?: boolean | undefined;
   /** The config file to write the plugin entry into. */
   target: string;
   /** Print the snippet instead of writing (undefined: ask, or write when not asking). */
@@ -75,7 +77,7 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     const missing = missingFlags(answers);
     if (missing.length > 0) {
       throw new SetupError(
-        `no terminal to ask in, so these answers must come as flags: ${missing.join(", ")}`,
+        `${options.unattended === true ? "--yes asks nothing" : "no terminal to ask in"}, so these answers must come as flags: ${missing.join(", ")}`,
         true,
       );
     }

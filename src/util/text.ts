@@ -12,10 +12,14 @@ export function bytes(n: number): string {
   return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-export function statsLine(stats: TransferStats): string {
-  const parts = [`${stats.transfers} transferred (${bytes(stats.bytes)})`];
-  if (stats.deletes > 0) parts.push(`${stats.deletes} deleted`);
-  if (stats.renames > 0) parts.push(`${stats.renames} moved`);
+/** A step's counts; a dry run's say what it would do (`2 would transfer (3 B), 1 would be deleted`). */
+export function statsLine(stats: TransferStats, dryRun = false): string {
+  const [transferred, deleted, moved] = dryRun
+    ? ["would transfer", "would be deleted", "would be moved"]
+    : ["transferred", "deleted", "moved"];
+  const parts = [`${stats.transfers} ${transferred} (${bytes(stats.bytes)})`];
+  if (stats.deletes > 0) parts.push(`${stats.deletes} ${deleted}`);
+  if (stats.renames > 0) parts.push(`${stats.renames} ${moved}`);
   if (stats.errors > 0) parts.push(`${stats.errors} errors`);
   return parts.join(", ");
 }

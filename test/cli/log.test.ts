@@ -55,15 +55,15 @@ describe("log filters and timeline", () => {
     expect(seqs({ state: "running", since: Date.parse("2026-11-21T00:01:00Z") })).toEqual([4]);
   });
 
-  it("prints one compact line per event: the date when it changes, durations, failures marked", () => {
+  it("prints one compact line per event: the date and zone when they change, durations, failures marked", () => {
     expect(took(250)).toBe("+250ms");
     expect(took(1500)).toBe("+1.5s");
     expect(took(120_000)).toBe("+2m00s");
     expect(formatCompactTimeline(records, records, { utc: true }).split("\n")).toEqual([
-      "2026-11-20 23:59:59.000  #1  hostStarted              → idle             pid 7",
-      "2026-11-21 00:00:00.250  #2  syncRequested     +1.3s  → running.locking  from cli",
-      "           00:00:01.750  #3  lockHeld          +1.5s  → recovering       ✗ lock-held: another cycle runs",
-      "           00:02:01.750  #4  retryDue         +2m00s  → running.locking",
+      "2026-11-20 23:59:59.000 UTC  #1  hostStarted              → idle             pid 7",
+      "2026-11-21 00:00:00.250 UTC  #2  syncRequested     +1.3s  → running.locking  from cli",
+      "           00:00:01.750      #3  lockHeld          +1.5s  → recovering       ✗ lock-held: another cycle runs",
+      "           00:02:01.750      #4  retryDue         +2m00s  → running.locking",
     ]);
   });
 });

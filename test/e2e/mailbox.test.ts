@@ -119,17 +119,15 @@ describe("mailbox, end to end", () => {
     expect(await filesIn(box.shared)).toEqual(["first.txt"]);
   });
 
-  it("--direction push only pushes and --direction pull only drains", async () => {
+  it("--direction push only pushes (the outbox waits); a bad direction is refused", async () => {
     await box.cli("sync");
     await writeFile(join(box.shared, "up.txt"), "up");
     await writeFile(join(box.remoteDir, "_outbox", "down.txt"), "down");
     await box.cli("sync", "--direction", "push");
     expect(await filesIn(box.remoteDir)).toContain("up.txt");
     expect(await filesIn(box.remoteDir)).toContain("_outbox/down.txt");
-    await writeFile(join(box.shared, "later.txt"), "later");
-    await box.cli("sync", "--direction", "pull");
-    expect(await filesIn(join(box.shared, "_inbox"))).toEqual(["down.txt"]);
-    expect(await filesIn(box.remoteDir)).not.toContain("later.txt");
+    expect(await filesIn(join(box.shared, "_inbox"))).toEqual([]);
+    // (--direction pull, a one-way sync remote -> local: mailbox-directions.test.ts)
     const bad = await box.cli("sync", "--direction", "sideways");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--direction must be push or pull");
@@ -151,6 +149,6 @@ describe("mailbox, end to end", () => {
     expect((await box.cli("list")).stdout.trim().split("\n")).toEqual(["x.txt"]);
     const json = JSON.parse((await box.cli("list", "--json")).stdout);
     expect(json).toEqual([expect.objectContaining({ path: "x.txt", size: 2 })]);
-    expect((await box.cli("list", "--long")).stdout).toMatch(/2 B\s+\S+\s+x\.txt/);
+    expect((await box.cli("list", "--long")).stdout).toMatch(/2 B  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+  x\.txt/);
   });
 });

@@ -31,8 +31,18 @@ export function cycleKey(snapshot: AnyMachineSnapshot, extra: Record<string, unk
     exhausted: c.attempt >= c.retry.attempts,
     attempts: c.retry.attempts,
     halted: c.halt !== null && c.halt !== undefined,
-    current: c.current && { d: c.current.direction, dry: c.current.dryRun, r: c.current.resync === true },
-    pending: c.pending && { d: c.pending.direction, dry: c.pending.dryRun, r: c.pending.resync === true },
+    current: c.current && {
+      d: c.current.direction,
+      dry: c.current.dryRun,
+      r: c.current.resync === true,
+      o: c.current.oneWay === true,
+    },
+    pending: c.pending && {
+      d: c.pending.direction,
+      dry: c.pending.dryRun,
+      r: c.pending.resync === true,
+      o: c.pending.oneWay === true,
+    },
     ...extra,
   });
 }

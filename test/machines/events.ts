@@ -65,4 +65,22 @@ export const ev = {
     error: { kind, message: `drain ${kind}` },
   }),
   retryDue: (at = 0): MailboxEvent => ({ type: "retryDue", at }),
+  /** A person's one-way pull (`sync --direction pull`): its outcomes. */
+  pulled: (at = 0, transfers = 1): MailboxEvent => ({
+    type: "pullDone",
+    at,
+    stats: { ...emptyStats, transfers },
+    changes: [],
+    changeCount: transfers,
+  }),
+  pullHalted: (at = 0): MailboxEvent => ({
+    type: "pullHalted",
+    at,
+    halt: { reason: "emptySource", message: "halt emptySource", hint: "force", operation: "b -> a" },
+  }),
+  pullFailed: (kind: ErrorKind, at = 0): MailboxEvent => ({
+    type: "pullFailed",
+    at,
+    error: { kind, message: `pull ${kind}` },
+  }),
 };

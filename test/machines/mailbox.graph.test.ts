@@ -15,6 +15,7 @@ const alphabet: MailboxEvent[] = [
   ev.sync(0),
   ev.sync(0, { direction: "push" }),
   ev.sync(0, { direction: "pull" }),
+  ev.sync(0, { direction: "pull", oneWay: true }),
   ev.sync(0, { dryRun: true }),
   ev.sync(0, { force: true }),
   ev.changes(0),
@@ -32,6 +33,10 @@ const alphabet: MailboxEvent[] = [
   ev.drainFailed("not-found"),
   ev.drainFailed("fatal"),
   ev.retryDue(),
+  ev.pulled(),
+  ev.pullHalted(),
+  ev.pullFailed("retryable"),
+  ev.pullFailed("auth"),
 ];
 
 const key = (s: AnyMachineSnapshot) =>
@@ -57,7 +62,7 @@ describe("mailbox statechart coverage", () => {
     const leaves = new Set(paths.map((p) => JSON.stringify(p.state.value)));
     for (const value of ["idle", "recovering", "failed", "halted"])
       expect(leaves).toContain(JSON.stringify(value));
-    for (const step of ["locking", "bootstrapping", "pushing", "draining"]) {
+    for (const step of ["locking", "bootstrapping", "pushing", "draining", "pulling"]) {
       expect(leaves).toContain(JSON.stringify({ running: step }));
     }
   });

@@ -219,4 +219,34 @@ describe("requests carry a person's permission", () => {
     expect(merged).toMatchObject({ force: true, resync: true, sources: ["timer", "cli"] });
     expect(toRequest({ source: "cli" })).not.toHaveProperty("force");
   });
+
+  it("a person's one-way pull stays one beside the outbox poll's drain; other directions widen it away", () => {
+    const person = toRequest({ source: "cli", direction: "pull", oneWay: true });
+    const poll = toRequest({ source: "poll", direction: "pull" });
+    expect(mergeRequests(poll, person)).toMatchObject({ direction: "pull", oneWay: true });
+    expect(mergeRequests(person, poll)).toMatchObject({ direction: "pull", oneWay: true });
+    expect(mergeRequests(person, toRequest({ source: "watch", direction: "push" }))).not.toHaveProperty(
+      "oneWay",
+    );
+    expect(toRequest({ source: "cli", oneWay: true })).not.toHaveProperty("oneWay");
+  });
+});
+
+describe("mailbox: a person's one-way pull", () => {
+  it("runs the pull instead of the push and the drain, and the record says so", () => {
+    const locked = run(mailboxMachine, [
+      ev.started(0),
+      ev.sync(1, { direction: "pull", oneWay: true }),
+      ev.locked(2),
+      ev.bootstrapped(3),
+    ]);
+    expect(locked.value).toEqual({ running: "pulling" });
+    const done = run(mailboxMachine, [ev.pulled(4)], locked);
+    expect(done.value).toBe("idle");
+    expect(done.context.lastCycle).toMatchObject({ push: null, drain: null, pull: { changeCount: 1 } });
+    // The poll's pull (no oneWay) is the drain alone, as before.
+    const drain = run(mailboxMachine, [ev.sync(5, { direction: "pull" }), ev.locked(6)], done);
+    expect(drain.value).toEqual({ running: "draining" });
+    expect(drain.context.pull).toBeUndefined();
+  });
 });

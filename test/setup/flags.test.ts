@@ -146,6 +146,41 @@ describe("setup without a terminal", () => {
     expect(result.stdout).toMatch(/old file is kept as .*openclaw\.json\.bak-/);
   });
 
+  it("an empty --local-path is the whole workspace; a missing folder to sync is made before the first dry run", async () => {
+    const whole = await setup(
+      "--yes",
+      "--provider",
+      "local",
+      "--mode",
+      "mailbox",
+      "--local-dir",
+      box.cloud,
+      "--local-path",
+      "",
+    );
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(pluginEntryOf(JSON.parse(await readFile(target, "utf8"))).config).toMatchObject({ localPath: "" });
+    expect(whole.stdout).toContain(`dry run (nothing changed): ${box.workspace} -> cloud:openclaw-share`);
+
+    const fresh = await setup(
+      "--yes",
+      "--provider",
+      "local",
+      "--mode",
+      "mailbox",
+      "--local-dir",
+      box.cloud,
+      "--local-path",
+      "docs/new",
+    );
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toContain(
+      `made ${join(box.workspace, "docs", "new")}, the folder to sync (it did not exist)`,
+    );
+    expect(fresh.stdout).toContain("dry run (nothing changed)");
+    expect(await pathExists(join(box.workspace, "docs", "new"))).toBe(true);
+  });
+
   it("--print prints the snippet and writes nothing; a pasted token goes to the rclone config, not the snippet", async () => {
     const token =
       '{"access_token":"sl.PLANTED-access","token_type":"bearer","refresh_token":"PLANTED-refresh","expiry":"2030-01-01T00:00:00Z"}';

@@ -62,6 +62,10 @@ describe("setup wizard in a terminal", () => {
     await term.waitFor("Sync mode");
     await term.press("Enter");
     await term.waitFor("What the first mailbox sync will do");
+    // Which folder: shared (the default), the whole workspace, or another one.
+    await term.waitFor("Which folder of the workspace should sync?");
+    await term.waitFor("The whole workspace");
+    await term.press("Enter");
     await term.waitFor("Folder on the remote");
     await term.press("C-u");
     await term.type("agent-share");
@@ -111,6 +115,89 @@ describe("setup wizard in a terminal", () => {
     );
     expect(synced.stderr).not.toContain("ERROR");
     expect(await filesIn(join(box.cloud, "agent-share"))).toContain("notes.md");
+  }, 120_000);
+
+  it("asks which folder to sync: another folder, made before the dry run when missing", async () => {
+    const openclawJson = join(box.root, "fresh", "openclaw.json");
+    const command = [
+      process.execPath,
+      cliPath,
+      "setup",
+      "--config",
+      openclawJson,
+      "--workspace",
+      box.workspace,
+    ]
+      .concat([
+        "--state-dir",
+        box.stateDir,
+        "--provider",
+        "local",
+        "--local-dir",
+        box.cloud,
+        "--mode",
+        "mailbox",
+      ])
+      .concat(["--remote-path", "share", "--interval", "0", "--on-session-start", "--on-session-end"])
+      .map(quote)
+      .join(" ");
+    term = await openTerminal(`${command}; echo WIZARD-EXIT=$?`);
+    await term.waitFor("Which folder of the workspace should sync?");
+    await term.press("Down", "Down");
+    await term.waitFor("● Another folder");
+    await term.press("Enter");
+    await term.waitFor("Folder, relative to the workspace");
+    await term.type("../out");
+    await term.press("Enter");
+    await term.waitFor("no `..`");
+    await term.press("C-u");
+    await term.type("projects/site");
+    await term.press("Enter");
+    await term.waitFor("Save the config");
+    await term.press("Enter");
+    await term.waitFor("Run a dry run of the first sync now?");
+    await term.press("Enter");
+    const screen = await term.waitFor(/WIZARD-EXIT=\d+/, 60_000);
+    expect(screen).toContain("WIZARD-EXIT=0");
+    expect(screen).toContain("the folder to sync (it did not exist)");
+    expect(screen).toContain("dry run (nothing changed)");
+    const entry = pluginEntryOf(JSON.parse(await readFile(openclawJson, "utf8")));
+    expect(entry.config).toMatchObject({ localPath: "projects/site" });
+    expect(await filesIn(join(box.workspace, "projects"))).toEqual([]);
+  }, 120_000);
+
+  it("--yes in a terminal asks nothing: the flags and the defaults, the config written, the dry run run", async () => {
+    const openclawJson = join(box.root, "fresh", "openclaw.json");
+    await writeFile(join(box.workspace, "top.md"), "top\n");
+    const command = [process.execPath, cliPath, "setup", "--yes", "--config", openclawJson]
+      .concat(["--workspace", box.workspace, "--state-dir", box.stateDir, "--provider", "local"])
+      .concat(["--local-dir", box.cloud, "--mode", "mailbox", "--local-path", ""])
+      .map(quote)
+      .join(" ");
+    term = await openTerminal(`${command}; echo WIZARD-EXIT=$?`);
+    const screen = await term.waitFor(/WIZARD-EXIT=\d+/, 60_000);
+    expect(screen).toContain("WIZARD-EXIT=0");
+    expect(screen).not.toContain("?");
+    expect(screen).toMatch(/would copy top\.md/);
+    const entry = pluginEntryOf(JSON.parse(await readFile(openclawJson, "utf8")));
+    expect(entry.config).toEqual({
+      provider: "local",
+      mode: "mailbox",
+      localPath: "",
+      local: { path: box.cloud },
+    });
+
+    await term.close();
+    const missing = [process.execPath, cliPath, "setup", "-y", "--config", join(box.root, "other.json")]
+      .concat(["--state-dir", box.stateDir, "--provider", "s3"])
+      .map(quote)
+      .join(" ");
+    term = await openTerminal(`${missing}; echo WIZARD-EXIT=$?`);
+    const refused = await term.waitFor(/WIZARD-EXIT=\d+/, 60_000);
+    expect(refused).toContain("WIZARD-EXIT=2");
+    expect(refused).toContain("--yes asks nothing, so these answers must come as flags");
+    expect(refused).toContain("--s3-bucket");
+    await expect(readFile(join(box.root, "other.json"))).rejects.toThrow();
   }, 120_000);
 
   it("Ctrl-C cancels with nothing written", async () => {

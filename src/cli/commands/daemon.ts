@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { createConsola } from "consola";
 import { Host } from "../../daemon/host.js";
 import { eventDetail } from "../../runtime/event-detail.js";
+import { retryNote } from "../../runtime/retry-note.js";
 import { stateName } from "../../util/state-name.js";
 import { commonArgs, resolveScope } from "../context.js";
 import { createOutput } from "../output.js";
@@ -28,9 +29,13 @@ export const daemonCommand = defineCommand({
       workspaces: [resolved.workspace],
       command: "workspace-sync daemon",
       logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-      onTransition: (unit, event, state) => {
+      onTransition: (unit, event, state, context) => {
         const detail = eventDetail(event);
-        log.info(`${unit.label}: ${event.type}${detail ? ` (${detail})` : ""} → ${stateName(state)}`);
+        const line = `${unit.label}: ${event.type}${detail ? ` (${detail})` : ""} → ${stateName(state)}`;
+        // A failure says what follows it: when the retry runs, or that none will.
+        const note = retryNote(event, state, context, Date.now());
+        if (note === null) log.info(line);
+        else log.warn(`${line}; ${note}`);
       },
     });
     for (const unit of host.units())

@@ -5,6 +5,7 @@ import { findRclone } from "../../rclone/binary.js";
 import { runRclone } from "../../rclone/run.js";
 import { parseJson } from "../../util/json.js";
 import { bytes, failureLine } from "../../util/text.js";
+import { localTime } from "../../util/time.js";
 import { commonArgs, resolveScope } from "../context.js";
 import { CliError } from "../errors.js";
 import { createOutput } from "../output.js";
@@ -47,7 +48,7 @@ export const listCommand = defineCommand({
       return;
     }
     for (const f of files)
-      out.line(args.long ? `${bytes(f.Size).padStart(10)}  ${f.ModTime}  ${f.Path}` : f.Path);
+      out.line(args.long ? `${bytes(f.Size).padStart(10)}  ${localTime(f.ModTime)}  ${f.Path}` : f.Path);
     if (args.long) {
       const total = files.reduce((sum, f) => sum + f.Size, 0);
       out.line(`${files.length} files, ${bytes(total)} in ${remote.remoteRoot}`);

@@ -3,6 +3,7 @@ import { readRouted } from "../../daemon/route.js";
 import type { LogRecord } from "../../log/event-log.js";
 import { readHistory } from "../../runtime/workspace/status.js";
 import { runnable } from "../../util/command.js";
+import { isoTimes } from "../../util/time.js";
 import { commonArgs, resolveScope } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput } from "../output.js";
@@ -68,7 +69,8 @@ export const logCommand = defineCommand({
     const matching = filtered ? filterRecords(read, filter) : read;
     const records = matching.slice(-limit);
     if (args.json) {
-      out.json(records);
+      // The log keeps epoch numbers; JSON for readers carries ISO 8601.
+      out.json(isoTimes(records));
       return;
     }
     if (records.length === 0) {

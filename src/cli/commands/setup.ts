@@ -75,6 +75,12 @@ const flags = {
     description: "end with a dry run of the first sync (--no-first-run: don't)",
   },
   "non-interactive": { type: "boolean", description: "never prompt, even in a terminal" },
+  yes: {
+    type: "boolean",
+    alias: "y",
+    description:
+      "unattended: never prompt; each answer from its flag or its default; writes the config and dry-runs the first sync (unless --print, --no-first-run); a missing answer is refused, naming its flag",
+  },
 } as const;
 
 export const setupCommand = defineCommand({
@@ -119,16 +125,22 @@ export const setupCommand = defineCommand({
       auth: token !== undefined ? "paste" : oneOf("authorize", args.authorize, ["browser", "later"] as const),
       token,
     };
+    const unattended = args.yes === true;
     const interactive =
-      !args["non-interactive"] && process.stdin.isTTY === true && process.stdout.isTTY === true;
+      !unattended &&
+      !args["non-interactive"] &&
+      process.stdin.isTTY === true &&
+      process.stdout.isTTY === true;
     const inputs = { env, config: args.config, workspace: args.workspace, stateDir: args["state-dir"] };
     try {
       await runSetup({
         answers,
         prompter: interactive ? terminalPrompter() : null,
+        unattended,
         target: configFileOf(inputs),
-        print: args.print,
-        firstRun: args["first-run"],
+        // `--yes` takes each question's default: write the config, then the first dry run.
+        print: args.print ?? (unattended ? false : undefined),
+        firstRun: args["first-run"] ?? (unattended ? true : undefined),
         stateDir: stateDirOf(inputs),
         workspace: workspaceOf(inputs),
         env,

@@ -7,6 +7,7 @@ import { checkLine, failureLine } from "../../diagnose/format.js";
 import { nextRunOf } from "../../diagnose/schedule.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../../paths.js";
 import { buildStatus, type StatusReport } from "../../runtime/workspace/status.js";
+import { localTime } from "../../util/time.js";
 import { commonArgs, requireWorkspace } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { backupPlanLine, formatStatus } from "../format.js";
@@ -78,6 +79,6 @@ export const statusCommand = defineCommand({
     out.line(formatStatus(report));
     const backupLine = backupPlanLine(backup);
     if (backupLine !== null) out.line(backupLine);
-    out.line(`next run   ${nextRun.at ?? "-"} (${nextRun.note})`);
+    out.line(`next run   ${nextRun.at === null ? "-" : localTime(nextRun.at)} (${nextRun.note})`);
   },
 });

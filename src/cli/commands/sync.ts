@@ -1,19 +1,18 @@
 import { defineCommand } from "citty";
 import type { AnyStateMachine } from "xstate";
-import type { Direction, UnitRequest } from "../../../machines/requests.js";
+import type { Direction, SyncRequest, UnitRequest } from "../../../machines/requests.js";
 import type { SyncConfig } from "../../config/schema.js";
 import { type Serving, withUnit } from "../../daemon/route.js";
 import { useMode } from "../../modes/index.js";
 import type { CycleBase, Mode } from "../../modes/types.js";
-import { workspacePaths } from "../../paths.js";
-import { remoteSpec } from "../../rclone/remote.js";
 import { modeAnswer } from "../../runtime/answer.js";
 import type { Scope } from "../../runtime/scope.js";
 import type { Answer } from "../../runtime/unit.js";
-import { remotePrefix, resyncCommandFor } from "../../runtime/workspace/status.js";
+import { endpointsOf, resyncCommandFor } from "../../runtime/workspace/status.js";
 import { runnable } from "../../util/command.js";
 import { stateName } from "../../util/state-name.js";
 import { failureLine, haltLine } from "../../util/text.js";
+import { isoTimes } from "../../util/time.js";
 import { commonArgs, requireWorkspace, resolveScope } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
@@ -67,11 +66,12 @@ function ask(scope: Scope, request: UnitRequest, out: Output, progress: Progress
   );
 }
 
-/** `<localDir> <-> <remote:path>` as the config places them (an S3 bucket included). */
-function endpoints(scope: Scope): string {
-  const sync = scope.loaded.sync;
-  const localDir = workspacePaths(scope.stateDir, scope.workspace, sync.localPath).localDir;
-  return `${localDir} <-> ${remoteSpec(sync.remoteName, [...remotePrefix(scope), sync.remotePath])}`;
+/** What the cycle was: a dry run or a sync, and a person's one-way sync says so. */
+function headline(request: SyncRequest): string {
+  const label = request.dryRun ? "dry run (nothing changed)" : "synced";
+  if (request.direction === "both") return label;
+  const way = request.direction === "push" ? "local -> remote" : "remote -> local";
+  return `${label}, one way ${way} for this run only (_inbox, _outbox and .workspace-sync left alone)`;
 }
 
 /**
@@ -98,19 +98,20 @@ function report<TMachine extends AnyStateMachine, TCycle extends CycleBase>(
   const halt = state === "halted" ? (shared.halt ?? null) : null;
   const resyncNeeded = state === "needsResync" ? mode.resyncNeeded(context) : null;
   if (json) {
-    out.json({
-      verdict,
-      state,
-      cycle,
-      conflicts: mode.conflicts(cycle),
-      halt,
-      resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(scope) },
-      error: shared.lastError,
-      retryAt: shared.retryAt,
-    });
+    out.json(
+      isoTimes({
+        verdict,
+        state,
+        cycle,
+        conflicts: mode.conflicts(cycle),
+        halt,
+        resyncNeeded: resyncNeeded && { ...resyncNeeded, command: resyncCommandFor(scope) },
+        error: shared.lastError,
+        retryAt: shared.retryAt,
+      }),
+    );
   } else if (verdict === "done" && cycle) {
-    const label = cycle.request.dryRun ? "dry run (nothing changed)" : "synced";
-    out.success(`${label}: ${endpoints(scope)}`);
+    out.success(`${headline(cycle.request)}: ${endpointsOf(scope, cycle.request.direction)}`);
     for (const line of mode.cycleLines(cycle)) out.line(line);
   }
   if (halt !== null && verdict !== "done") {
@@ -139,7 +140,7 @@ export const syncCommand = defineCommand({
     direction: {
       type: "string",
       description:
-        "a one-shot one-way sync for this run (mirror, bisync); in mailbox mode: push only uploads, pull only drains",
+        "a one-way sync in that direction for this run only, whatever the mode (behind the deletion guards; _inbox, _outbox and .workspace-sync left alone)",
       valueHint: "push|pull",
     },
     force: {
@@ -163,6 +164,8 @@ export const syncCommand = defineCommand({
       dryRun: args["dry-run"] === true,
       ...(args.force === true ? { force: true } : {}),
       ...(args.resync === true ? { resync: true } : {}),
+      // A person's direction is a one-way sync whatever the mode (in mailbox mode a pull is not the drain).
+      ...(direction === "both" ? {} : { oneWay: true }),
     };
     const scope = await resolveScope(args, out);
     await requireWorkspace(scope.workspace, args);

@@ -6,7 +6,7 @@
  * Each is safe to run again after a crash.
  */
 import { mkdir } from "node:fs/promises";
-import type { MailboxEvent, mailboxMachine, PushInput } from "../../../machines/mailbox.js";
+import type { GuardedInput, MailboxEvent, mailboxMachine, PushInput } from "../../../machines/mailbox.js";
 import { effectActor } from "../../effects/actors.js";
 import { guardedSync, type OneWaySpec } from "../../effects/guards/one-way-sync.js";
 import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
@@ -36,6 +36,15 @@ export function pushSpec(where: Where, dryRun: boolean, force = false): OneWaySp
     force,
     maxDelete: where.config.maxDelete,
   };
+}
+
+/**
+ * A person's one-way pull (`sync --direction pull`): the push turned around, with the push's filters, so it
+ * never touches `_inbox`, `_outbox` or the tool's own folder, and deletes only what a push would have sent.
+ */
+export function pullSpec(where: Where, dryRun: boolean, force: boolean): OneWaySpec {
+  const push = pushSpec(where, dryRun, force);
+  return { ...push, source: push.destination, destination: push.source };
 }
 
 /** The push's plain `rclone sync` arguments (what the guarded push runs when nothing is to be deleted). */
@@ -119,6 +128,13 @@ export function mailboxEffects(kit: EffectKit) {
     return drainOutbox(kit, signal);
   };
 
+  const pull = async ({ dryRun, force }: GuardedInput, signal: AbortSignal): Promise<MailboxEvent> => {
+    const result = await guardedSync(rclone, pullSpec(kit, dryRun, force), signal);
+    if (result.kind === "failed") return { type: "pullFailed", at: now(), error: result.error };
+    if (result.kind === "halted") return { type: "pullHalted", at: now(), halt: result.halt };
+    return { type: "pullDone", at: now(), ...result.outcome };
+  };
+
   const events: SharedEvents<MailboxEvent> = {
     lockAcquired: (at) => ({ type: "lockAcquired", at }),
     lockHeld: (at, error) => ({ type: "lockHeld", at, error }),
@@ -134,6 +150,7 @@ export function mailboxEffects(kit: EffectKit) {
     ),
     push: effectActor(push, (error) => ({ type: "pushFailed", at: now(), error }), inFlight),
     drain: effectActor(drain, (error) => ({ type: "drainFailed", at: now(), error }), inFlight),
+    pull: effectActor(pull, (error) => ({ type: "pullFailed", at: now(), error }), inFlight),
     waitUntil: retryTimer(now, events),
   } satisfies Partial<Parameters<typeof mailboxMachine.provide>[0]["actors"]>;
 }

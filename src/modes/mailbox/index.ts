@@ -37,7 +37,7 @@ export const mailboxMode: Mode<MailboxMachine> = {
   hasIncoming: outboxHasFiles,
   cycleLines(cycle) {
     const dry = cycle.request.dryRun;
-    const lines = stepLines("push", cycle.push, dry);
+    const lines = [...stepLines("push", cycle.push, dry), ...stepLines("pull", cycle.pull ?? null, dry)];
     if (cycle.drain) {
       lines.push(`drain  ${cycle.drain.arrivals.length} ${dry ? "would arrive" : "arrived"} in _inbox`);
       for (const name of cycle.drain.arrivals) lines.push(`  ${name}`);

@@ -6,6 +6,8 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { AnyStateMachine } from "xstate";
 import type { Conflict, FailureReason, Halt } from "../../../machines/outcomes.js";
+import type { Direction } from "../../../machines/requests.js";
+import type { SyncConfig } from "../../config/schema.js";
 import { EventLog, type LogRecord } from "../../log/event-log.js";
 import { type LockHolder, readStateDirLock } from "../../log/state-dir-lock.js";
 import { useMode } from "../../modes/index.js";
@@ -73,6 +75,24 @@ function cycleView(cycle: CycleBase | null) {
 export function remoteRootOf(scope: Scope): string {
   const sync = scope.loaded.sync;
   return remoteSpec(sync.remoteName, [...remotePrefix(scope), sync.remotePath]);
+}
+
+/**
+ * Which way files go between the synced folder (left) and the remote (right): `->` for the mailbox (pushed
+ * up one way; arrivals come through `_outbox`) and a one-way push, `<-` for mirror and a one-way pull, `<->`
+ * for bisync.
+ */
+export function arrowOf(mode: SyncConfig["mode"], direction: Direction = "both"): "->" | "<-" | "<->" {
+  if (direction === "push") return "->";
+  if (direction === "pull") return "<-";
+  return mode === "mailbox" ? "->" : mode === "mirror" ? "<-" : "<->";
+}
+
+/** `<synced folder> <arrow> <remote:path>`, as the config places them (an S3 bucket included). */
+export function endpointsOf(scope: Scope, direction: Direction = "both"): string {
+  const sync = scope.loaded.sync;
+  const localDir = workspacePaths(scope.stateDir, scope.workspace, sync.localPath, sync.mode).localDir;
+  return `${localDir} ${arrowOf(sync.mode, direction)} ${remoteRootOf(scope)}`;
 }
 
 /** The exact command that resyncs this workspace, with the options this command was given. */
