@@ -115,10 +115,10 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     );
   }
 
-  const json5 = await rewritesJson5(options.target);
+  const json5 = await rewritesJson5(options.target, pluginConfig);
   if (json5) {
     out.line(
-      `${options.target} holds comments or JSON5 syntax: writing the config rewrites it as plain JSON, which drops them (the old file is kept as a .bak copy)`,
+      `${options.target} holds comments or JSON5 syntax the plugin entry cannot be edited into in place: writing the config rewrites it as plain JSON, which drops them (the old file is kept as a .bak copy)`,
     );
   }
   const print =

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import JSON5 from "json5";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfigFile, pluginEntryOf } from "../../src/config/load.js";
 import { cliPath, createSandbox, pathExists, type Sandbox, testEnv } from "../support/sandbox.js";
@@ -83,20 +84,15 @@ describe("openclaw.json as JSON5", () => {
   });
 });
 
-describe("the wizard writing into a JSON5 openclaw.json", () => {
-  it("says it rewrites the file as plain JSON, keeps the old one, and keeps the other settings", async () => {
-    const dir = join(box.root, "oc");
-    await mkdir(dir);
-    const target = join(dir, "openclaw.json");
-    const original = "// mine\n{ gateway: { port: 18789 }, plugins: { entries: {}, }, }\n";
-    await writeFile(target, original);
-    const argv = ["--provider", "local", "--mode", "mailbox", "--local-dir", box.cloud];
-    const { stdout } = await run(
+describe("the wizard writing into a JSON5 file", () => {
+  const argv = () => ["--provider", "local", "--mode", "mailbox", "--local-dir", box.cloud];
+  const setupInto = (target: string) =>
+    run(
       process.execPath,
       [
         cliPath,
         "setup",
-        ...argv,
+        ...argv(),
         "--config",
         target,
         "--workspace",
@@ -106,36 +102,71 @@ describe("the wizard writing into a JSON5 openclaw.json", () => {
       ],
       { env: testEnv() },
     );
-    expect(stdout).toContain("holds comments or JSON5 syntax");
-    const written = JSON.parse(await readFile(target, "utf8"));
-    expect(written.gateway).toEqual({ port: 18789 });
-    expect(pluginEntryOf(written).config).toMatchObject({ provider: "local", mode: "mailbox" });
-    const backups = (await readdir(dir)).filter((name) => name.startsWith("openclaw.json.bak-"));
+  const backupsIn = async (dir: string, name: string) =>
+    (await readdir(dir)).filter((entry) => entry.startsWith(`${name}.bak-`));
+
+  it("adds the entry in place: the comments and the other settings stay as written", async () => {
+    const dir = join(box.root, "oc");
+    await mkdir(dir);
+    const target = join(dir, "openclaw.json");
+    const original =
+      "// mine\n{\n  // the gateway\n  gateway: { port: 18789, },\n  plugins: { entries: {}, },\n}\n";
+    await writeFile(target, original);
+    const { stdout } = await setupInto(target);
+    expect(stdout).not.toContain("rewrites it as plain JSON");
+    const text = await readFile(target, "utf8");
+    expect(text).toContain("// mine");
+    expect(text).toContain("// the gateway");
+    expect(text).toContain("gateway: { port: 18789, },");
+    const loaded = await loadConfigFile(target, {});
+    expect(loaded.sync).toMatchObject({ provider: "local", mode: "mailbox" });
+    const backups = await backupsIn(dir, "openclaw.json");
     expect(backups).toHaveLength(1);
     expect(await readFile(join(dir, backups[0] ?? ""), "utf8")).toBe(original);
   });
 
-  it("a plain JSON file is rewritten without that warning", async () => {
+  it("replaces an existing entry in place, keeping the comments and entries around it", async () => {
+    const dir = join(box.root, "oc");
+    await mkdir(dir);
+    const target = join(dir, "openclaw.json");
+    await writeFile(
+      target,
+      "{\n  plugins: {\n    // keep me\n    entries: {\n      'openclaw-workspace-sync': { enabled: false, config: { mode: 'mirror' } },\n      other: { enabled: false }, // theirs\n    },\n  },\n}\n",
+    );
+    await setupInto(target);
+    const text = await readFile(target, "utf8");
+    expect(text).toContain("// keep me");
+    expect(text).toContain("other: { enabled: false }, // theirs");
+    const entry = pluginEntryOf(JSON5.parse(text));
+    expect(entry.config).toMatchObject({ provider: "local", mode: "mailbox" });
+    expect(JSON5.parse(text).plugins.entries["openclaw-workspace-sync"].enabled).toBe(true);
+  });
+
+  it("a JSON5 file it cannot edit in place: says it rewrites it as plain JSON, and keeps the old one", async () => {
+    const dir = join(box.root, "oc");
+    await mkdir(dir);
+    const target = join(dir, "plugin.json5");
+    const original = "// my plugin config\n{ mode: 'mirror', provider: 'off', }\n";
+    await writeFile(target, original);
+    const { stdout } = await setupInto(target);
+    expect(stdout).toContain("holds comments or JSON5 syntax");
+    expect(stdout).toContain("rewrites it as plain JSON");
+    const written = JSON.parse(await readFile(target, "utf8"));
+    expect(written).toMatchObject({ provider: "local", mode: "mailbox" });
+    const backups = await backupsIn(dir, "plugin.json5");
+    expect(backups).toHaveLength(1);
+    expect(await readFile(join(dir, backups[0] ?? ""), "utf8")).toBe(original);
+  });
+
+  it("a plain JSON file is written without that warning", async () => {
     const dir = join(box.root, "oc");
     await mkdir(dir);
     const target = join(dir, "openclaw.json");
     await writeFile(target, JSON.stringify({ gateway: { port: 1 } }));
-    const argv = ["--provider", "local", "--mode", "mailbox", "--local-dir", box.cloud];
-    const { stdout } = await run(
-      process.execPath,
-      [
-        cliPath,
-        "setup",
-        ...argv,
-        "--config",
-        target,
-        "--workspace",
-        box.workspace,
-        "--state-dir",
-        box.stateDir,
-      ],
-      { env: testEnv() },
-    );
+    const { stdout } = await setupInto(target);
     expect(stdout).not.toContain("JSON5");
+    const written = JSON.parse(await readFile(target, "utf8"));
+    expect(written.gateway).toEqual({ port: 1 });
+    expect(pluginEntryOf(written).config).toMatchObject({ provider: "local" });
   });
 });
