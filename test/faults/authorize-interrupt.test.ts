@@ -10,17 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackPort } from "../../src/authorize/run.js";
 import { isAlive, sleep } from "../../src/util/process.js";
 import { type FakeOAuth, startFakeOAuth } from "../support/oauth.js";
+import { lockPort } from "../support/port-lock.js";
 import { cliPath, createSandbox, type Sandbox, testEnv } from "../support/sandbox.js";
 
 let oauth: FakeOAuth;
 let box: Sandbox;
+let releasePort: () => Promise<void>;
 beforeAll(async () => {
+  // rclone authorize's fixed port: shared with test/authorize/flow, which may run in parallel.
+  releasePort = await lockPort(callbackPort);
   oauth = await startFakeOAuth();
   box = await createSandbox({ provider: "dropbox" });
 });
 afterAll(async () => {
   await oauth.close();
   await box.cleanup();
+  await releasePort();
 });
 
 /** PIDs of the rclone processes whose parent is `parent`. */
