@@ -105,6 +105,7 @@ describe("the live page while a host runs", () => {
     );
     expect(inFlight.length).toBeGreaterThan(0);
     for (const name of inFlight) expect(name).toMatch(/(^|\/)big-[12]\.bin$/);
+    expect(await overflowing(page)).toEqual([]);
     await page.screenshot({ path: await artifactPath("live-progress-1400.png") });
 
     // Still pushing at 800 px: the page fits, nothing is clipped or spills.

@@ -47,8 +47,8 @@ ${panelsScript}
 
   function clock(iso) {
     var d = new Date(iso);
-    var pad = function (n, w) { return String(n).padStart(w || 2, "0"); };
-    return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + pad(d.getMilliseconds(), 3);
+    var pad = function (n) { return String(n).padStart(2, "0"); };
+    return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
   }
 
   function setConnection(text, kind) {

@@ -1,4 +1,4 @@
-/** The live page's stylesheet: two columns from 1100 px, one below; nothing wider than the window from 800 px. */
+/** The live page's stylesheet: two columns from 1300 px, one below; nothing wider than the window from 800 px. */
 export const pageStyle = `
 :root { color-scheme: light; --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; --hot: #b45309; --hot-bg: #fde68a; --bad: #991b1b; }
 * { box-sizing: border-box; }
@@ -26,7 +26,7 @@ h2 { font-size: 13px; margin: 0 0 6px; }
 #progress-current .file { font-family: ui-monospace, monospace; }
 #travel { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: center; padding: 6px 16px; background: #ede9fe; color: #4c1d95; }
 button { font: inherit; padding: 2px 10px; border: 1px solid #7c3aed; background: #fff; color: #5b21b6; border-radius: 4px; cursor: pointer; }
-main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 12px; padding: 12px; height: calc(100vh - 50px); min-height: 480px; }
+main { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; padding: 12px; height: calc(100vh - 50px); min-height: 480px; }
 #chart { background: #fff; border: 1px solid var(--line); border-radius: 6px; overflow: auto; padding: 8px; min-width: 0; }
 #chart svg { max-width: 100%; height: auto; }
 aside { display: flex; flex-direction: column; gap: 12px; min-height: 0; min-width: 0; }
@@ -43,7 +43,7 @@ tbody tr:hover { background: #f1f5f9; }
 tbody tr.selected { background: #ede9fe; }
 tbody tr:focus { outline: 2px solid #7c3aed; outline-offset: -2px; }
 tbody tr.failed td.error { color: var(--bad); }
-td.error { min-width: 10em; white-space: pre-wrap; }
+td.error { min-width: 8em; white-space: pre-wrap; }
 td.num, td.took, td.time { white-space: nowrap; color: var(--muted); }
 td.took.ongoing { font-style: italic; }
 td.event, td.state { font-family: ui-monospace, monospace; white-space: nowrap; overflow-wrap: normal; }
@@ -52,7 +52,7 @@ td.event, td.state { font-family: ui-monospace, monospace; white-space: nowrap; 
 .transition.taken > path { stroke: var(--hot); stroke-width: 2.5; }
 .transition.taken > polygon { fill: var(--hot); stroke: var(--hot); }
 .transition.taken > text { fill: var(--hot); font-weight: bold; }
-@media (max-width: 1099px) {
+@media (max-width: 1299px) {
   main { grid-template-columns: minmax(0, 1fr); height: auto; }
   #chart { max-height: 60vh; }
   .timeline { max-height: 70vh; }
