@@ -2,6 +2,7 @@
  * One workspace's way of running rclone: the binary found once, the project's own config file,
  * the `timeout` bound, redaction of secrets, and every child recorded in the cycle lock.
  */
+import type { ExitCodeScheme } from "../rclone/capabilities.js";
 import type { RcloneProgress } from "../rclone/progress.js";
 import type { RcloneResult, RcloneRunOptions } from "../rclone/run.js";
 import { runRclone } from "../rclone/run.js";
@@ -16,6 +17,8 @@ export interface RcloneSettings {
   env: NodeJS.ProcessEnv;
   /** The config key that says where the remote lives, named when it cannot be reached. */
   endpointKey?: string | undefined;
+  /** What the installed rclone's exit codes mean (from its version). */
+  exitCodes?: ExitCodeScheme | undefined;
   /** Flags every run of this workspace gets (`--links` with `copySymlinks`). */
   globalArgs?: readonly string[];
   /** Asked at each run: who wants its live progress now (undefined: nobody, no stats flags). */
@@ -41,6 +44,7 @@ export function rcloneRunner(context: RcloneSettings, lock?: CycleLock): RcloneR
       signal,
       redact: context.redact,
       endpointKey: context.endpointKey,
+      exitCodes: context.exitCodes,
       onSpawn: (pid) => {
         spawned.push(pid);
         void lock?.recordChild(pid).catch(() => undefined);
