@@ -70,6 +70,17 @@ describe("times", () => {
   });
 });
 
+describe("errors", () => {
+  it("an unknown command, piped, carries no ANSI", async () => {
+    const env = testEnv();
+    delete env.NO_COLOR;
+    const result = await runCaptured(process.execPath, [cliPath, "bogus"], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown command bogus (see workspace-sync --help)");
+    expect(result.stderr).not.toContain("\u001b[");
+  });
+});
+
 describe("arrows", () => {
   it.each([
     ["mailbox", "->"],
