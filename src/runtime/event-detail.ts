@@ -4,6 +4,16 @@ import type { LoggedEvent } from "../modes/types.js";
 import { isRecord } from "../util/json.js";
 import { bytes, statsLine, statsOf } from "../util/text.js";
 
+/**
+ * Whether an event a sync unit just processed belongs to a dry run's cycle, read from the context it led to:
+ * the cycle still runs as a dry run, or it just ended as one (`lastDryRun` finished at this event).
+ */
+export function inDryRun(event: LoggedEvent, context: unknown): boolean {
+  if (!isRecord(context)) return false;
+  if (isRecord(context.current) && context.current.dryRun === true) return true;
+  return isRecord(context.lastDryRun) && context.lastDryRun.finishedAt === event.at;
+}
+
 /** `dryRun`: the event belongs to a dry run's cycle, so its counts say what would happen. */
 export function eventDetail(event: LoggedEvent, dryRun = false): string {
   const { error, halt } = event;
