@@ -15,7 +15,7 @@ import { assertEvent, assign } from "xstate";
 import * as cycle from "./cycle.js";
 import { inert } from "./host.js";
 import { type Conflict, type FailureReason, failureOf, type TransferOutcome } from "./outcomes.js";
-import { isOneWay, toRequest } from "./requests.js";
+import { isOneWay, mergeRequests, type SyncRequest, toRequest } from "./requests.js";
 import { syncChart } from "./sync-chart.js";
 import {
   finishCycle,
@@ -32,12 +32,19 @@ export interface BisyncOutcome extends TransferOutcome {
   resynced: boolean;
   /** Stale bisync lock files removed before the run (their path), each provably stale. */
   staleLocksRemoved: string[];
+  /**
+   * Files changed on a side while bisync ran, which it did not carry over (rclone < 1.66): its listings
+   * were repaired so the next run does, and a follow-up cycle runs. Absent in older logs.
+   */
+  changedDuringRun?: string[];
 }
 
 export interface BisyncCycleRecord extends cycle.FinishedCycle {
   bisync: BisyncOutcome | null;
   /** A one-shot one-way sync (`--direction push|pull`). */
   transfer: TransferOutcome | null;
+  /** This cycle ran again because these files changed during the one before; absent on other cycles. */
+  rerunOf?: string[];
 }
 
 export interface BisyncContext extends SyncContext {
@@ -48,6 +55,8 @@ export interface BisyncContext extends SyncContext {
   /** Why bisync cannot run without `--resync`, with what to do; null when its listings are good. */
   resyncNeeded: FailureReason | null;
   conflictsTotal: number;
+  /** The files that changed during the last run and made a follow-up cycle (`rerun`) run; absent before any. */
+  rerunFor?: string[];
 }
 
 /** The skeleton's events, and the outcomes of bisync and of a one-shot transfer. */
@@ -86,6 +95,11 @@ export const initialBisyncContext: BisyncContext = {
   stepAt: null,
 };
 
+/** The follow-up of a cycle during which files changed: a real two-way cycle, answering the same requests. */
+function rerunRequest(current: SyncRequest): SyncRequest {
+  return { direction: "both", dryRun: false, requestIds: current.requestIds, sources: ["rerun"] };
+}
+
 const bisync = syncCycle<BisyncContext, BisyncEvent, BisyncEffects>({
   actors: { bisync: inert(), transfer: inert() },
   cleared: { bisync: null, transfer: null },
@@ -110,7 +124,15 @@ const bisync = syncCycle<BisyncContext, BisyncEvent, BisyncEffects>({
       assertEvent(event, "bisyncDone");
       const { type: _type, at, ...outcome } = event;
       const real = context.current?.dryRun !== true;
+      const changed = outcome.changedDuringRun ?? [];
+      // Files changed during the run: the cycle runs once more (not again after a rerun: the repaired
+      // listings let any later cycle carry them over).
+      const current = context.current;
+      const rerun = real && changed.length > 0 && current !== null && !current.sources.includes("rerun");
       return {
+        ...(rerun
+          ? { pending: mergeRequests(context.pending, rerunRequest(current)), rerunFor: changed }
+          : {}),
         bisync: outcome,
         stepAt: at,
         ...cycle.clearHalt(context),
@@ -126,7 +148,12 @@ const bisync = syncCycle<BisyncContext, BisyncEvent, BisyncEffects>({
     }),
     markResyncNeeded: assign(({ event }) => ({ resyncNeeded: failureOf(event) })),
     finishCycle: assign(({ context }) =>
-      finishCycle(context, { bisync: context.bisync, transfer: context.transfer }),
+      finishCycle(context, {
+        bisync: context.bisync,
+        transfer: context.transfer,
+        // Only on a rerun's record, so records of logs written before reruns existed stay as they were.
+        ...(context.current?.sources.includes("rerun") === true ? { rerunOf: context.rerunFor ?? [] } : {}),
+      }),
     ),
   },
 });

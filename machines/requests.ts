@@ -7,7 +7,17 @@
 export type Direction = "both" | "push" | "pull";
 
 /** Who asked. Kept in the log so a person can tell a timer cycle from their own. */
-export type TriggerSource = "cli" | "timer" | "hook" | "startup" | "retry" | "tool" | "watch" | "poll";
+/** `rerun`: bisync runs a cycle again because files changed during the one before. */
+export type TriggerSource =
+  | "cli"
+  | "timer"
+  | "hook"
+  | "startup"
+  | "retry"
+  | "tool"
+  | "watch"
+  | "poll"
+  | "rerun";
 
 /**
  * The most changed paths one incremental cycle carries: past it, the cycle is a full one (listing both sides

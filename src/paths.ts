@@ -100,6 +100,11 @@ export function rcloneConfigPath(stateDir: string): string {
   return join(stateDir, "rclone.conf");
 }
 
+/** The backend names the rclone binary knows, kept per binary (`src/rclone/backends.ts`). */
+export function rcloneBackendsCachePath(stateDir: string): string {
+  return join(stateDir, "rclone-backends.json");
+}
+
 export function defaultLocalCloud(stateDir: string): string {
   return join(stateDir, "cloud");
 }

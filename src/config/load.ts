@@ -1,12 +1,14 @@
 /**
  * Reading the plugin config: from a file given with --config (the plugin entry itself, or a whole
- * openclaw.json), or from OpenClaw's own config. Flat and nested `{sync, backup}` forms are both valid.
+ * openclaw.json), or from OpenClaw's own config, read as JSON5 as OpenClaw reads it. Flat and nested
+ * `{sync, backup}` forms are both valid.
  */
 import { readFile } from "node:fs/promises";
 import { ProviderConfigError, providerFor } from "../providers/index.js";
 import { errnoOf, messageOf } from "../util/errors.js";
 import { isRecord } from "../util/json.js";
 import { type BackupConfig, backupSchema } from "./backup.js";
+import { parseJson5 } from "./json5.js";
 import { reservedKeys, type SyncConfig, syncSchema } from "./schema.js";
 import { unknownKeyWarning, unknownKeyWarnings } from "./unknown-keys.js";
 
@@ -175,9 +177,9 @@ export async function loadConfigFile(
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJson5(text).value;
   } catch (error) {
-    throw new ConfigError(`not valid JSON: ${messageOf(error)}`, path);
+    throw new ConfigError(messageOf(error), path);
   }
   const entry = pluginEntryOf(json);
   if (!entry.found) {

@@ -31,6 +31,8 @@ export interface PlannedRemote {
   redact: Redact;
   /** The config key that says where the remote lives (`s3.endpoint`), when one does. */
   endpointKey?: string | undefined;
+  /** Said once: the original plugin's token was imported (from where), else null. */
+  imported?: string | null | undefined;
 }
 
 export interface DiagnoseEffects {
@@ -118,7 +120,10 @@ export async function diagnose(
     checks.push(check("remote", false, detail, fix));
     return done(loaded, rclone);
   }
-  checks.push(check("remote", true, `${remote.remoteName}: ${remote.describe}, in ${remote.configPath}`));
+  const imported = remote.imported ? `; ${remote.imported}` : "";
+  checks.push(
+    check("remote", true, `${remote.remoteName}: ${remote.describe}, in ${remote.configPath}${imported}`),
+  );
   if (options.offline) return done(loaded, rclone);
 
   const probe = await effects.rclone(

@@ -39,7 +39,8 @@ export function diagnoseEffects(input: {
     installHint: () => installHint(env),
     loadConfig: () => loadConfigFile(input.configFile, env),
     prepareRemote: async (loaded: LoadedConfig): Promise<PlannedRemote> => {
-      const prepared = await prepareRemote(loaded.sync, input.stateDir);
+      const rcloneBinary = await findRclone({ env }).catch(() => undefined);
+      const prepared = await prepareRemote(loaded.sync, input.stateDir, { rcloneBinary, env });
       return {
         describe: prepared.describe,
         remoteName: loaded.sync.remoteName,
@@ -48,6 +49,7 @@ export function diagnoseEffects(input: {
         remoteRoot: prepared.remoteRoot,
         redact: prepared.redact,
         endpointKey: prepared.endpointKey,
+        imported: prepared.imported,
       };
     },
     rclone: (binary, args, remote) =>

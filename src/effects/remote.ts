@@ -1,8 +1,10 @@
 /** The configured remote made ready: its section in the project's own rclone config, its folders, its secrets. */
 import { mkdir } from "node:fs/promises";
 import type { SyncConfig } from "../config/schema.js";
-import { rcloneConfigPath } from "../paths.js";
-import { providerFor, type RemoteDefinition } from "../providers/index.js";
+import { rcloneBackendsCachePath, rcloneConfigPath } from "../paths.js";
+import { unknownBackendProblem } from "../providers/custom/index.js";
+import { ProviderConfigError, providerFor, type RemoteDefinition } from "../providers/index.js";
+import { type ListedBackends, rcloneBackends } from "../rclone/backends.js";
 import {
   mergeRemoteSection,
   type RcloneRemotes,
@@ -12,6 +14,7 @@ import {
 import { tokenSecrets } from "../rclone/oauth-token.js";
 import { remoteSpec } from "../rclone/remote.js";
 import { createRedactor, type Redact } from "../util/errors.js";
+import { findLegacyToken } from "./legacy-token.js";
 
 export interface PreparedRemote {
   /** The project's rclone config (0600, under the state directory); never the user's own. */
@@ -24,6 +27,11 @@ export interface PreparedRemote {
   describe: string;
   /** The config key that says where the remote lives, when one does (`s3.endpoint`). */
   endpointKey?: string;
+  /**
+   * Said once, on the run that copied the original plugin's token into the project's rclone config (where it
+   * came from, never the token); null on every other run.
+   */
+  imported: string | null;
 }
 
 /** An OAuth remote lacks a token (or OneDrive its drive) in both the config and the project's rclone.conf. */
@@ -52,18 +60,38 @@ export interface RemotePlan {
   /** `remote:` plus the bucket on S3: the remote's own root, to test credentials on. */
   remoteBase: string;
   redact: Redact;
+  /** The original plugin's rclone config the token comes from (first run after an upgrade), else null. */
+  importedFrom: string | null;
 }
 
 /** What {@link prepareRemote} would write, read-only: for diagnostics and before writing. */
-export async function planRemote(config: SyncConfig, stateDir: string): Promise<RemotePlan> {
+export async function planRemote(
+  config: SyncConfig,
+  stateDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RemotePlan> {
   const definition = providerFor(config).remote({ config, stateDir });
   const configPath = rcloneConfigPath(stateDir);
   const existing = await readRcloneConfigIfAny(configPath);
-  const section = mergeRemoteSection(
+  let section = mergeRemoteSection(
     existing[config.remoteName],
     definition.section,
     definition.oauth?.stored ?? [],
   );
+  let importedFrom: string | null = null;
+  if (definition.oauth && !section.token) {
+    const legacy = await findLegacyToken({
+      remoteName: config.remoteName,
+      section,
+      oauth: definition.oauth,
+      configPath: config.configPath,
+      env,
+    });
+    if (legacy !== null) {
+      section = { ...section, ...legacy.options };
+      importedFrom = legacy.from;
+    }
+  }
   const missing = (definition.oauth?.required ?? [])
     .filter((need) => !section[need.option])
     .map((need) => new CredentialsMissingError(config.provider, need.option, need.fix));
@@ -77,7 +105,40 @@ export async function planRemote(config: SyncConfig, stateDir: string): Promise<
     remoteRoot: remoteSpec(config.remoteName, [...prefix, config.remotePath]),
     remoteBase: remoteSpec(config.remoteName, prefix),
     redact: createRedactor([...definition.secrets, ...tokenSecrets(section.token)]),
+    importedFrom,
   };
+}
+
+export interface PrepareOptions {
+  /** The rclone that will use the remote: a `custom.rcloneType` it does not know is refused before writing. */
+  rcloneBinary?: string | undefined;
+  /** Its `rclone version` line, for the refusal. */
+  rcloneVersion?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/**
+ * A `custom` remote whose `rcloneType` the installed rclone does not know: refused, naming the near one. The
+ * backends it listed, to keep once writing is allowed; null when there was nothing to check.
+ */
+async function checkBackend(
+  config: SyncConfig,
+  stateDir: string,
+  options: PrepareOptions,
+): Promise<ListedBackends | null> {
+  const type = config.provider === "custom" ? config.custom?.rcloneType : undefined;
+  if (type === undefined || options.rcloneBinary === undefined) return null;
+  const listed = await rcloneBackends(options.rcloneBinary, {
+    env: options.env ?? process.env,
+    cacheFile: rcloneBackendsCachePath(stateDir),
+  });
+  if (listed === null) return null; // rclone could not list them: it names an unknown backend itself
+  const which = options.rcloneVersion
+    ? `${options.rcloneVersion} (${options.rcloneBinary})`
+    : `the rclone at ${options.rcloneBinary}`;
+  const problem = unknownBackendProblem(type, listed.backends, which);
+  if (problem !== null) throw new ProviderConfigError(problem);
+  return listed;
 }
 
 /**
@@ -85,11 +146,17 @@ export async function planRemote(config: SyncConfig, stateDir: string): Promise<
  * other remotes the file holds) and makes its folders. Throws {@link CredentialsMissingError} before
  * writing anything when an OAuth remote has no token.
  */
-export async function prepareRemote(config: SyncConfig, stateDir: string): Promise<PreparedRemote> {
-  const plan = await planRemote(config, stateDir);
+export async function prepareRemote(
+  config: SyncConfig,
+  stateDir: string,
+  options: PrepareOptions = {},
+): Promise<PreparedRemote> {
+  const plan = await planRemote(config, stateDir, options.env ?? process.env);
   const [missing] = plan.missing;
   if (missing) throw missing;
+  const listed = await checkBackend(config, stateDir, options);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await listed?.keep();
   await plan.definition.prepare?.();
   await writeRcloneConfig(plan.configPath, plan.remotes);
   return {
@@ -98,6 +165,10 @@ export async function prepareRemote(config: SyncConfig, stateDir: string): Promi
     remoteBase: plan.remoteBase,
     redact: plan.redact,
     describe: plan.definition.describe,
+    imported:
+      plan.importedFrom === null
+        ? null
+        : `the ${config.provider} authorization of the original plugin was imported from ${plan.importedFrom} (remote \`${config.remoteName}\`) into ${plan.configPath}; the original's file is left unchanged`,
     ...(plan.definition.endpointKey === undefined ? {} : { endpointKey: plan.definition.endpointKey }),
   };
 }

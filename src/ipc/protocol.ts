@@ -26,7 +26,17 @@ const unitRef = {
 
 /** A request's `source` may be left out on the wire: a client asking is `cli`. */
 const triggerSource = z
-  .enum(["cli", "timer", "hook", "startup", "retry", "tool", "watch", "poll"] satisfies TriggerSource[])
+  .enum([
+    "cli",
+    "timer",
+    "hook",
+    "startup",
+    "retry",
+    "tool",
+    "watch",
+    "poll",
+    "rerun",
+  ] satisfies TriggerSource[])
   .optional()
   .transform((source): TriggerSource => source ?? "cli");
 

@@ -44,8 +44,11 @@ export function registerCommands(program: CliCommand, workspaceDir: string | und
       .action(async (...actionArgs: unknown[]) => {
         process.env[commandEnvVar] = openclawCommand;
         // The CLI's command tree loads on use: registration (in every `openclaw` process) never parses it.
-        const { runCli } = await import("../cli/run.js");
-        process.exitCode = await runCli(withDefaultWorkspace([name, ...rawArgsOf(actionArgs)], workspaceDir));
+        // SIGINT/SIGTERM stop every rclone the command started (`authorize`'s listener on 53682 included).
+        const { runCliInterruptible } = await import("../cli/interrupt.js");
+        process.exitCode = await runCliInterruptible(
+          withDefaultWorkspace([name, ...rawArgsOf(actionArgs)], workspaceDir),
+        );
       });
   }
 }

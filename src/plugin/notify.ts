@@ -25,6 +25,32 @@ export function mainSessionKey(agentId: string): string {
   return `agent:${agentId.trim().toLowerCase() || "main"}:main`;
 }
 
+/** Where notes about a workspace go: the last session a hook named there, else its agent's main session. */
+export class SessionTargets {
+  readonly #sessions = new Map<string, NotifyTarget>();
+  /** The agent a hook last named for a workspace: without a live session, its main session is told. */
+  readonly #agents = new Map<string, string>();
+
+  /** A session hook for `workspace`; on a session start, the session it names (now the target). */
+  seen(
+    hook: "session_start" | "session_end",
+    workspace: string,
+    ctx: { agentId?: string | undefined; sessionKey?: string | undefined },
+  ): NotifyTarget | null {
+    if (ctx.agentId) this.#agents.set(workspace, ctx.agentId);
+    if (hook === "session_end") this.#sessions.delete(workspace);
+    if (hook !== "session_start" || !ctx.sessionKey) return null;
+    const target = { sessionKey: ctx.sessionKey, agentId: ctx.agentId };
+    this.#sessions.set(workspace, target);
+    return target;
+  }
+
+  for(workspace: string): NotifyTarget {
+    const agentId = this.#agents.get(workspace) ?? "main";
+    return this.#sessions.get(workspace) ?? { sessionKey: mainSessionKey(agentId), agentId };
+  }
+}
+
 export function notifyInbox(
   system: PluginRuntime["system"] | undefined,
   target: NotifyTarget,

@@ -24,8 +24,8 @@ import type {
 import { type FailureWatch, startFailureWatch } from "./health.js";
 import { createLiveRoute, type LiveRoute } from "./live-route.js";
 import { openclawCommand } from "./manifest.js";
-import { tellNextTurn, type Workflow } from "./next-turn.js";
-import { inboxMessage, mainSessionKey, type NotifyTarget, notifyInbox } from "./notify.js";
+import { NextTurnNotes, type Workflow } from "./next-turn.js";
+import { inboxMessage, notifyInbox, SessionTargets } from "./notify.js";
 import {
   type Hold,
   holdText,
@@ -60,6 +60,8 @@ export class PluginHost {
   #loaded: LoadedConfig | null | undefined;
   /** `api.session.workflow`, captured during register (its next-turn method stays callable after). */
   #workflow: Workflow;
+  /** Notes for agents' next turns (they wait here while OpenClaw has no session for them). */
+  readonly #notes = new NextTurnNotes(() => this.#workflow);
   #watch: { watch: FailureWatch; timer: NodeJS.Timeout } | null = null;
   /** The plugin config the last start read from OpenClaw's committed config (it changes on reload). */
   #pluginConfig: unknown;
@@ -67,10 +69,8 @@ export class PluginHost {
   #hold: Hold | null = null;
   #ctx: ServiceContext | null = null;
   #loadError = "";
-  /** Where an inbox notification for a workspace goes: the last session a hook named there. */
-  readonly #targets = new Map<string, NotifyTarget>();
-  /** The agent a hook last named for a workspace: without a live session, its main session is told. */
-  readonly #agents = new Map<string, string>();
+  /** Where notes about a workspace go: the last session a hook named there, else its agent's main session. */
+  readonly #targets = new SessionTargets();
 
   /** The live statechart page the gateway serves (built on its first request). */
   readonly live: LiveRoute;
@@ -188,7 +188,8 @@ export class PluginHost {
     if (this.#hold !== hold) return;
     logger.warn(`workspace-sync: ${holdText(hold).replace(/\n/g, " ")}`);
     const key = `workspace-sync:hold:${hold.since}`;
-    tellNextTurn(this.#workflow, this.#targetFor(this.#defaultWorkspace), holdText(hold), key, logger);
+    const workspace = this.#defaultWorkspace;
+    this.#notes.tell(workspace, this.#targets.for(workspace), holdText(hold), key, logger);
   }
 
   /** Why `/sync` cannot run a real cycle now, or null when it can. */
@@ -226,10 +227,8 @@ export class PluginHost {
   hook(hook: SessionHook, ctx: SessionHookContext): void {
     try {
       const workspace = this.workspaceFor(ctx.agentId);
-      if (ctx.agentId) this.#agents.set(workspace, ctx.agentId);
-      if (hook === "session_start" && ctx.sessionKey)
-        this.#targets.set(workspace, { sessionKey: ctx.sessionKey, agentId: ctx.agentId });
-      if (hook === "session_end") this.#targets.delete(workspace);
+      const started = this.#targets.seen(hook, workspace, ctx);
+      if (started) this.#notes.sessionStarted(workspace, started, this.captured.logger);
       if (this.#hold) return; // real cycles wait for a confirmation
       if (this.#host) {
         this.#host.hook(hook, workspace);
@@ -297,25 +296,19 @@ export class PluginHost {
       .catch((error: unknown) => this.captured.logger.warn(`workspace-sync: ${hook}: ${messageOf(error)}`));
   }
 
-  /** Where a note about a workspace goes: the last session a hook named there, else its agent's main session. */
-  #targetFor(workspace: string): NotifyTarget {
-    const agentId = this.#agents.get(workspace) ?? "main";
-    return this.#targets.get(workspace) ?? { sessionKey: mainSessionKey(agentId), agentId };
-  }
-
   /** Failures that reach people: plugin health, and once per incident the agent's next turn. */
   #startWatch(ctx: ServiceContext, loaded: LoadedConfig, logger: PluginLogger): void {
     this.#watch = startFailureWatch(ctx, loaded.sync, logger, (workspace, text, key) =>
-      tellNextTurn(this.#workflow, this.#targetFor(workspace), text, key, logger),
+      this.#notes.tell(workspace, this.#targets.for(workspace), text, key, logger),
     );
   }
 
   #notify(unit: UnitInfo, arrivals: string[], loaded: LoadedConfig, logger: PluginLogger): void {
     if (!loaded.sync.notifyOnInbox) return;
-    const target = this.#targetFor(unit.label);
+    const target = this.#targets.for(unit.label);
     if (loaded.sync.notifyOnInbox === "nextTurn") {
       const key = `workspace-sync:inbox:${unit.id}:${Date.now()}`;
-      tellNextTurn(this.#workflow, target, inboxMessage(arrivals), key, logger);
+      this.#notes.tell(unit.label, target, inboxMessage(arrivals), key, logger);
       return;
     }
     if (notifyInbox(this.captured.runtime?.system, target, arrivals, logger))

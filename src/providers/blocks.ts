@@ -92,8 +92,11 @@ export const onedriveBlock = z.object(
 
 export const customBlock = z.object(
   {
-    rcloneType: configValue("custom.rcloneType").regex(/^[a-z0-9]+$/, {
-      error: "`custom.rcloneType` must be an rclone backend name such as sftp, webdav or b2",
+    // One lowercase word, or words of two letters or more (rclone's longer names: "google cloud storage").
+    // Whether the installed rclone knows it is checked when the remote is written (src/effects/remote.ts).
+    rcloneType: configValue("custom.rcloneType").regex(/^(?:[a-z0-9]+|[a-z0-9]{2,}(?: [a-z0-9]{2,})+)$/, {
+      error:
+        '`custom.rcloneType` must be an rclone backend name such as sftp, webdav, b2 or "google cloud storage" (`rclone help backends` lists them)',
     }),
     rcloneOptions: z
       .record(

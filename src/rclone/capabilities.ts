@@ -23,6 +23,12 @@ export interface RcloneCapabilities {
   bisyncResyncMode: boolean;
   /** The bisync lock file holds JSON `{Session, PID, TimeRenewed, TimeExpires}` (1.66); before, only the PID. */
   bisyncJsonLock: boolean;
+  /**
+   * bisync lists a side again for its final listing after copying into it, so an edit made there during the
+   * run is recorded as synced (before 1.66; from 1.66 the final listings come from the start listings and
+   * the transfers, and such an edit is seen by the next run).
+   */
+  bisyncRelists: boolean;
   /** The exit code of "Bisync aborted. Must run --resync to recover." (2, then 7 from 1.69). */
   bisyncResyncExitCode: number;
   /**
@@ -49,6 +55,7 @@ const baseline: Omit<RcloneCapabilities, "version"> = {
   bisyncConflictFlags: false,
   bisyncResyncMode: false,
   bisyncJsonLock: false,
+  bisyncRelists: true,
   bisyncResyncExitCode: 2,
   exitCodes: "1.60",
 };
@@ -64,6 +71,7 @@ export const capabilityTable: readonly Row[] = [
       bisyncConflictFlags: true,
       bisyncResyncMode: true,
       bisyncJsonLock: true,
+      bisyncRelists: false,
     },
   },
   { since: [1, 69, 0], adds: { bisyncResyncExitCode: 7, exitCodes: "1.69" } },

@@ -8,6 +8,9 @@ import { authorize } from "../authorize/flow.js";
 import { parseConfig } from "../config/load.js";
 import { installHint, onPath } from "../diagnose/effects.js";
 import { rcloneInstallCommand } from "../diagnose/features.js";
+import { rcloneBackendsCachePath } from "../paths.js";
+import { unknownBackendProblem } from "../providers/custom/index.js";
+import { rcloneBackends } from "../rclone/backends.js";
 import { findRclone } from "../rclone/binary.js";
 import { runnable } from "../util/command.js";
 import type { Printer } from "../util/printer.js";
@@ -15,7 +18,7 @@ import { type Answers, missingFlags, oauthProviders, pluginConfigOf } from "./an
 import { askMissing } from "./ask.js";
 import { firstDryRun } from "./first-run.js";
 import type { Prompter } from "./prompter.js";
-import { pluginSnippet, writePluginConfig } from "./write-config.js";
+import { pluginSnippet, rewritesJson5, writePluginConfig } from "./write-config.js";
 
 export class SetupError extends Error {
   override readonly name = "SetupError";
@@ -83,6 +86,15 @@ export async function runSetup(options: SetupOptions): Promise<void> {
   // The one schema decides: a bad answer is refused with its key, before anything is written.
   const loaded = parseConfig(pluginConfig, "setup", options.env);
   for (const warning of loaded.warnings) out.warn(warning);
+  const custom = loaded.sync.provider === "custom" ? loaded.sync.custom : undefined;
+  if (custom !== undefined) {
+    // The installed rclone decides which backend names exist: a typo is refused before anything is written.
+    const cacheFile = rcloneBackendsCachePath(options.stateDir);
+    const listed = await rcloneBackends(binary, { env: options.env, cacheFile });
+    const problem =
+      listed && unknownBackendProblem(custom.rcloneType, listed.backends, `the rclone at ${binary}`);
+    if (problem) throw new SetupError(problem, true);
+  }
 
   const oauth = answers.provider !== undefined && oauthProviders.includes(answers.provider);
   if (oauth && (answers.auth === "browser" || answers.auth === "paste")) {
@@ -103,6 +115,12 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     );
   }
 
+  const json5 = await rewritesJson5(options.target, pluginConfig);
+  if (json5) {
+    out.line(
+      `${options.target} holds comments or JSON5 syntax the plugin entry cannot be edited into in place: writing the config rewrites it as plain JSON, which drops them (the old file is kept as a .bak copy)`,
+    );
+  }
   const print =
     options.print ??
     (prompter
@@ -112,7 +130,9 @@ export async function runSetup(options: SetupOptions): Promise<void> {
             {
               value: "write",
               label: `Write it into ${options.target}`,
-              hint: "the old file is kept as a .bak copy",
+              hint: json5
+                ? "rewritten as plain JSON, its comments dropped; the old file is kept as a .bak copy"
+                : "the old file is kept as a .bak copy",
             },
             { value: "print", label: "Print the snippet", hint: "to add it yourself" },
           ] as const,

@@ -10,18 +10,24 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { authorize } from "../../src/authorize/flow.js";
+import { callbackPort } from "../../src/authorize/run.js";
 import { parseConfig } from "../../src/config/load.js";
 import { readRcloneConfig } from "../../src/rclone/config-file.js";
 import { type FakeOAuth, startFakeOAuth } from "../support/oauth.js";
+import { lockPort } from "../support/port-lock.js";
 import { cliPath, createSandbox, type Sandbox, testEnv } from "../support/sandbox.js";
 
 let oauth: FakeOAuth;
 let box: Sandbox;
+let releasePort: () => Promise<void>;
 beforeAll(async () => {
+  // rclone authorize's fixed port: shared with test/faults/authorize-interrupt, which may run in parallel.
+  releasePort = await lockPort(callbackPort);
   oauth = await startFakeOAuth();
 });
 afterAll(async () => {
   await oauth.close();
+  await releasePort();
 });
 beforeEach(async () => {
   box = await createSandbox({ provider: "dropbox" });

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { callHost } from "../../src/ipc/client.js";
 import type { HelloResult } from "../../src/ipc/protocol.js";
 import { eventually } from "../daemon/helpers.js";
+import { artifactPath } from "../support/browser.js";
 import { killGroup, openclaw, repoRoot, startGateway } from "./openclaw.js";
 
 export const gatewayToken = "workspace-sync-e2e-token";
@@ -166,4 +167,11 @@ export async function runGateway(stateDir: string, ourStateDir: string): Promise
     );
   };
   return { child: started.child, port, output: started.output, hello, call, send, chat, stop };
+}
+
+/** Keep the gateway's output as a test artefact (`test/artifacts/openclaw-<name>-gateway.log`). */
+export async function keepGatewayLog(gateway: Gateway, name: string): Promise<void> {
+  const path = await artifactPath(`openclaw-${name}-gateway.log`);
+  await writeFile(path, gateway.output());
+  console.log(`gateway log: ${path}`);
 }

@@ -1,7 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { NextTurnInjection } from "../../src/plugin/api-session.js";
 import plugin from "../../src/plugin/index.js";
+import { NextTurnNotes, nextTurnTtlMs } from "../../src/plugin/next-turn.js";
+import { eventually } from "../daemon/helpers.js";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
 import { fakeApi, fakeLogger, fakeRuntime } from "./fake-api.js";
 import { addSurfaces, runCommand } from "./fake-surfaces.js";
@@ -55,5 +58,75 @@ describe('notifyOnInbox: "nextTurn"', () => {
     expect(calls.events).toEqual([]);
     expect(calls.heartbeats).toEqual([]);
     expect(calls.heartbeatsNow).toEqual([]);
+  });
+});
+
+describe("next-turn notes without a stored session", () => {
+  /** OpenClaw's answer (2026.9.6): a note for a session it has not stored is not queued, with an empty id. */
+  function openclawLike(stored: Set<string>) {
+    const queued: NextTurnInjection[] = [];
+    const workflow = {
+      enqueueNextTurnInjection: async (injection: NextTurnInjection) => {
+        if (!stored.has(injection.sessionKey))
+          return { enqueued: false, id: "", sessionKey: injection.sessionKey };
+        const duplicate = queued.some((q) => q.idempotencyKey === injection.idempotencyKey);
+        if (!duplicate) queued.push(injection);
+        return {
+          enqueued: !duplicate,
+          id: injection.idempotencyKey ?? "x",
+          sessionKey: injection.sessionKey,
+        };
+      },
+    };
+    return { workflow, queued };
+  }
+
+  it("waits for a session of the workspace to start, then is queued there once", async () => {
+    const stored = new Set<string>();
+    const { workflow, queued } = openclawLike(stored);
+    let now = 1_000;
+    const notes = new NextTurnNotes(
+      () => workflow,
+      () => now,
+    );
+    const logger = fakeLogger();
+    const main = { sessionKey: "agent:main:main", agentId: "main" };
+    notes.tell("/ws", main, "workspace-sync alert: boom", "k1", logger);
+    notes.tell("/ws", main, "workspace-sync alert: boom", "k1", logger); // the same note again
+    await eventually(() => notes.waiting("/ws") === 1, "the note waiting");
+    expect(queued).toEqual([]);
+
+    now += 60_000;
+    stored.add("agent:main:main");
+    notes.sessionStarted("/ws", main, logger);
+    await eventually(() => queued.length === 1, "the note queued");
+    expect(queued[0]).toMatchObject({ sessionKey: "agent:main:main", text: "workspace-sync alert: boom" });
+    expect(queued[0]?.ttlMs).toBe(nextTurnTtlMs - 60_000); // it does not live longer for having waited
+    expect(notes.waiting("/ws")).toBe(0);
+    notes.sessionStarted("/ws", main, logger);
+    notes.tell("/ws", main, "workspace-sync alert: boom", "k1", logger); // already queued: once
+    await new Promise((r) => setTimeout(r, 20));
+    expect(queued).toHaveLength(1);
+  });
+
+  it("drops a note that waited longer than a day", async () => {
+    const stored = new Set<string>();
+    const { workflow, queued } = openclawLike(stored);
+    let now = 0;
+    const notes = new NextTurnNotes(
+      () => workflow,
+      () => now,
+    );
+    const target = { sessionKey: "agent:main:chat-9", agentId: "main" };
+    notes.tell("/ws", target, "old news", "k2", fakeLogger());
+    await eventually(() => notes.waiting("/ws") === 1, "the note waiting");
+    now = nextTurnTtlMs + 1;
+    stored.add(target.sessionKey);
+    notes.sessionStarted("/ws", target, fakeLogger());
+    notes.tell("/ws", target, "fresh news", "k3", fakeLogger());
+    await eventually(() => queued.length === 1, "the fresh note queued");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(queued.map((q) => q.text)).toEqual(["fresh news"]);
+    expect(notes.waiting("/ws")).toBe(0);
   });
 });

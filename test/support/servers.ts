@@ -5,6 +5,7 @@
  * remote spec with its own config file, for independent `rclone check`s.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { join } from "node:path";
@@ -71,9 +72,11 @@ export async function startSftpServer(dir: string, at: { port?: number } = {}): 
   const pass = "sftp-test-pass";
   const keyDir = join(dir, "..", `sftp-keys-${port}`);
   await mkdir(keyDir, { recursive: true });
-  await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(keyDir, "host")]).catch(
-    () => undefined,
-  );
+  // A restart keeps the key (ssh-keygen would ask on stdin whether to overwrite it, and wait).
+  if (!existsSync(join(keyDir, "host")))
+    await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(keyDir, "host")]).catch(
+      () => undefined,
+    );
   const keyArgs = await run("test", ["-f", join(keyDir, "host")]).then(
     () => ["--key", join(keyDir, "host")],
     () => [],

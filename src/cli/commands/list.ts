@@ -25,9 +25,10 @@ export const listCommand = defineCommand({
   async run({ args }) {
     const out = createOutput();
     const { loaded, stateDir } = await resolveScope(args, out);
-    const remote = await prepareRemote(loaded.sync, stateDir);
+    const binary = await findRclone();
+    const remote = await prepareRemote(loaded.sync, stateDir, { rcloneBinary: binary });
     const result = await runRclone({
-      binary: await findRclone(),
+      binary,
       args: ["lsjson", "-R", "--files-only", remote.remoteRoot],
       configPath: remote.configPath,
       timeoutMs: loaded.sync.timeout * 1000,

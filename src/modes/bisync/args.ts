@@ -66,6 +66,11 @@ export function bisyncArgs(
     args.push("--conflict-resolve", nativePolicy[settings.conflictResolve]);
     args.push("--conflict-loser", "num", "--conflict-suffix", conflictSuffix);
   }
+  if (caps.bisyncRelists && !flags.resync && !flags.dryRun) {
+    // Keep the start listings and skip the final check: `repairChangedDuringRun` compares and repairs
+    // the final listings itself (see during-run.ts).
+    args.push("--no-cleanup", "--check-sync=false");
+  }
   if (flags.resync) args.push("--resync");
   if (flags.force) args.push("--force");
   if (flags.dryRun) args.push("--dry-run");

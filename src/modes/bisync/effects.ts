@@ -19,6 +19,7 @@ import { writeFileDurably } from "../../util/durable-file.js";
 import type { EffectKit } from "../types.js";
 import { type BisyncRunFlags, type BisyncSettings, bisyncArgs, filtersFileOf, filtersText } from "./args.js";
 import { localFiles, loserFiles, nativeConflicts, resolveLegacyConflicts } from "./conflicts.js";
+import { repairChangedDuringRun } from "./during-run.js";
 import { firstRunFailure, interpretBisyncFailure } from "./failures.js";
 import { sweepBisyncLocks } from "./lock.js";
 import { keepDifferingLocalFiles } from "./resync.js";
@@ -144,7 +145,17 @@ export function bisyncEffects(kit: EffectKit) {
     const nativeBefore =
       caps.bisyncConflictFlags && real ? loserFiles(await localFiles(settings.localDir)) : null;
     const results: RcloneResult[] = [];
-    const first = await rclone(bisyncArgs(settings, caps, flags), signal);
+    const changedDuringRun = new Set<string>();
+    // One bisync run; on an rclone that lists again at the end, its listings repaired for edits made meanwhile.
+    const bisyncOnce = async (runFlags: BisyncRunFlags): Promise<RcloneResult> => {
+      const since = Date.now();
+      const result = await rclone(bisyncArgs(settings, caps, runFlags), signal);
+      if (result.ok && caps.bisyncRelists && real && !runFlags.resync) {
+        for (const name of await repairChangedDuringRun(settings.workdir, since)) changedDuringRun.add(name);
+      }
+      return result;
+    };
+    const first = await bisyncOnce(flags);
     if (!first.ok) return failed(first);
     results.push(first);
     if (real && !flags.resync) {
@@ -158,7 +169,7 @@ export function bisyncEffects(kit: EffectKit) {
         if (resolved.renames > 0) {
           // Carries the local renames to the remote. Forced: renaming both copies counts as deletes,
           // which bisync's --max-delete check would otherwise stop on a small tree.
-          const settle = await rclone(bisyncArgs(settings, caps, { ...flags, force: true }), signal);
+          const settle = await bisyncOnce({ ...flags, force: true });
           if (!settle.ok) return failed(settle);
           results.push(settle);
         }
@@ -175,6 +186,7 @@ export function bisyncEffects(kit: EffectKit) {
       conflicts,
       resynced: flags.resync,
       staleLocksRemoved,
+      changedDuringRun: [...changedDuringRun],
     };
   };
 

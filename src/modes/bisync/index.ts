@@ -19,6 +19,12 @@ function bisyncLines(bisync: BisyncOutcome | null, dryRun: boolean): string[] {
   return lines;
 }
 
+/** `changed during sync, running again: a.md, b.md` (the first five names). */
+export function changedLine(names: readonly string[], verb: string): string {
+  const more = names.length > 5 ? ` and ${names.length - 5} more` : "";
+  return `changed during sync, ${verb}: ${names.slice(0, 5).join(", ")}${more}`;
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null;
 
@@ -30,7 +36,9 @@ export const bisyncMode: Mode<BisyncMachine> = {
   cycleLines(cycle) {
     const dry = cycle.request.dryRun;
     const oneWay = cycle.request.direction === "push" ? "push" : "pull";
-    return [...bisyncLines(cycle.bisync, dry), ...stepLines(oneWay, cycle.transfer, dry)];
+    const rerun =
+      cycle.rerunOf && cycle.rerunOf.length > 0 ? [`  ${changedLine(cycle.rerunOf, "ran again")}`] : [];
+    return [...rerun, ...bisyncLines(cycle.bisync, dry), ...stepLines(oneWay, cycle.transfer, dry)];
   },
   lastCycleLines: () => [],
   conflicts: (cycle) => cycle?.bisync?.conflicts ?? [],
@@ -38,8 +46,11 @@ export const bisyncMode: Mode<BisyncMachine> = {
   totals: (context) => ({ arrivals: 0, conflicts: context.conflictsTotal }),
   arrivals: () => [],
   eventDetail(event, dryRun = false) {
-    const { conflicts } = event;
+    const { conflicts, changedDuringRun } = event;
     const stats = statsOf(event.stats);
+    if (Array.isArray(changedDuringRun) && changedDuringRun.length > 0 && stats !== null) {
+      return `${statsLine(stats, dryRun)}; ${changedLine(changedDuringRun.map(String), "running again")}`;
+    }
     if (!Array.isArray(conflicts) || conflicts.length === 0 || stats === null) return null;
     const paths = conflicts.map((c) => (isRecord(c) ? String(c.path) : ""));
     return `${statsLine(stats, dryRun)}; ${paths.length} conflicts: ${paths.slice(0, 5).join(", ")}`;

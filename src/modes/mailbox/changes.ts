@@ -13,7 +13,8 @@ import { exactRule } from "./outbox.js";
 async function rulesFor(localDir: string, path: string): Promise<string[]> {
   const info = await lstat(join(localDir, path)).catch(() => null);
   const rule = exactRule(path);
-  if (info === null) return [`+ ${rule}`, `+ ${rule}/**`];
+  // Gone (the remote may hold a file or a folder), or a symlink (followed with `copySymlinks`, it may be a folder).
+  if (info === null || info.isSymbolicLink()) return [`+ ${rule}`, `+ ${rule}/**`];
   return info.isDirectory() ? [`+ ${rule}/**`] : [`+ ${rule}`];
 }
 

@@ -226,3 +226,26 @@ export async function quarantine(
     return name;
   }
 }
+
+/**
+ * Undoes a delivery whose journal line could not be written: `_inbox/<to>` is removed while it is still
+ * the delivered file (the staged file's own inode, or, where no hard link was possible, the copy of its
+ * size published moments ago). The staged file stays, so the next drain delivers it once. False when
+ * nothing was removed.
+ */
+export async function takeBack(source: Buffer, delivery: Delivery, inboxDir: string): Promise<boolean> {
+  const target = join(inboxDir, delivery.to);
+  const [staged, there] = await Promise.all([
+    stat(source).catch(() => null),
+    lstat(target).catch(() => null),
+  ]);
+  if (staged === null || there === null || !there.isFile()) return false;
+  const linked = staged.ino === there.ino && staged.dev === there.dev;
+  if (!linked && (staged.nlink > 1 || staged.size !== there.size)) return false;
+  try {
+    await unlink(target);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -13,7 +13,7 @@
  * 5. deliver each one by a link into `_inbox` (never replacing a file), journal it;
  * 6. delete exactly the delivered files from `_outbox`, then the staged copies and the journal.
  */
-import { lstat, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DrainOutcome, MailboxEvent } from "../../../machines/mailbox.js";
 import type { FailureReason, TransferStats } from "../../../machines/outcomes.js";
@@ -21,7 +21,15 @@ import { failure } from "../../effects/shared.js";
 import { writeFileDurably } from "../../util/durable-file.js";
 import { messageOf } from "../../util/errors.js";
 import type { EffectKit } from "../types.js";
-import { type Delivery, deliverOne, failedOnItsOwn, quarantine, removeStaleTemps } from "./deliver.js";
+import {
+  type Delivery,
+  deliverOne,
+  failedOnItsOwn,
+  quarantine,
+  removeStaleTemps,
+  takeBack,
+} from "./deliver.js";
+import { checkInbox, checkLocalOutbox, HandoffRefused } from "./handoff.js";
 import {
   ambiguous,
   listOutbox,
@@ -37,6 +45,7 @@ import {
   deliveryJournal,
   isComplete,
   type JournalLine,
+  JournalWriteFailed,
   removeEmptyDirs,
   removeFile,
   type StagedFile,
@@ -45,19 +54,6 @@ import {
 
 /** rclone's words for a full local disk while it writes. */
 const outOfSpace = /no space left|disk quota exceeded|file too big for remaining disk space/i;
-
-export class InboxRefused extends Error {}
-
-/** `_inbox` must be a real folder: a symlink would carry arrivals out of the workspace. */
-async function checkInbox(inboxDir: string): Promise<void> {
-  const info = await lstat(inboxDir).catch(() => null);
-  if (info?.isSymbolicLink()) {
-    throw new InboxRefused(
-      `${inboxDir} is a symbolic link: arrivals are never delivered through one. Replace it with a real folder (\`rm ${inboxDir} && mkdir ${inboxDir}\`), then sync again.`,
-    );
-  }
-  if (info === null) await mkdir(inboxDir, { recursive: true });
-}
 
 interface DrainFiles {
   journal: string;
@@ -117,6 +113,7 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
   let needBytes = 0;
   try {
     await checkInbox(paths.inboxDir);
+    await checkLocalOutbox(config, paths);
     await mkdir(paths.stagingDir, { recursive: true, mode: 0o700 });
     await removeStaleTemps(paths.inboxDir);
 
@@ -200,30 +197,65 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
     // 5. Deliver, one by one, each recorded in the journal before the next.
     const arrivals: Delivery[] = [];
     const quarantined: NonNullable<DrainOutcome["quarantined"]> = [];
-    for (const staged of ready) {
+    // A journal line that cannot be written takes its delivery back (see `record`): nothing twice, nothing lost.
+    const record = async (line: JournalLine, undo: () => Promise<string>): Promise<void> => {
       try {
-        const delivery = await deliverOne(staged.raw, staged.key, paths.inboxDir);
-        const line = { from: staged.key, to: delivery.to, size: staged.size };
         await journal.append(line);
-        delivered.set(staged.key, { line, staged });
-        arrivals.push(delivery);
+      } catch (error) {
+        const undone = await undo();
+        throw new JournalWriteFailed(
+          `the delivery journal ${files.journal} cannot be written (${messageOf(error)}): ${line.from} ${undone}, and stays in _outbox until a drain can record its delivery; nothing is delivered twice`,
+          error,
+        );
+      }
+    };
+    for (const staged of ready) {
+      const modTime = wanted.get(staged.key)?.modTime;
+      let delivery: Delivery;
+      try {
+        delivery = await deliverOne(staged.raw, staged.key, paths.inboxDir);
       } catch (error) {
         // A full disk, or an `_inbox` that takes nothing: the drain fails (and is retried); the staged file waits.
         if (!(await failedOnItsOwn(error, paths.inboxDir))) throw error;
         const reason = messageOf(error);
         const name = await quarantine(staged.raw, staged.key, files.quarantineDir, now());
         const to = `.workspace-sync/quarantine/${name}`;
-        const line = { from: staged.key, to, size: staged.size, quarantined: true };
-        await journal.append(line);
+        const line = {
+          from: staged.key,
+          to,
+          size: staged.size,
+          ...(modTime ? { modTime } : {}),
+          quarantined: true,
+        };
+        await record(line, async () => {
+          const back = await rename(join(files.quarantineDir, name), staged.raw).then(
+            () => true,
+            () => false,
+          );
+          return back ? "was not quarantined" : `is in ${to}`;
+        });
         delivered.set(staged.key, { line, staged: null });
         quarantined.push({ from: staged.key, to, reason });
+        continue;
       }
+      const line = { from: staged.key, to: delivery.to, size: staged.size, ...(modTime ? { modTime } : {}) };
+      await record(line, async () =>
+        (await takeBack(staged.raw, delivery, paths.inboxDir))
+          ? "was taken back out of _inbox"
+          : `was delivered as _inbox/${delivery.to} (its staged copy, still linked there, tells the next drain)`,
+      );
+      delivered.set(staged.key, { line, staged });
+      arrivals.push(delivery);
     }
 
     // 6. Delete exactly the delivered files from `_outbox` (only while the remote copy is the one delivered).
     // A remote file of another size under a delivered name is a new upload: it stays for the next drain.
+    const isDelivered = (line: JournalLine): boolean => {
+      const remote = byPath.get(line.from);
+      return remote?.size === line.size && (line.modTime === undefined || remote.modTime === line.modTime);
+    };
     const toDelete = [...delivered.values()]
-      .filter(({ line }) => byPath.get(line.from)?.size === line.size && !unclear.has(line.from))
+      .filter(({ line }) => isDelivered(line) && !unclear.has(line.from))
       .map(({ line }) => line.from);
     if (toDelete.length > 0) {
       const filter = join(paths.toolDir, "delivered.filter");
@@ -251,12 +283,13 @@ export async function drainOutbox(kit: EffectKit, signal: AbortSignal): Promise<
     };
     return { type: "drainDone", at: now(), ...outcome };
   } catch (error) {
-    if (error instanceof InboxRefused)
-      return failed({
-        kind: "fatal",
-        message: error.message,
-        hint: "Replace the symlinked _inbox with a real folder.",
-      });
+    if (error instanceof HandoffRefused)
+      return failed({ kind: "fatal", message: error.message, hint: error.hint });
+    if (error instanceof JournalWriteFailed) {
+      const { kind, hint } = failure(error.reason);
+      const fix = `Make ${files.journal} writable again (free space, fix the owner or permissions of ${paths.toolDir}); the drain then delivers it once.`;
+      return failed({ kind, message: error.message, hint: hint ?? fix });
+    }
     return failed(failure(error, needBytes));
   }
 }

@@ -83,6 +83,11 @@ export interface JournalLine {
   to: string;
   /** The size delivered: the remote copy is deleted only while it still has this size. */
   size: number;
+  /**
+   * The remote object's modification time as listed: when present, the remote copy is deleted only while
+   * it still has this one too (a new upload of the same size is not the file delivered).
+   */
+  modTime?: string;
   quarantined?: boolean;
 }
 
@@ -90,8 +95,22 @@ const lineSchema = z.object({
   from: z.string(),
   to: z.string(),
   size: z.number(),
+  modTime: z.string().optional(),
   quarantined: z.boolean().optional(),
 });
+
+/**
+ * The journal line of a delivery (or a quarantine) could not be written: the delivery was taken back (or
+ * the staged file is still linked into `_inbox`, which the next drain recognises), and the remote copy stays.
+ */
+export class JournalWriteFailed extends Error {
+  constructor(
+    message: string,
+    readonly reason: unknown,
+  ) {
+    super(message);
+  }
+}
 
 /** The delivery journal: appended (and synced) after each delivery, removed once the remote copies are gone. */
 export function deliveryJournal(file: string) {

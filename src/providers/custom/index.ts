@@ -2,6 +2,8 @@
  * `custom`: any rclone backend, given as `rcloneType` and its `rcloneOptions` (as rclone's config file
  * spells them; passwords obscured with `rclone obscure`, as rclone expects).
  */
+import type { RcloneBackends } from "../../rclone/backends.js";
+import { nearest } from "../../util/nearest.js";
 import { type Provider, ProviderConfigError } from "../types.js";
 
 /** Options that say where a backend's server is, in the order they are named when it cannot be reached. */
@@ -27,3 +29,21 @@ export const customProvider: Provider = {
     };
   },
 };
+
+/**
+ * `custom.rcloneType` checked against the backends the installed rclone knows (`version` names it): null when
+ * it is one, else the refusal with the nearest name ("did you mean"), the allowed names and the fix.
+ */
+export function unknownBackendProblem(
+  type: string,
+  backends: RcloneBackends,
+  version: string,
+): string | null {
+  if (backends.names.includes(type)) return null;
+  const near = nearest(type, backends.names);
+  return (
+    `\`custom.rcloneType\` "${type}" is not a backend ${version} knows` +
+    `${near === null ? "" : ` (did you mean "${near}"?)`}: set \`custom.rcloneType\` to one of: ` +
+    `${backends.prefixes.join(", ")} (\`rclone help backends\` describes each)`
+  );
+}

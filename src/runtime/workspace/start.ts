@@ -11,6 +11,7 @@ import { InFlight } from "../../effects/actors.js";
 import { CycleLock } from "../../effects/cycle-lock.js";
 import { rcloneRunner } from "../../effects/rclone-runner.js";
 import { prepareRemote } from "../../effects/remote.js";
+import { followLinks } from "../../effects/symlinks.js";
 import { EventLog } from "../../log/event-log.js";
 import { useMode } from "../../modes/index.js";
 import type { CycleBase, Mode, ModeName, SyncContext } from "../../modes/types.js";
@@ -77,7 +78,12 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
 ): Promise<WorkspaceHandle> {
   const { config, stateDir, workspace, env } = options;
   const now = options.now ?? Date.now;
-  const { configPath, remoteRoot, redact, endpointKey } = await prepareRemote(config, stateDir);
+  const { configPath, remoteRoot, redact, endpointKey, imported } = await prepareRemote(config, stateDir, {
+    rcloneBinary: options.rcloneBinary,
+    rcloneVersion: options.rcloneVersion,
+    env,
+  });
+  if (imported !== null) options.onWarning?.(imported);
   const paths = workspacePaths(stateDir, workspace, config.localPath, config.mode);
 
   const lock = new CycleLock(paths.cycleLock, stateDir);
@@ -100,9 +106,18 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
     endpointKey,
     env,
     progress,
-    // Symlinks travel as `<name>.rclonelink` files holding their target, and come back as symlinks; they
-    // are never followed (a link may point outside the workspace). Without it rclone skips them.
-    globalArgs: config.copySymlinks ? ["--links"] : [],
+    // Symlinks are followed (their content synced), except those leading outside the workspace, into its
+    // `.workspace-sync/`, broken or looping: excluded, and listed once a cycle. Without it rclone skips them.
+    ...(config.copySymlinks
+      ? {
+          runArgs: followLinks({
+            localDir: paths.localDir,
+            workspace: paths.workspace,
+            toolDir: paths.toolDir,
+            warn: (message) => options.onWarning?.(message),
+          }),
+        }
+      : {}),
   };
   const rclone = rcloneRunner(settings, lock);
   const kit = { config, paths, remoteRoot, caps, lock, rclone, now, inFlight };
