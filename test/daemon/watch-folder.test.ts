@@ -140,3 +140,39 @@ describe("the watcher and excluded folders", () => {
     }
   });
 });
+
+describe("a native matcher that refuses a pattern", () => {
+  it("says so once, watches those folders too and filters their events itself", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wsync-watch-"));
+    root = dir;
+    const tried: (string | RegExp)[][] = [];
+    let callback: Callback | undefined;
+    const picky: Subscribe = async (_dir, cb, options) => {
+      tried.push(options.ignore);
+      if (options.ignore.some((entry) => entry instanceof RegExp)) throw new Error("regex_error");
+      callback = cb;
+      return { unsubscribe: async () => undefined };
+    };
+    const batches: ChangeBatch[] = [];
+    const warnings: string[] = [];
+    const watching = await watchFolder({
+      ...base(dir, (b) => batches.push(b)),
+      ignoreDirs: ["_inbox"],
+      excludes: ["_inbox/**", "**/node_modules/**"],
+      unwatchedExcludes: ["**/node_modules/**"],
+      warn: (message) => warnings.push(message),
+      subscribe: picky,
+    });
+    expect(tried).toEqual([[join(dir, "_inbox"), expect.any(RegExp)], [join(dir, "_inbox")]]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("regex_error");
+    callback?.(null, [
+      { path: join(dir, "src", "node_modules", "x.js"), type: "update" },
+      { path: join(dir, "src", "kept.txt"), type: "update" },
+    ]);
+    await eventually(() => batches.length > 0, "a batch", 5000);
+    expect(batches.flatMap((b) => b.paths)).toEqual(["src/kept.txt"]);
+    expect(batches.some((b) => b.all === true)).toBe(false);
+    await watching.stop();
+  });
+});

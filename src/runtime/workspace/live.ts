@@ -1,7 +1,7 @@
 /**
- * What a long-lived host adds to a workspace when `watch` is on: the watcher on the synced folder (modes with
- * their own excludes, mailbox and bisync; a mirror's workspace follows the remote, so nothing local is watched) and, in mailbox mode, the
- * cheap poll of the remote `_outbox` that asks for a drain only when something is there. The full cycle at
+ * What a long-lived host adds to a workspace when `watch` is on: the watcher on the synced folder (the modes
+ * that sync it up, mailbox and bisync; a mirror's workspace follows the remote, so nothing local is watched) and,
+ * in mailbox mode, the cheap poll of the remote `_outbox` that asks for a drain only when something is there. The full cycle at
  * start and on the interval stays the safety net (the unit runs those).
  */
 import { mkdir } from "node:fs/promises";

@@ -4,8 +4,9 @@
  * nothing: it gathers the changed paths (relative, `/`-separated), skips what the push skips, and sends one
  * batch once the folder has been quiet for `debounceMs`, or at the latest `maxWaitMs` after the first change
  * of the batch. What the push skips as a whole folder is not watched at all (no inotify watch, no event): the
- * mode's own folders at the root, and every folder an `exclude` folder pattern (`X/**`, `X/`) matches. The statechart decides what runs. When it loses track (an error, an overflow, more changes
- * than a batch holds) it says so once and sends `all`: the machine runs a full cycle, the safety net.
+ * mode's own folders at the root, and every folder an `exclude` folder pattern (`X/**`, `X/`) matches. The
+ * statechart decides what runs. When it loses track (an error, an overflow, more changes than a batch holds)
+ * it says so once and sends `all`: the machine runs a full cycle, the safety net.
  */
 import { lstat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
