@@ -99,10 +99,11 @@ export const syncSchema = z
       .min(0, { error: "`interval` must be 0 (no timer) or a number of seconds" })
       .default(0),
     /**
-     * A long-lived host watches the synced folder and pushes what changed within seconds (mailbox), or runs
-     * a cycle (bisync); full cycles remain the safety net. false: only the interval timer, hooks and people.
+     * A long-lived host (daemon, plugin service; never a one-shot command) watches the synced folder and pushes
+     * what changed within seconds (mailbox), or runs a cycle (bisync); full cycles remain the safety net.
+     * false: only the interval timer, hooks and people.
      */
-    watch: z.boolean({ error: "`watch` must be true or false" }).default(false),
+    watch: z.boolean({ error: "`watch` must be true or false" }).default(true),
     watchDebounceMs: z
       .number({ error: "`watchDebounceMs` must be a number of milliseconds from 0 to 60000" })
       .int({ error: "`watchDebounceMs` must be a whole number of milliseconds" })

@@ -87,4 +87,10 @@ export interface Mode<TMachine extends AnyStateMachine, TCycle extends CycleBase
    * in (mailbox: a file in `_outbox`). Modes without one never poll.
    */
   hasIncoming?(kit: EffectKit, signal: AbortSignal): Promise<boolean>;
+  /**
+   * The rclone exclude patterns this mode adds for its own folders when it syncs the local folder (before the
+   * config's `exclude`): a long-lived host's watcher skips what they match. Modes without it watch nothing
+   * (mirror: the workspace follows the remote).
+   */
+  ownExcludes?(paths: WorkspacePaths): string[];
 }

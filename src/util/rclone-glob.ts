@@ -60,3 +60,33 @@ export function matchesAny(patterns: readonly string[]): (path: string) => boole
   const tests = patterns.map(rcloneGlob).filter((t): t is RegExp => t !== null);
   return (path) => tests.some((t) => t.test(path));
 }
+
+/** What a native watcher can leave unwatched for one pattern (see `folderSkip`). */
+export type FolderSkip = { path: string } | { regexp: RegExp };
+
+/**
+ * A folder pattern (`X/**` or `X/`) excludes folder X and all it holds, so a watcher need not watch X at all.
+ * Gives X as a relative path when the pattern names exactly one folder (anchored, no wildcard), else a
+ * flagless RegExp on relative folder paths (what `@parcel/watcher` accepts), else null: a file pattern, whose
+ * matches are filtered event by event. The RegExp's `.` stops at a newline: a folder with one in its name is
+ * watched and filtered, never wrongly skipped.
+ */
+export function folderSkip(pattern: string): FolderSkip | null {
+  const folder = pattern.endsWith("/")
+    ? pattern.slice(0, -1)
+    : pattern.endsWith("/**")
+      ? pattern.slice(0, -3)
+      : null;
+  if (folder === null) return null;
+  const anchored = folder.startsWith("/");
+  const name = folder.replace(/^\/+/, "").replace(/\/+$/, "");
+  if (name === "") return null;
+  if (anchored && !/[*?[{\\]/.test(name)) return { path: name };
+  const core = body(name);
+  if (core === null) return null;
+  try {
+    return { regexp: new RegExp(`${anchored ? "^" : "^(?:.*/)?"}${core}(?:/.*)?$`) };
+  } catch {
+    return null;
+  }
+}

@@ -9,7 +9,8 @@
  * all in a running host (`startWorkspace`), B = `rclone sync <local> <remote>` to its own copy of the remote.
  * - write-to-remote latency: a running `workspace-sync daemon` with `watch: true` and the default debounce;
  *   a file written, the time until it is on the remote; p50/p95.
- * - the daemon's RSS while watching the whole tree (VmRSS from /proc, after its start-up cycle).
+ * - the daemon's RSS while watching the whole tree (VmRSS from /proc, once its start-up cycle has ended), and
+ *   its CPU over a quiet stretch after it (utime + stime from /proc: the watcher costs nothing between changes).
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
@@ -20,6 +21,7 @@ import { promisify } from "node:util";
 import { parseConfig } from "../../src/config/load.js";
 import { findRclone } from "../../src/rclone/binary.js";
 import { startWorkspace, type WorkspaceHandle } from "../../src/runtime/workspace/start.js";
+import { logRecords } from "../daemon/helpers.js";
 import { cliPath } from "./fixtures.js";
 import { interleave, median, type Row, renderTable } from "./measure.js";
 
@@ -53,6 +55,13 @@ async function watchedCycle(handle: WorkspaceHandle, paths: string[]): Promise<v
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** The CPU time a process has used so far, in ms (utime + stime from /proc; clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
@@ -149,17 +158,28 @@ export async function watchBench(options: { reps: number; log: (line: string) =>
     [cliPath, "daemon", "--config", configFile, "--workspace", workspace, "--state-dir", stateDir],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
+  const drains = async () =>
+    (await logRecords(stateDir, workspace)).filter((r) => r.event.type === "drainDone").length;
+  const drainsBefore = await drains();
   let output = "";
   daemon.stdout.on("data", (d: Buffer) => (output += d.toString()));
   daemon.stderr.on("data", (d: Buffer) => (output += d.toString()));
   const latencies: number[] = [];
   let rssMb = Number.NaN;
+  let idleCpu = Number.NaN;
+  const quietMs = 10_000;
   try {
     await until(async () => output.includes("host ready"));
-    // The start-up full cycle, then a quiet moment: what the watcher holds for the whole tree.
+    // The start-up full cycle (its drain is its last step), then a quiet moment: what the watcher holds for
+    // the whole tree, and what it costs while nothing changes.
+    await until(async () => (await drains()) > drainsBefore, 600_000);
     await new Promise((r) => setTimeout(r, 3000));
-    const status = await readFile(`/proc/${daemon.pid}/status`, "utf8");
+    const pid = daemon.pid ?? 0;
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
     rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+    const cpuBefore = await cpuMs(pid);
+    await new Promise((r) => setTimeout(r, quietMs));
+    idleCpu = ((await cpuMs(pid)) - cpuBefore) / quietMs;
     await mkdir(join(local, "latency"), { recursive: true });
     for (let i = 0; i < writes; i++) {
       const name = `latency/w${Date.now()}-${i}.txt`;
@@ -176,7 +196,7 @@ export async function watchBench(options: { reps: number; log: (line: string) =>
   const notes = [
     `A = ours in a running host; B = raw \`rclone sync\` of the same tree to its own remote copy; ${reps} interleaved pairs.`,
     `write-to-remote latency over ${writes} writes (daemon, watch on, debounce 1500 ms): p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s (targets 3 s, 5 s).`,
-    `daemon RSS while watching the tree: ${rssMb.toFixed(0)} MB (target <= 150 MB).`,
+    `daemon RSS while watching the tree: ${rssMb.toFixed(0)} MB (target <= 150 MB); CPU over ${quietMs / 1000} s with no change: ${(idleCpu * 100).toFixed(1)} % (target: idle; the outbox poll's rclone is a child, not counted).`,
     `median raw sync: ${median(rows[2]?.b ?? []).toFixed(0)} ms.`,
   ];
   return `${renderTable(title, { a: "ours", b: "raw" }, rows)}\n${notes.map((n) => `  ${n}`).join("\n")}`;

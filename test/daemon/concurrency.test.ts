@@ -45,7 +45,8 @@ describe("a burst of triggers", () => {
     const { binary, probe } = await probedRclone(sandbox.root);
     const host = await startHost(
       sandbox,
-      { onSessionStart: true },
+      // No watcher (`watch` is on by default): only the 100 requests below start cycles.
+      { onSessionStart: true, watch: false },
       { env: testEnv({ WORKSPACE_SYNC_RCLONE: binary }) },
     );
     try {

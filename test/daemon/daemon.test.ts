@@ -17,6 +17,12 @@ afterEach(async () => {
   for (const s of sandboxes.splice(0)) await s.cleanup();
 });
 
+/**
+ * No watcher (`watch` is on by default) where a test counts cycles or catches a push mid-way: only its own
+ * requests and timers start one.
+ */
+const quiet = { watch: false };
+
 async function sandboxWith(config: Record<string, unknown> = {}): Promise<Sandbox> {
   const sandbox = await createSandbox(config);
   sandboxes.push(sandbox);
@@ -84,7 +90,7 @@ describe("workspace-sync daemon", () => {
   });
 
   it("after a killed host, a restart runs the overdue interval cycle once", async () => {
-    const sandbox = await sandboxWith({ interval: 60 });
+    const sandbox = await sandboxWith({ ...quiet, interval: 60 });
     const { child } = await daemon(sandbox);
     // Never synced: due at once, at start-up.
     await eventually(async () => {
@@ -97,7 +103,7 @@ describe("workspace-sync daemon", () => {
     // Restart "three intervals later": one overdue cycle, not three.
     const offset = 3 * 60_000 + 5_000;
     const now = () => Date.now() + offset;
-    const host = await startHost(sandbox, { interval: 60 }, { now });
+    const host = await startHost(sandbox, { ...quiet, interval: 60 }, { now });
     try {
       await eventually(async () => {
         const records = await logRecords(sandbox.stateDir, sandbox.workspace);
@@ -116,7 +122,7 @@ describe("workspace-sync daemon", () => {
   });
 
   it("SIGTERM in the middle of a push ends rclone, logs the stop, and the next host finishes the cycle", async () => {
-    const sandbox = await sandboxWith();
+    const sandbox = await sandboxWith(quiet);
     await writeFile(join(sandbox.shared, "big.txt"), "x".repeat(1000));
     // The real rclone, slowed down before each sync so that the stop lands mid-push.
     const real = execFileSync("bash", ["-c", "command -v rclone"], { encoding: "utf8" }).trim();

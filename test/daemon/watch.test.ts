@@ -78,6 +78,47 @@ describe("the host's watcher", () => {
     );
   }, 240_000);
 
+  it("watches by default; watch: false leaves cycles to requests and timers", async () => {
+    sandbox = await createSandbox();
+    const s = sandbox;
+    host = await startHost(s, { outboxSettleSeconds: 0 });
+    await writeFile(join(s.shared, "unasked.txt"), "pushed by the watcher");
+    await eventually(() => remoteHas(s, "unasked.txt"), "unasked.txt on the remote");
+    await host.stop();
+
+    // Off: no start-up cycle, no watcher; the only cycle is the one asked for.
+    const recordsBefore = (await logRecords(s.stateDir, s.workspace)).length;
+    host = await startHost(s, { watch: false, outboxSettleSeconds: 0 });
+    await writeFile(join(s.shared, "later.txt"), "x");
+    const unit = host.units()[0];
+    if (!unit) throw new Error("no unit");
+    await unit.request({ type: "syncRequested", source: "cli" });
+    const since = (await logRecords(s.stateDir, s.workspace)).slice(recordsBefore);
+    expect(since.filter((r) => r.event.type === "syncRequested").map((r) => r.event.source)).toEqual(["cli"]);
+    expect(types(since)).not.toContain("changesSeen");
+    expect(await remoteHas(s, "later.txt")).toBe(true);
+  }, 120_000);
+
+  it("sends no changesSeen for a change in an excluded folder", async () => {
+    sandbox = await createSandbox();
+    const s = sandbox;
+    await mkdir(join(s.shared, "node_modules", "pkg"), { recursive: true });
+    host = await startHost(s, { ...watched, exclude: ["node_modules/**"] });
+    await eventually(async () => (await pushesDone(s)) >= 1, "the start-up cycle");
+    await writeFile(join(s.shared, "node_modules", "pkg", "index.js"), "excluded");
+    await mkdir(join(s.shared, "_inbox"), { recursive: true });
+    await writeFile(join(s.shared, "_inbox", "note.txt"), "the mailbox's own");
+    // Written last: once it is on the remote, the watcher has heard the writes before it.
+    await writeFile(join(s.shared, "kept.txt"), "kept");
+    await eventually(() => remoteHas(s, "kept.txt"), "kept.txt on the remote");
+    const seen = (await logRecords(s.stateDir, s.workspace)).filter((r) => r.event.type === "changesSeen");
+    expect(seen.length).toBeGreaterThan(0);
+    const paths = seen.flatMap((r) => (Array.isArray(r.event.paths) ? r.event.paths : []));
+    expect(paths).toContain("kept.txt");
+    expect(paths.filter((p) => /node_modules|_inbox/.test(String(p)))).toEqual([]);
+    expect(await remoteHas(s, "node_modules/pkg/index.js")).toBe(false);
+  }, 120_000);
+
   it("falls back to a full cycle when the watcher fails, and says how to fix it once", async () => {
     sandbox = await createSandbox();
     const s = sandbox;

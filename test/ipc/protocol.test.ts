@@ -18,7 +18,8 @@ afterEach(async () => {
 async function running(): Promise<{ sandbox: Sandbox; host: Host }> {
   const sandbox = await createSandbox();
   sandboxes.push(sandbox);
-  const host = await startHost(sandbox);
+  // No watcher (`watch` is on by default): the host stays idle until a test asks, and streams only that.
+  const host = await startHost(sandbox, { watch: false });
   hosts.push(host);
   return { sandbox, host };
 }

@@ -81,7 +81,14 @@ describe("the plugin in the real OpenClaw gateway", () => {
     };
     config.plugins.entries["openclaw-workspace-sync"] = {
       enabled: true,
-      config: { mode: "mailbox", provider: "local", local: { path: cloud }, onSessionStart: true },
+      // No watcher (`watch` is on by default): the one cycle counted below is the session_start hook's.
+      config: {
+        mode: "mailbox",
+        provider: "local",
+        local: { path: cloud },
+        onSessionStart: true,
+        watch: false,
+      },
     };
     await writeFile(configPath, JSON.stringify(config, null, 2));
 

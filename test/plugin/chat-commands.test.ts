@@ -18,7 +18,14 @@ async function setup(config: Record<string, unknown>) {
   sandboxes.push(sandbox);
   const { runtime } = fakeRuntime({ main: sandbox.workspace });
   const logger = fakeLogger();
-  const pluginConfig = { mode: "mailbox", provider: "local", local: { path: sandbox.cloud }, ...config };
+  // No watcher (`watch` is on by default): each cycle is one a command asked for, and its answer says what it did.
+  const pluginConfig = {
+    mode: "mailbox",
+    provider: "local",
+    local: { path: sandbox.cloud },
+    watch: false,
+    ...config,
+  };
   let sealed = false;
   const fake = fakeApi(pluginConfig, runtime, logger);
   const surfaces = addSurfaces(fake.api, () => sealed);

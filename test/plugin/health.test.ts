@@ -95,6 +95,8 @@ describe("failures reach the user through the plugin", () => {
       provider: "local",
       local: { path: sandbox.cloud },
       retry: { attempts: 1, delay: 0.1 },
+      // No watcher (`watch` is on by default): the failures counted are the test's three syncs.
+      watch: false,
     };
     let sealed = false;
     const fake = fakeApi(pluginConfig, runtime, logger);

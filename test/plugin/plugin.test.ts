@@ -27,7 +27,14 @@ async function setup(
   await mkdir(join(other, "shared"), { recursive: true });
   const { runtime, calls } = fakeRuntime({ main: sandbox.workspace, ops: other }, runtimeOptions);
   const logger = fakeLogger();
-  const pluginConfig = { mode: "mailbox", provider: "local", local: { path: sandbox.cloud }, ...config };
+  // No watcher (`watch` is on by default): the tests count the cycles hooks and requests start.
+  const pluginConfig = {
+    mode: "mailbox",
+    provider: "local",
+    local: { path: sandbox.cloud },
+    watch: false,
+    ...config,
+  };
   const fake = fakeApi(pluginConfig, runtime, logger);
   plugin.register(fake.api);
   fake.seal();

@@ -31,6 +31,8 @@ async function started(config: Record<string, unknown> = {}, existing?: Sandbox)
     provider: "local",
     local: { path: sandbox.cloud },
     outboxSettleSeconds: 0,
+    // No watcher (`watch` is on by default): the cycles are the ones the tools ask for.
+    watch: false,
     ...config,
   };
   const fake = fakeApi(pluginConfig, runtime, logger);

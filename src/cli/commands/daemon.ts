@@ -10,7 +10,8 @@ import { createOutput } from "../output.js";
 export const daemonCommand = defineCommand({
   meta: {
     name: "daemon",
-    description: "Run the host in the foreground (timers, hooks, CLI requests) until SIGINT or SIGTERM",
+    description:
+      "Run the host in the foreground (watcher, timers, hooks, CLI requests) until SIGINT or SIGTERM",
   },
   args: { ...commonArgs },
   async run({ args }) {

@@ -32,10 +32,15 @@ export function filtersFileOf(workdir: string): string {
   return join(workdir, "filters.txt");
 }
 
+/** Bisync's own excludes: the tool's folder when the synced folder is the workspace root. */
+export function bisyncOwnExcludes(syncsWorkspaceRoot: boolean): string[] {
+  return syncsWorkspaceRoot ? ["/.workspace-sync/**"] : [];
+}
+
 /** The filters file: bisync records its hash and asks for `--resync` when it changes. */
 export function filtersText(exclude: readonly string[], syncsWorkspaceRoot: boolean): string {
   const lines = ["# Written by workspace-sync from the config's `exclude`. Do not edit."];
-  if (syncsWorkspaceRoot) lines.push("- /.workspace-sync/**");
+  for (const pattern of bisyncOwnExcludes(syncsWorkspaceRoot)) lines.push(`- ${pattern}`);
   for (const pattern of exclude) lines.push(`- ${pattern}`);
   return `${lines.join("\n")}\n`;
 }

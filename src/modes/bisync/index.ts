@@ -4,6 +4,7 @@ import type { Conflict } from "../../../machines/outcomes.js";
 import { statsLine, statsOf } from "../../util/text.js";
 import { stepLines } from "../steps.js";
 import type { Mode } from "../types.js";
+import { bisyncOwnExcludes } from "./args.js";
 import { bisyncEffects } from "./effects.js";
 
 export function conflictLine(c: Conflict): string {
@@ -33,6 +34,7 @@ export const bisyncMode: Mode<BisyncMachine> = {
   machine: bisyncMachine,
   syncContext: (context) => context,
   build: (kit) => ({ machine: bisyncMachine.provide({ actors: bisyncEffects(kit) }), started: {} }),
+  ownExcludes: (paths) => bisyncOwnExcludes(paths.toolDirInSync !== null),
   cycleLines(cycle) {
     const dry = cycle.request.dryRun;
     const oneWay = cycle.request.direction === "push" ? "push" : "pull";

@@ -10,6 +10,7 @@ import type { GuardedInput, MailboxEvent, mailboxMachine, PushInput } from "../.
 import { effectActor } from "../../effects/actors.js";
 import { guardedSync, type OneWaySpec } from "../../effects/guards/one-way-sync.js";
 import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
+import type { WorkspacePaths } from "../../paths.js";
 import type { EffectKit } from "../types.js";
 import { writeChangedPathsFilter } from "./changes.js";
 import { planDelivery } from "./deliver.js";
@@ -18,12 +19,16 @@ import { drainOutbox } from "./drain.js";
 /** What the mailbox's rclone commands are made of. */
 type Where = Pick<EffectKit, "config" | "paths" | "remoteRoot">;
 
-function pushFilters({ config, paths }: Where): string[] {
-  const args = ["--exclude", "_inbox/**", "--exclude", "_outbox/**"];
+/** The push's own excludes: the mailbox folders, and the tool's folder when it lies in the synced one. */
+export function mailboxOwnExcludes(paths: Pick<WorkspacePaths, "toolDirInSync">): string[] {
+  const patterns = ["_inbox/**", "_outbox/**"];
   // The synced folder is the workspace root (any spelling of it): the tool's own folder sits inside it.
-  if (paths.toolDirInSync !== null) args.push("--exclude", `/${paths.toolDirInSync}/**`);
-  for (const pattern of config.exclude) args.push("--exclude", pattern);
-  return args;
+  if (paths.toolDirInSync !== null) patterns.push(`/${paths.toolDirInSync}/**`);
+  return patterns;
+}
+
+function pushFilters({ config, paths }: Where): string[] {
+  return [...mailboxOwnExcludes(paths), ...config.exclude].flatMap((pattern) => ["--exclude", pattern]);
 }
 
 /** The push as one guarded one-way sync (see `guardedSync`). */

@@ -3,7 +3,7 @@ import { type DrainOutcome, type MailboxMachine, mailboxMachine } from "../../..
 import { statsLine, statsOf } from "../../util/text.js";
 import { stepLines } from "../steps.js";
 import type { Mode } from "../types.js";
-import { mailboxEffects, outboxHasFiles } from "./effects.js";
+import { mailboxEffects, mailboxOwnExcludes, outboxHasFiles } from "./effects.js";
 
 const names = (arrivals: readonly unknown[], dryRun = false) =>
   `${arrivals.length} ${dryRun ? "would arrive" : "arrived"}${arrivals.length ? `: ${arrivals.slice(0, 5).join(", ")}` : ""}`;
@@ -35,6 +35,7 @@ export const mailboxMode: Mode<MailboxMachine> = {
   syncContext: (context) => context,
   build: (kit) => ({ machine: mailboxMachine.provide({ actors: mailboxEffects(kit) }), started: {} }),
   hasIncoming: outboxHasFiles,
+  ownExcludes: mailboxOwnExcludes,
   cycleLines(cycle) {
     const dry = cycle.request.dryRun;
     const lines = [...stepLines("push", cycle.push, dry), ...stepLines("pull", cycle.pull ?? null, dry)];

@@ -1,13 +1,12 @@
 /**
- * What a long-lived host adds to a workspace when `watch` is on: the watcher on the synced folder (mailbox and
- * bisync; a mirror's workspace follows the remote, so nothing local is watched) and, in mailbox mode, the
- * cheap poll of the remote `_outbox` that asks for a drain only when something is there. The full cycle at
+ * What a long-lived host adds to a workspace when `watch` is on: the watcher on the synced folder (the modes
+ * that sync it up, mailbox and bisync; a mirror's workspace follows the remote, so nothing local is watched) and,
+ * in mailbox mode, the cheap poll of the remote `_outbox` that asks for a drain only when something is there. The full cycle at
  * start and on the interval stays the safety net (the unit runs those).
  */
 import { mkdir } from "node:fs/promises";
 import type { UnitRequest } from "../../../machines/requests.js";
 import type { SyncConfig } from "../../config/schema.js";
-import { matchesAny } from "../../util/rclone-glob.js";
 import type { HostLogger } from "../unit.js";
 import type { WorkspaceHandle } from "./start.js";
 import { type Subscribe, type Watching, watchFolder } from "./watch.js";
@@ -30,21 +29,21 @@ export interface Live {
   stop(): Promise<void>;
 }
 
-/** Folders under the synced one that are never watched: what the push never sends. */
-function ignoredDirs(config: SyncConfig): string[] {
-  return config.localPath === "" ? ["_inbox", "_outbox", ".workspace-sync"] : ["_inbox", "_outbox"];
-}
+/** The folders the mode's own patterns name (`_inbox/**`, `/.workspace-sync/**`), at the root where they live. */
+const rootFolderOf = (pattern: string) => pattern.replace(/^\/+/, "").replace(/\/\*\*$/, "");
 
 export async function startLive(options: LiveOptions): Promise<Live> {
   const { config, handle, logger, label } = options;
   let watching: Watching | null = null;
-  if (config.mode !== "mirror") {
+  const own = handle.ownExcludes;
+  if (own !== null) {
     await mkdir(handle.paths.localDir, { recursive: true });
-    const excluded = matchesAny(["_inbox/**", "_outbox/**", ".workspace-sync/**", ...config.exclude]);
     watching = await watchFolder({
       root: handle.paths.localDir,
-      ignoreDirs: ignoredDirs(config),
-      ignored: excluded,
+      // What the mode's sync of the local folder skips, so what the push (or bisync) would never send.
+      ignoreDirs: own.map(rootFolderOf),
+      excludes: [...own, ...config.exclude],
+      unwatchedExcludes: config.exclude,
       debounceMs: config.watchDebounceMs,
       maxWaitMs: Math.max(config.watchDebounceMs, watchMaxWaitMs),
       send: (batch) => handle.sendChanges(batch),

@@ -57,6 +57,8 @@ export interface WorkspaceHandle {
   sendChanges(batch: ChangeBatch): void;
   /** Whether the remote holds something for the workspace (mailbox: a file in `_outbox`); null: no such look. */
   hasIncoming: ((signal: AbortSignal) => Promise<boolean>) | null;
+  /** The exclude patterns the mode adds for its own folders when it syncs the local folder; null: not watched. */
+  ownExcludes: string[] | null;
   /** Send a sync request and resolve when the cycle serving it has ended (or is waiting to retry). */
   requestSync(input: SyncRequestInput): Promise<SyncOutcome>;
   /** Files a real cycle just delivered into `_inbox`, from an event the actor processed (the mode says). */
@@ -166,6 +168,7 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
       actor.send({ type: "changesSeen", at: now(), ...batch });
     },
     hasIncoming: hasIncoming === undefined ? null : (signal) => hasIncoming(probeKit, signal),
+    ownExcludes: mode.ownExcludes?.(paths) ?? null,
     async requestSync(input) {
       const requestId = input.requestId ?? randomUUID();
       actor.send({ type: "syncRequested", at: now(), ...input, requestId });

@@ -3,13 +3,16 @@
  * per folder tree, events batched in C++, no per-file JS objects; see docs/daemon.md for why). It decides
  * nothing: it gathers the changed paths (relative, `/`-separated), skips what the push skips, and sends one
  * batch once the folder has been quiet for `debounceMs`, or at the latest `maxWaitMs` after the first change
- * of the batch. The statechart decides what runs. When it loses track (an error, an overflow, more changes
- * than a batch holds) it says so once and sends `all`: the machine runs a full cycle, the safety net.
+ * of the batch. What the push skips as a whole folder is not watched at all (no inotify watch, no event): the
+ * mode's own folders at the root, and every folder an `exclude` folder pattern (`X/**`, `X/`) matches. The
+ * statechart decides what runs. When it loses track (an error, an overflow, more changes than a batch holds)
+ * it says so once and sends `all`: the machine runs a full cycle, the safety net.
  */
 import { lstat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { maxChangedPaths } from "../../../machines/requests.js";
 import { messageOf } from "../../util/errors.js";
+import { folderSkip, matchesAny } from "../../util/rclone-glob.js";
 
 export interface ChangeBatch {
   paths: string[];
@@ -23,15 +26,21 @@ type Callback = (error: Error | null, events: { path: string; type: string }[]) 
 export type Subscribe = (
   dir: string,
   callback: Callback,
-  options: { ignore: string[] },
+  options: { ignore: (string | RegExp)[] },
 ) => Promise<{ unsubscribe(): Promise<void> }>;
 
 export interface WatchOptions {
   root: string;
-  /** Folders under `root` never watched (the mailbox folders, the tool's own folder). */
+  /** Folders under `root` never watched (the mode's own: the mailbox folders, the tool's folder). */
   ignoreDirs: readonly string[];
-  /** Relative paths the push would skip anyway (the excludes). */
-  ignored: (path: string) => boolean;
+  /** The rclone exclude patterns the push applies: what they match is never sent. */
+  excludes: readonly string[];
+  /**
+   * Those whose folder patterns leave every folder they match unwatched (the config's `exclude`). The mode's
+   * own folders are left out at the root only (`ignoreDirs`): a pattern costs a RegExp test per path each
+   * time the tree is walked, a path almost nothing.
+   */
+  unwatchedExcludes: readonly string[];
   debounceMs: number;
   maxWaitMs: number;
   send: (batch: ChangeBatch) => void;
@@ -88,6 +97,25 @@ export class ChangeBatcher {
   }
 }
 
+/**
+ * What the native watcher skips: the mode's folders (absolute paths) and the excludes' folder patterns (a
+ * named folder as a path, any other as a RegExp on relative paths, `/`-separated, so not on Windows).
+ */
+export function nativeIgnores(
+  root: string,
+  ignoreDirs: readonly string[],
+  excludes: readonly string[],
+): (string | RegExp)[] {
+  const ignore: (string | RegExp)[] = ignoreDirs.map((dir) => join(root, dir));
+  for (const pattern of excludes) {
+    const skip = folderSkip(pattern);
+    if (skip === null) continue;
+    if ("path" in skip) ignore.push(join(root, skip.path));
+    else if (sep === "/") ignore.push(skip.regexp);
+  }
+  return ignore;
+}
+
 async function parcelSubscribe(): Promise<Subscribe> {
   const watcher = await import("@parcel/watcher");
   return (dir, callback, options) => watcher.subscribe(dir, callback, options);
@@ -100,7 +128,10 @@ async function parcelSubscribe(): Promise<Subscribe> {
  * but may never watch `a/b`, so later writes in `a/b` would go unseen (measured: 3 of 5 runs of
  * `mkdir -p burst/d0`). So when new folders appear, the folder is watched afresh (the new subscription walks
  * the tree; the old one is dropped after it) and the new folders are sent again: their `dir/**` scope covers
- * whatever was written there before the new subscription saw it.
+ * whatever was written there before the new subscription saw it. The two overlap, so no change elsewhere falls
+ * between them: `@parcel/watcher` shares one native watcher among subscriptions with the same folder and
+ * options, so each new one names a different path outside the folder to ignore (which matches nothing), and
+ * gets a watcher of its own that walks the tree while the old one still listens.
  */
 export async function watchFolder(options: WatchOptions): Promise<Watching> {
   const { root } = options;
@@ -117,8 +148,12 @@ export async function watchFolder(options: WatchOptions): Promise<Watching> {
     options.send({ paths: [], all: true, why: `watcher: ${why}` });
   };
   const toRelative = (path: string) => relative(root, path).split(sep).join("/");
-  const ignore = options.ignoreDirs.map((dir) => join(root, dir));
+  const ignored = matchesAny(options.excludes);
+  let ignore = nativeIgnores(root, options.ignoreDirs, options.unwatchedExcludes);
   let subscribe: Subscribe | undefined;
+  let generation = 0;
+  const outside = join(root, "..", `.${basename(root)}.workspace-sync-watch`);
+  const ignoreNow = () => (generation % 2 === 0 ? ignore : [...ignore, outside]);
 
   const resubscribe = async () => {
     rewatch = undefined;
@@ -126,13 +161,12 @@ export async function watchFolder(options: WatchOptions): Promise<Watching> {
     const dirs = [...newDirs];
     newDirs.clear();
     try {
-      // `@parcel/watcher` shares its native watcher while a subscription on the folder lives: only one made
-      // after the old one is gone walks the tree again. The new folders are sent again below; a change made
-      // elsewhere in the milliseconds between is left to the next full cycle.
-      await current?.unsubscribe().catch(() => undefined);
-      current = null;
-      const next = await subscribe(root, callback, { ignore });
+      // Other options than the live subscription's: a native watcher of its own (see above).
+      generation++;
+      const next = await subscribe(root, callback, { ignore: ignoreNow() });
+      const old = current;
       current = next;
+      await old?.unsubscribe().catch(() => undefined);
       if (stopped) await next.unsubscribe().catch(() => undefined);
     } catch (error) {
       return lost(messageOf(error));
@@ -151,14 +185,23 @@ export async function watchFolder(options: WatchOptions): Promise<Watching> {
     if (error !== null) return lost(messageOf(error));
     const kept = events
       .map((event) => ({ path: toRelative(event.path), type: event.type }))
-      .filter(({ path }) => path !== "" && !path.startsWith("../") && !options.ignored(path));
+      .filter(({ path }) => path !== "" && !path.startsWith("../") && !ignored(path));
     batcher.add(kept.map(({ path }) => path));
     const created = kept.filter(({ type }) => type === "create").map(({ path }) => path);
     if (created.length > 0) void noteCreated(created);
   };
   try {
     subscribe = options.subscribe ?? (await parcelSubscribe());
-    current = await subscribe(root, callback, { ignore });
+    const first = subscribe;
+    current = await first(root, callback, { ignore: ignoreNow() }).catch(async (error: unknown) => {
+      // A pattern the native matcher cannot read: watch those folders too, their events are filtered here.
+      if (!ignore.some((entry) => entry instanceof RegExp)) throw error;
+      options.warn(
+        `the watcher cannot skip the excluded folders of ${root} (${messageOf(error)}); it watches them and ignores their changes`,
+      );
+      ignore = ignore.filter((entry) => typeof entry === "string");
+      return first(root, callback, { ignore: ignoreNow() });
+    });
     return {
       async stop() {
         stopped = true;
