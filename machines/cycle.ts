@@ -51,6 +51,32 @@ export function beginCycle(_state: CycleState, request: SyncRequest, at: number)
   return { current: request, pending: null, attempt: 1, retryAt: null, startedAt: at };
 }
 
+/**
+ * A cycle starts from `failed` for `request`, and the failed cycle's push never went through: what it was to
+ * push is pushed too, so a change the watcher reported is never dropped with the cycle that failed on it. Its changed paths join the new request's
+ * (a failed whole push makes the new push whole); nothing else of it carries over (its callers had their answer,
+ * and a person's `--force` or `--resync` covered that cycle only). A dry run or a person's one-way sync runs as
+ * asked: the next real cycle that pushes (at the latest the next full one) takes the rest.
+ */
+export function beginAfterFailure(state: CycleState, request: SyncRequest, at: number): Partial<CycleState> {
+  const failed = state.current;
+  const carries =
+    failed !== null &&
+    !failed.dryRun &&
+    failed.direction !== "pull" &&
+    !request.dryRun &&
+    request.oneWay !== true;
+  if (!carries) return beginCycle(state, request, at);
+  const unpushed: SyncRequest = {
+    direction: failed.direction,
+    dryRun: false,
+    requestIds: [],
+    sources: [],
+    ...(failed.paths === undefined ? {} : { paths: failed.paths }),
+  };
+  return beginCycle(state, mergeRequests(unpushed, request), at);
+}
+
 /** A request arrived while busy: remember it (merged), to run once afterwards. */
 export function queueRequest(state: CycleState, request: SyncRequest): Partial<CycleState> {
   return { pending: mergeRequests(state.pending, request) };

@@ -111,6 +111,8 @@ export const initialMailboxContext: MailboxContext = {
 const mailbox = syncCycle<MailboxContext, MailboxEvent, MailboxEffects>({
   actors: { push: inert(), drain: inert(), pull: inert() },
   cleared: { push: null, drain: null, pull: undefined },
+  // A cycle that failed before its push went through: the next cycle pushes what it was to push.
+  unpushed: (context) => context.push === null,
   pushesChanges: true,
 }).extend({
   guards: {

@@ -1,7 +1,8 @@
 /**
  * The states every sync statechart shares, as pieces each mode's chart is built from:
  *
- * - `idle`, `failed` and `halted` start a cycle when a sync is requested;
+ * - `idle`, `failed` and `halted` start a cycle when a sync is requested (from `failed`, one that also pushes
+ *   what the failed cycle was to push);
  * - `running` holds the cycle lock: `locking`, then `bootstrapping` on the first cycle of a host, then the
  *   mode's steps from its first one, then `done`; requests meanwhile are queued for one follow-up cycle;
  * - a step that fails goes to `recovering` (retried with backoff) or `failed` (`onFailure`); a deletion
@@ -21,12 +22,12 @@ export interface FirstStep {
 }
 
 /** What starts a cycle where none runs. */
-const startsCycle = () =>
+const startsCycle = <const TAction extends string>(action: TAction) =>
   ({
     on: {
-      syncRequested: { target: "running", actions: "beginCycle" },
+      syncRequested: { target: "running", actions: action },
       // What the host's watcher saw: a cycle for those changes (the mode says which).
-      changesSeen: { target: "running", actions: "beginCycle" },
+      changesSeen: { target: "running", actions: action },
     },
   }) as const;
 
@@ -88,7 +89,7 @@ export function syncChart<const TId extends string>(id: TId) {
       // Recorded so the log shows the stop; what was running starts again with the next host.
       hostStopped: {},
     },
-    idle: startsCycle(),
+    idle: startsCycle("beginCycle"),
     running,
     recovering: {
       invoke: {
@@ -104,9 +105,10 @@ export function syncChart<const TId extends string>(id: TId) {
         changesSeen: { actions: "queueRequest" },
       },
     },
-    failed: startsCycle(),
+    // The next cycle also pushes what the failed one was to push (`beginAfterFailure`).
+    failed: startsCycle("beginAfterFailure"),
     // A deletion guard (or bisync's own safety check) stopped the cycle before it deleted anything: the
     // next cycle checks again (a changed workspace passes), and a forced one goes through.
-    halted: startsCycle(),
+    halted: startsCycle("beginCycle"),
   } as const;
 }

@@ -67,6 +67,11 @@ export interface SyncMode<TContext, TEvent extends EventObject, TEffects> {
   settings?: (event: TEvent) => Partial<TContext>;
   /** Changes the watcher saw are pushed alone (mailbox); otherwise they start the mode's whole cycle. */
   pushesChanges?: boolean;
+  /**
+   * Whether the cycle that failed left its push undone (mailbox): the next cycle then pushes that too, so a
+   * change the watcher saw is never dropped with the failed cycle. Absent: the next cycle is the one asked.
+   */
+  unpushed?: (context: TContext) => boolean;
 }
 
 /** Refuses (as a missing property) a mode context that narrows a field of SyncContext: `own` relies on it. */
@@ -112,6 +117,14 @@ export function syncCycle<TContext extends SyncContext, TEvent extends AnySyncEv
       })),
       beginCycle: assign(({ context, event }) => ({
         ...own<TContext>(cycle.beginCycle(context, requestOf(event), event.at)),
+        ...cleared,
+      })),
+      beginAfterFailure: assign(({ context, event }) => ({
+        ...own<TContext>(
+          mode.unpushed?.(context) === true
+            ? cycle.beginAfterFailure(context, requestOf(event), event.at)
+            : cycle.beginCycle(context, requestOf(event), event.at),
+        ),
         ...cleared,
       })),
       queueRequest: assign(({ context, event }) =>

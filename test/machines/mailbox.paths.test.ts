@@ -182,3 +182,56 @@ describe("mailbox statechart", () => {
     expect(idle.context.totals.cycles).toBe(0);
   });
 });
+
+describe("mailbox: changes the watcher saw outlive a failed cycle", () => {
+  const failedOn = (paths: string[] | null) =>
+    run([
+      ev.started(0, 1),
+      paths === null ? ev.sync(1, { direction: "push" }) : ev.changes(1, paths),
+      ev.locked(2),
+      ev.bootstrapped(3),
+      ev.pushFailed("fatal", 4),
+    ]);
+
+  it("the next incremental cycle pushes the failed one's paths too", () => {
+    const failed = failedOn(["a.txt", "b.txt"]);
+    expect(failed.snapshot.value).toBe("failed");
+    const next = run([ev.changes(10, ["c.txt"])], failed.snapshot);
+    expect(next.snapshot.value).toEqual({ running: "locking" });
+    expect(next.context.current).toMatchObject({ direction: "push", paths: ["a.txt", "b.txt", "c.txt"] });
+    expect(next.context.current?.sources).toEqual(["watch"]);
+  });
+
+  it("a failed whole push makes the next push whole; a poll's drain widens to the whole cycle", () => {
+    const whole = run([ev.changes(10, ["c.txt"])], failedOn(null).snapshot);
+    expect(whole.context.current?.paths).toBeUndefined();
+    const poll = run([ev.sync(10, { direction: "pull", source: "poll" })], failedOn(["a.txt"]).snapshot);
+    expect(poll.context.current).toMatchObject({ direction: "both", paths: ["a.txt"] });
+  });
+
+  it("a dry run, a one-way sync and the failed cycle's callers and permissions do not carry over", () => {
+    const failed = failedOn(["a.txt"]);
+    const dry = run([ev.sync(10, { dryRun: true })], failed.snapshot);
+    expect(dry.context.current).toMatchObject({ dryRun: true, direction: "both" });
+    const oneWay = run([ev.sync(10, { direction: "pull", oneWay: true })], failed.snapshot);
+    expect(oneWay.context.current).toMatchObject({ direction: "pull", oneWay: true });
+    expect(oneWay.context.current?.paths).toBeUndefined();
+    const forced = run([
+      ev.started(0, 1),
+      ev.sync(1, { requestId: "r1", force: true }),
+      ev.locked(2),
+      ev.bootstrapped(3),
+    ]);
+    const after = run([ev.pushFailed("fatal", 4), ev.changes(10, ["c.txt"])], forced.snapshot);
+    expect(after.context.current?.requestIds).toEqual([]);
+    expect(after.context.current?.force).toBeUndefined();
+  });
+
+  it("after a successful cycle nothing is carried", () => {
+    const ok = run([ev.started(0), ev.changes(1, ["a.txt"]), ev.locked(2), ev.bootstrapped(3), ev.pushed(4)]);
+    const drained = run([ev.drained(5)], ok.snapshot);
+    expect(drained.snapshot.value).toBe("idle");
+    const next = run([ev.changes(10, ["c.txt"])], drained.snapshot);
+    expect(next.context.current?.paths).toEqual(["c.txt"]);
+  });
+});
