@@ -6,6 +6,7 @@ import { diagnoseEffects } from "../../diagnose/effects.js";
 import { checkLine, failureLine } from "../../diagnose/format.js";
 import { nextRunOf } from "../../diagnose/schedule.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../../paths.js";
+import { timerSeconds } from "../../runtime/workspace/interval.js";
 import { buildStatus, type StatusReport } from "../../runtime/workspace/status.js";
 import { localTime } from "../../util/time.js";
 import { commonArgs, requireWorkspace } from "../context.js";
@@ -63,7 +64,7 @@ export const statusCommand = defineCommand({
     const nextRun = report.nextTimerAt
       ? { at: report.nextTimerAt, note: "the running host's interval timer" }
       : nextRunOf({
-          interval: loaded.sync.interval,
+          interval: timerSeconds(loaded.sync),
           lastFinishedAt: report.lastCycle?.finishedAt ?? null,
           retryAt: report.retryAt,
           hostRunning: report.host !== null,

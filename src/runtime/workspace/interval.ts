@@ -14,6 +14,20 @@ import { fieldOf } from "../../util/json.js";
 /** The smallest interval the host accepts, in seconds; smaller values are raised to it with a warning. */
 export const minIntervalSeconds = 60;
 
+/**
+ * The seconds between a long-lived host's timed cycles: while it watches (every mode but mirror, `watch` on),
+ * `fullSyncInterval` when set, else `interval`. Status and the live page count with the same.
+ */
+export function timerSeconds(sync: {
+  interval: number;
+  fullSyncInterval?: number | undefined;
+  watch: boolean;
+  mode: string;
+}): number {
+  const watching = sync.watch && sync.mode !== "mirror";
+  return watching ? (sync.fullSyncInterval ?? sync.interval) : sync.interval;
+}
+
 /** `interval` in milliseconds (0 = no timer), raised to the minimum with a warning. */
 export function effectiveInterval(seconds: number, warn: (message: string) => void): number {
   if (seconds <= 0) return 0;

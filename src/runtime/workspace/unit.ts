@@ -13,7 +13,7 @@ import type { RcloneProgress } from "../../rclone/progress.js";
 import { messageOf } from "../../util/errors.js";
 import { inspectProcessed, plain, TransitionFeed } from "../feed.js";
 import type { Answer, HostServices, SessionHook, Transition, Unit, UnitInfo, UnitKind } from "../unit.js";
-import { effectiveInterval, isBusy } from "./interval.js";
+import { effectiveInterval, isBusy, timerSeconds } from "./interval.js";
 import { type Live, startLive } from "./live.js";
 import { startWorkspace, type WorkspaceHandle } from "./start.js";
 import { buildStatus, type StatusReport } from "./status.js";
@@ -60,9 +60,7 @@ export class WorkspaceUnit implements Unit {
     // A mirror's workspace follows the remote: nothing local to watch, its cycles stay as they were.
     const watching = services.timers && config.sync.watch && config.sync.mode !== "mirror";
     // While watching, the full cycle's timer is `fullSyncInterval` when set.
-    const fullEvery = watching
-      ? (config.sync.fullSyncInterval ?? config.sync.interval)
-      : config.sync.interval;
+    const fullEvery = timerSeconds(config.sync);
     const intervalMs = services.timers
       ? effectiveInterval(fullEvery, (m) => logger.warn(`${workspace}: ${m}`))
       : 0;

@@ -5,7 +5,12 @@
  */
 
 import type { Scope } from "../../runtime/scope.js";
-import { effectiveInterval, isBusy, nextTimerDeadline } from "../../runtime/workspace/interval.js";
+import {
+  effectiveInterval,
+  isBusy,
+  nextTimerDeadline,
+  timerSeconds,
+} from "../../runtime/workspace/interval.js";
 import { buildStatus } from "../../runtime/workspace/status.js";
 import { haltLine } from "../../util/text.js";
 import type { LiveSnapshot } from "./source.js";
@@ -46,7 +51,7 @@ function problemOf(report: Awaited<ReturnType<typeof buildStatus>>): LiveSummary
 
 /** The summary of a workspace's state; `intervalSeconds` is the config's `interval`. */
 export function summarizer(scope: Scope): Summarize {
-  const intervalMs = effectiveInterval(scope.loaded.sync.interval, () => undefined);
+  const intervalMs = effectiveInterval(timerSeconds(scope.loaded.sync), () => undefined);
   return async (snapshot) => {
     const report = await buildStatus(scope, { value: snapshot.value, context: snapshot.context });
     const busy = isBusy(snapshot.value);
