@@ -108,13 +108,19 @@ async function obtainToken(
   const paste = options.pasteFrom
     ? readPaste(options.pasteFrom, stop.signal).then((token): [string, "paste"] => [token, "paste"])
     : null;
-  // When rclone fails (its port is taken, say), a paste can still finish the job.
-  const browserOrPaste = browser.catch((error: unknown) => {
-    if (paste === null || stop.signal.aborted) throw error;
-    io.warn(`${messageOf(error)}; you can still paste a token`);
-    return paste;
-  });
-  const racers = paste === null ? [browser] : [browserOrPaste, paste];
+  // When rclone fails (its port is taken, say), a paste can still finish the job. Without a paste the
+  // browser alone races: a fallback promise made anyway would reject unhandled when rclone fails.
+  const racers =
+    paste === null
+      ? [browser]
+      : [
+          browser.catch((error: unknown) => {
+            if (stop.signal.aborted) throw error;
+            io.warn(`${messageOf(error)}; you can still paste a token`);
+            return paste;
+          }),
+          paste,
+        ];
   try {
     return await Promise.race(racers);
   } finally {
