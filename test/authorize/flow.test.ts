@@ -91,6 +91,23 @@ describe.sequential("authorize", () => {
     }
   }, 60_000);
 
+  it("with nobody at the browser it gives up after --timeout: one line, exit 1, no stack, rclone gone", async () => {
+    const run = runCli(["authorize", "--timeout", "10"], oauth.env("dropbox"));
+    const result = await run.done;
+    expect(result.stdout).toMatch(/Open this link in a browser: http:\/\/127\.0\.0\.1:53682\/auth/);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain("authorize: no answer from the browser within 10 s: run authorize again");
+    // Before the fix, the same failure also escaped as an unhandled rejection, with a stack trace.
+    expect(result.stderr).not.toMatch(/TokenError|\n\s+at /);
+    // rclone's callback port is free again: no rclone authorize outlived the command.
+    const { createServer } = await import("node:net");
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject).listen(53682, "127.0.0.1", resolve);
+    });
+    await new Promise((resolve) => server.close(resolve));
+  }, 60_000);
+
   it("a pasted token (stdin) is checked and stored; junk is refused without being echoed", async () => {
     await writeFile(box.configPath, JSON.stringify({ mode: "mailbox", provider: "gdrive" }));
     const token = JSON.stringify({

@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: every benchmark in one run, printed as tables of interleaved A/B ratios against their
- * targets. Options: `--only cycle|log|backup|restore|watch`, `--reps N` (cycle pairs), `--quick` (fewer repetitions).
+ * targets. Options: `--only cycle|log|backup|restore|watch|openclaw`, `--reps N` (cycle pairs), `--quick` (fewer repetitions).
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { backupBench } from "./backup.bench.js";
 import { cycleBench } from "./cycle.bench.js";
 import { logBench } from "./log.bench.js";
+import { openclawBench } from "./openclaw.bench.js";
 import { restoreBench } from "./restore.bench.js";
 import { watchBench } from "./watch.bench.js";
 
@@ -23,8 +24,8 @@ const reps = values.reps === undefined ? (quick ? 3 : 9) : Number(values.reps);
 if (!Number.isInteger(reps) || reps < 1)
   throw new Error(`--reps must be a positive integer, got ${values.reps}`);
 const only = values.only;
-if (only !== undefined && !["cycle", "log", "backup", "restore", "watch"].includes(only))
-  throw new Error("--only must be cycle, log, backup, restore or watch");
+if (only !== undefined && !["cycle", "log", "backup", "restore", "watch", "openclaw"].includes(only))
+  throw new Error("--only must be cycle, log, backup, restore, watch or openclaw");
 
 const started = performance.now();
 const progress = (line: string) =>
@@ -55,6 +56,10 @@ if (only === undefined || only === "restore") {
 
 if (only === undefined || only === "watch") {
   tables.push(await watchBench({ reps: quick ? 3 : 5, log: progress }));
+}
+
+if (only === undefined || only === "openclaw") {
+  tables.push(await openclawBench({ reps: quick ? 2 : 3, log: progress }));
 }
 
 process.stdout.write(`${tables.join("\n")}\n`);

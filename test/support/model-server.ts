@@ -1,15 +1,32 @@
 /**
  * A scripted model on 127.0.0.1: an OpenAI-compatible `POST /v1/chat/completions` (streamed or not) that
- * answers every request with the same short text and records each request. Configured in OpenClaw as a
- * custom provider (`providerConfig`), it shows whether anything asked the model.
+ * records each request and answers it with the same short text, or with what a `script` returns for it:
+ * a text or tool calls. Configured in OpenClaw as a custom provider (`scriptedModelConfig`), it shows
+ * whether anything asked the model, and lets a test have the agent call tools.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+
+/** One tool call the model makes: OpenAI's `tool_calls[]` entry, arguments as an object. */
+export interface ScriptedToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** What the scripted model answers one request with. */
+export type ScriptedTurn = { text: string } | { toolCalls: ScriptedToolCall[] };
+
+/** Decides the answer to a request (its parsed body), given the requests before it. */
+export type Script = (request: unknown) => ScriptedTurn;
 
 export interface ModelServer {
   baseUrl: string;
   /** Every request body received, in order. */
   requests: unknown[];
+  /** When each request arrived and when its answer was sent (`performance.now()`), in the same order. */
+  timings: { received: number; answered: number }[];
   close(): Promise<void>;
 }
 
@@ -34,9 +51,23 @@ function parse(text: string): unknown {
 const wantsStream = (request: unknown) =>
   typeof request === "object" && request !== null && "stream" in request && request.stream === true;
 
-export async function startModelServer(reply = "scripted model reply"): Promise<ModelServer> {
+function toolCallsOf(calls: readonly ScriptedToolCall[]) {
+  return calls.map((call, index) => ({
+    index,
+    id: call.id,
+    type: "function",
+    function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+  }));
+}
+
+export async function startModelServer(
+  reply = "scripted model reply",
+  script: Script = () => ({ text: reply }),
+): Promise<ModelServer> {
   const requests: unknown[] = [];
+  const timings: ModelServer["timings"] = [];
   const server: Server = createServer((req, res) => {
+    const received = performance.now();
     void body(req).then((text) => {
       if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
         res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
@@ -44,24 +75,41 @@ export async function startModelServer(reply = "scripted model reply"): Promise<
       }
       const request = parse(text);
       requests.push(request);
+      const timing = { received, answered: Number.NaN };
+      timings.push(timing);
+      res.on("finish", () => {
+        timing.answered = performance.now();
+      });
+      const turn = script(request);
       const id = `chatcmpl-${requests.length}`;
       const created = Math.floor(Date.now() / 1000);
       if (wantsStream(request)) {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
         const chunk = (delta: object, finish: string | null) =>
           `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: "echo", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-        res.write(chunk({ role: "assistant", content: reply }, null));
-        res.write(chunk({}, "stop"));
+        if ("text" in turn) {
+          res.write(chunk({ role: "assistant", content: turn.text }, null));
+          res.write(chunk({}, "stop"));
+        } else {
+          res.write(
+            chunk({ role: "assistant", content: null, tool_calls: toolCallsOf(turn.toolCalls) }, null),
+          );
+          res.write(chunk({}, "tool_calls"));
+        }
         res.end("data: [DONE]\n\n");
         return;
       }
+      const message =
+        "text" in turn
+          ? { role: "assistant", content: turn.text }
+          : { role: "assistant", content: null, tool_calls: toolCallsOf(turn.toolCalls) };
       res.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify({
           id,
           object: "chat.completion",
           created,
           model: "echo",
-          choices: [{ index: 0, message: { role: "assistant", content: reply }, finish_reason: "stop" }],
+          choices: [{ index: 0, message, finish_reason: "text" in turn ? "stop" : "tool_calls" }],
           usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
         }),
       );
@@ -73,6 +121,7 @@ export async function startModelServer(reply = "scripted model reply"): Promise<
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    timings,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
