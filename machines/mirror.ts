@@ -53,6 +53,8 @@ export type MirrorEvent =
 export interface MirrorStepInput {
   dryRun: boolean;
   force: boolean;
+  /** A person's one-way sync (`sync --direction`): it leaves the mailbox folders alone. Absent: false. */
+  oneWay?: boolean;
 }
 
 /** The mirror's own effects, under the names the host provides them by, with their input. */
@@ -107,6 +109,7 @@ const chart = syncChart("mirror");
 const stepInput = ({ context }: { context: MirrorContext }): MirrorStepInput => ({
   dryRun: context.current?.dryRun ?? false,
   force: context.current?.force === true,
+  ...(context.current?.oneWay === true ? { oneWay: true } : {}),
 });
 
 const ingesting = mirror.createStateConfig({

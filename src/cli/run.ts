@@ -102,7 +102,11 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
       return known.exitCode;
     }
     if (error instanceof Error && error.name === "CLIError") {
-      consola.error(`${error.message} (see ${runnable("--help")})`);
+      // citty colours the word it did not know, terminal or not: plain text unless colour is wanted.
+      const said = colourWanted(process.stderr, process.env)
+        ? error.message
+        : stripVTControlCharacters(error.message);
+      consola.error(`${said} (see ${runnable("--help")})`);
       return ExitCode.usage;
     }
     consola.error(messageOf(error));

@@ -100,6 +100,36 @@ function dayAndTime(iso: string, utc: boolean): { day: string; time: string; zon
   };
 }
 
+/** Where a cycle is under way: running, or waiting to retry. */
+const inCycle = (state: unknown) => /^(running|recovering)/.test(stateName(state));
+
+/**
+ * The seqs of records inside a dry run's cycle: from the `syncRequested` that started a cycle as a dry run
+ * (its retries included) to the record that ended it. A follow-up cycle of queued requests counts as real
+ * (the log does not say which they were; one real request among them makes it real).
+ */
+function dryRunSeqs(known: readonly LogRecord[]): Set<number> {
+  const dry = new Set<number>();
+  let cycleDry = false;
+  let before: unknown = "idle";
+  for (const r of [...known].sort((a, b) => a.seq - b.seq)) {
+    const type = r.event.type;
+    const wasRecovering = stateName(before) === "recovering";
+    if (type === "syncRequested" && !inCycle(before)) cycleDry = r.event.dryRun === true;
+    else if (type === "syncRequested" && wasRecovering) cycleDry = cycleDry && r.event.dryRun === true;
+    else if (
+      /Done$/.test(type) &&
+      stateName(before).startsWith("running") &&
+      stateName(r.state) === "running.locking"
+    )
+      cycleDry = false;
+    if (cycleDry && (inCycle(r.state) || inCycle(before))) dry.add(r.seq);
+    if (!inCycle(r.state)) cycleDry = false;
+    before = r.state;
+  }
+  return dry;
+}
+
 /**
  * One line per record, oldest first. `known` holds records that may precede those shown (all that were
  * read): an event's duration is the time since the event just before it, shown when that one is known.
@@ -110,6 +140,7 @@ export function formatCompactTimeline(
   options: TimelineOptions = {},
 ): string {
   const bySeq = new Map(known.map((r) => [r.seq, r]));
+  const dry = dryRunSeqs(known);
   const seqWidth = String(records.at(-1)?.seq ?? 0).length;
   const eventWidth = Math.max(0, ...records.map((r) => r.event.type.length));
   const stateWidth = Math.max(0, ...records.map((r) => stateName(r.state).length));
@@ -126,7 +157,7 @@ export function formatCompactTimeline(
       lastDay = `${day} ${zone}`;
       const before = bySeq.get(r.seq - 1);
       const gap = before === undefined ? "" : took(Date.parse(r.at) - Date.parse(before.at));
-      const detail = eventDetail(r.event);
+      const detail = eventDetail(r.event, dry.has(r.seq));
       const note = hasError(r) ? `✗ ${detail}` : detail;
       return [
         shown,

@@ -48,7 +48,13 @@ export async function serve(host: Served, request: Request, exchange: Exchange):
           ? host.units()
           : [await host.resolveUnit(request, false)];
       const stream = (t: Transition) => exchange.stream({ type: "transition", ...t });
-      for (const unit of units) exchange.onClose(unit.subscribe(stream));
+      for (const unit of units) {
+        exchange.onClose(unit.subscribe(stream));
+        const stats = request.progress
+          ? unit.watchProgress?.((s) => exchange.stream({ type: "stats", unit: unit.info.id, stats: s }))
+          : undefined;
+        if (stats) exchange.onClose(stats);
+      }
       exchange.stream({ type: "result", result: { subscribed: units.map((u) => u.info.id) } });
       return streaming;
     }

@@ -3,6 +3,7 @@
  * the `timeout` bound, redaction of secrets, and every child recorded in the cycle lock.
  */
 import { emptyStats } from "../../machines/outcomes.js";
+import type { ExitCodeScheme } from "../rclone/capabilities.js";
 import type { RcloneProgress } from "../rclone/progress.js";
 import type { RcloneResult, RcloneRunOptions } from "../rclone/run.js";
 import { runRclone } from "../rclone/run.js";
@@ -17,6 +18,8 @@ export interface RcloneSettings {
   env: NodeJS.ProcessEnv;
   /** The config key that says where the remote lives, named when it cannot be reached. */
   endpointKey?: string | undefined;
+  /** What the installed rclone's exit codes mean (from its version). */
+  exitCodes?: ExitCodeScheme | undefined;
   /** Flags every run of this workspace gets. */
   globalArgs?: readonly string[];
   /**
@@ -63,6 +66,7 @@ export function rcloneRunner(context: RcloneSettings, lock?: CycleLock): RcloneR
       signal,
       redact: context.redact,
       endpointKey: context.endpointKey,
+      exitCodes: context.exitCodes,
       onSpawn: (pid) => {
         spawned.push(pid);
         void lock?.recordChild(pid).catch(() => undefined);

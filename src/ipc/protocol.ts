@@ -5,7 +5,8 @@
  * message the host sends back for that request carries the same `id`. A request ends with exactly one
  * `result` or `error`; `send` with `progress` streams `progress` messages (each processed event) and
  * `stats` messages (rclone's transfer statistics, about once a second) before its result, and
- * `subscribe` streams `transition` messages until the client closes the connection.
+ * `subscribe` streams `transition` messages (with `progress`, `stats` messages too) until the client
+ * closes the connection.
  */
 import { z } from "zod";
 import type { TriggerSource, UnitRequest } from "../../machines/requests.js";
@@ -90,7 +91,13 @@ export const requestSchema = z.discriminatedUnion("op", [
     progress: z.boolean().optional(),
   }),
   /** Stream every event each unit (or one) processes, with the resulting state. */
-  z.object({ ...base, op: z.literal("subscribe"), ...unitRef }),
+  z.object({
+    ...base,
+    op: z.literal("subscribe"),
+    ...unitRef,
+    /** Also stream `stats` messages (rclone's transfer statistics) while a unit runs rclone. */
+    progress: z.boolean().optional(),
+  }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 /** A request as a client writes it (`source` may be left out). */

@@ -26,6 +26,10 @@ export function machineOf(name: ModeName): AnyStateMachine {
 }
 
 /** What a logged event of any mode says beyond its type (each event type belongs to one mode). */
-export function modeEventDetail(event: LoggedEvent): string | null {
-  return mailboxMode.eventDetail(event) ?? bisyncMode.eventDetail(event) ?? mirrorMode.eventDetail(event);
+export function modeEventDetail(event: LoggedEvent, dryRun = false): string | null {
+  return (
+    mailboxMode.eventDetail(event, dryRun) ??
+    bisyncMode.eventDetail(event, dryRun) ??
+    mirrorMode.eventDetail(event, dryRun)
+  );
 }

@@ -67,7 +67,7 @@ export interface ModeDescription<TContext, TEvent, TCycle> {
   /** Workspace-relative names of the files a real cycle just delivered, from an event and its context. */
   arrivals(event: TEvent, context: TContext): string[];
   /** What a logged event of this mode says beyond its type; null when it is not one of this mode's own. */
-  eventDetail(event: LoggedEvent): string | null;
+  eventDetail(event: LoggedEvent, dryRun?: boolean): string | null;
 }
 
 /** What a cycle record of a machine is: the type its context keeps as `lastCycle`. */

@@ -82,6 +82,7 @@ export class PluginHost {
       config: () => this.config(captured.logger),
       stateDir: () => this.#stateDir,
       workspace: () => this.#defaultWorkspace,
+      unit: () => this.#host?.units().find((u) => u.info.kind === "workspace") ?? null,
       onWarning: (m) => captured.logger.warn(`workspace-sync live page: ${m}`),
     });
   }

@@ -31,7 +31,15 @@ export interface RcloneCapabilities {
   bisyncRelists: boolean;
   /** The exit code of "Bisync aborted. Must run --resync to recover." (2, then 7 from 1.69). */
   bisyncResyncExitCode: number;
+  /**
+   * What rclone's exit codes mean (`lib/exitcode`): up to 1.68, 1 is a usage error and 2 is uncategorised;
+   * from 1.69, 1 is uncategorised and 2 a usage error, and a critically aborted bisync exits 7 (fatal).
+   */
+  exitCodes: ExitCodeScheme;
 }
+
+/** The two meanings of rclone's exit codes 1 and 2, named by the release that brought each. */
+export type ExitCodeScheme = "1.60" | "1.69";
 
 /** The oldest rclone this tool supports: Debian bookworm's. */
 export const oldestSupported = "1.60.0";
@@ -49,6 +57,7 @@ const baseline: Omit<RcloneCapabilities, "version"> = {
   bisyncJsonLock: false,
   bisyncRelists: true,
   bisyncResyncExitCode: 2,
+  exitCodes: "1.60",
 };
 
 /** The one table: each row adds what a release brought (read from `cmd/bisync/cmd.go` at each tag). */
@@ -65,7 +74,7 @@ export const capabilityTable: readonly Row[] = [
       bisyncRelists: false,
     },
   },
-  { since: [1, 69, 0], adds: { bisyncResyncExitCode: 7 } },
+  { since: [1, 69, 0], adds: { bisyncResyncExitCode: 7, exitCodes: "1.69" } },
 ];
 
 /** Capabilities of `version` (a parsed version, `rclone version`'s first line, or null for the oldest). */

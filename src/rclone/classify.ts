@@ -1,4 +1,5 @@
 import type { ErrorKind, FailureCause } from "../../machines/outcomes.js";
+import type { ExitCodeScheme } from "./capabilities.js";
 import { networkFailure, stalledFailure } from "./network.js";
 
 export interface ClassifyInput {
@@ -22,6 +23,8 @@ export interface ClassifyInput {
   stalledSeconds?: number | undefined;
   /** The config key that says where the remote is (`s3.endpoint`), for a remote that cannot be reached. */
   endpointKey?: string | undefined;
+  /** What the installed rclone's exit codes mean (`RcloneCapabilities.exitCodes`; default: 1.60's). */
+  exitCodes?: ExitCodeScheme | undefined;
 }
 
 export interface Classification {
@@ -145,9 +148,16 @@ function candidateLines(input: ClassifyInput): string[] {
   return lines;
 }
 
-function exitCodeKind(exitCode: number): { kind: ErrorKind; hint?: string } {
+/** A usage error: rclone refused the command line (from 1.69, exit 2). Retrying cannot help. */
+const usageHint =
+  "rclone refused the command line (a usage error): if it names an unknown flag, upgrade rclone; otherwise report it as a bug of this tool.";
+
+function exitCodeKind(exitCode: number, scheme: ExitCodeScheme): { kind: ErrorKind; hint?: string } {
+  // 1.69 swapped 1 and 2: uncategorised is 1, a usage error 2 (before: usage 1, uncategorised 2).
+  const uncategorised = scheme === "1.69" ? 1 : 2;
+  if (scheme === "1.69" && exitCode === 2) return { kind: "fatal", hint: usageHint };
   switch (exitCode) {
-    case 2:
+    case uncategorised:
     case 5:
       return { kind: "retryable", hint: hints.network };
     case 3:
@@ -155,6 +165,9 @@ function exitCodeKind(exitCode: number): { kind: ErrorKind; hint?: string } {
       return { kind: "not-found", hint: hints.notFound };
     case 8:
       return { kind: "fatal", hint: "The transfer limit (--max-transfer) was reached." };
+    case 7:
+      // FatalError; from 1.69 also a critically aborted bisync (its text, matched before, says needs-resync).
+      return { kind: "fatal", hint: "rclone stopped on an error that retrying will not fix." };
     case 9:
       return { kind: "fatal", hint: "Nothing was transferred (--error-on-no-transfer)." };
     default:
@@ -216,7 +229,7 @@ export function classifyFailure(input: ClassifyInput): Classification {
     const how = input.signal === undefined ? "ended abnormally" : `was killed by ${input.signal}`;
     return { kind: "retryable", message: best === undefined ? `rclone ${how}` : oneLine(best) };
   }
-  const byCode = exitCodeKind(input.exitCode);
+  const byCode = exitCodeKind(input.exitCode, input.exitCodes ?? "1.60");
   const message = best === undefined ? `rclone failed with exit code ${input.exitCode}` : oneLine(best);
   return { kind: byCode.kind, message, ...(byCode.hint === undefined ? {} : { hint: byCode.hint }) };
 }

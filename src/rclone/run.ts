@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { execa } from "execa";
 import { emptyStats, type FailureReason, type TransferStats } from "../../machines/outcomes.js";
+import type { ExitCodeScheme } from "./capabilities.js";
 import { classifyFailure, oneLine } from "./classify.js";
 import { cleanEnv } from "./env.js";
 import {
@@ -49,6 +50,8 @@ export interface RcloneRunOptions {
   stallMs?: number;
   /** The config key that says where the remote is (`s3.endpoint`), named when it cannot be reached. */
   endpointKey?: string | undefined;
+  /** What this rclone's exit codes mean (`RcloneCapabilities.exitCodes`; default: 1.60's). */
+  exitCodes?: ExitCodeScheme | undefined;
 }
 
 /**
@@ -260,6 +263,7 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
           aborted,
           stalledSeconds: stalled ? Math.round(stallMs / 1000) : undefined,
           endpointKey: opts.endpointKey,
+          exitCodes: opts.exitCodes,
           spawnError: spawnFailed ? (cause ?? result.shortMessage ?? "spawn failed") : undefined,
           signal: result.signal,
         });

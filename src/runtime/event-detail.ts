@@ -4,16 +4,27 @@ import type { LoggedEvent } from "../modes/types.js";
 import { isRecord } from "../util/json.js";
 import { bytes, statsLine, statsOf } from "../util/text.js";
 
-export function eventDetail(event: LoggedEvent): string {
+/**
+ * Whether an event a sync unit just processed belongs to a dry run's cycle, read from the context it led to:
+ * the cycle still runs as a dry run, or it just ended as one (`lastDryRun` finished at this event).
+ */
+export function inDryRun(event: LoggedEvent, context: unknown): boolean {
+  if (!isRecord(context)) return false;
+  if (isRecord(context.current) && context.current.dryRun === true) return true;
+  return isRecord(context.lastDryRun) && context.lastDryRun.finishedAt === event.at;
+}
+
+/** `dryRun`: the event belongs to a dry run's cycle, so its counts say what would happen. */
+export function eventDetail(event: LoggedEvent, dryRun = false): string {
   const { error, halt } = event;
   // As `failureLine` prints a failure, read field by field from the log.
   if (isRecord(error))
     return `${String(error.kind)}: ${String(error.message)}${error.hint ? ` (${String(error.hint)})` : ""}`;
   if (isRecord(halt)) return `halted (${String(halt.reason)}): ${String(halt.message)}`;
-  const own = modeEventDetail(event);
+  const own = modeEventDetail(event, dryRun);
   if (own !== null) return own;
   const stats = statsOf(event.stats);
-  if (/Done$/.test(event.type) && stats !== null) return statsLine(stats);
+  if (/Done$/.test(event.type) && stats !== null) return statsLine(stats, dryRun);
   if (event.type === "syncRequested") {
     const e = event;
     const dry = `${e.dryRun ? ", dry run" : ""}${e.force ? ", forced" : ""}${e.resync ? ", resync" : ""}`;

@@ -68,6 +68,30 @@ describe("log filters and timeline", () => {
   });
 });
 
+describe("log: a dry run's steps say what would happen", () => {
+  const stats = (transfers: number) => ({ stats: { bytes: transfers, transfers, deletes: 0 } });
+  it("its counts read 'would', through a retry; the real cycle after it reads as done", () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 0, 0, s)).toISOString();
+    const records = [
+      record(1, at(0), "syncRequested", { running: "locking" }, { source: "cli", dryRun: true }),
+      record(2, at(1), "lockHeld", "recovering", { error: { kind: "lock-held", message: "held" } }),
+      record(3, at(2), "retryDue", { running: "locking" }),
+      record(4, at(3), "lockAcquired", { running: "pushing" }),
+      record(5, at(4), "pushDone", { running: "draining" }, { ...stats(2), changes: [], changeCount: 2 }),
+      record(6, at(5), "drainDone", "idle", { arrivals: ["a.txt"], renamed: [], ...stats(1) }),
+      record(7, at(6), "syncRequested", { running: "locking" }, { source: "cli" }),
+      record(8, at(7), "lockAcquired", { running: "pushing" }),
+      record(9, at(8), "pushDone", { running: "draining" }, { ...stats(2), changes: [], changeCount: 2 }),
+      record(10, at(9), "drainDone", "idle", { arrivals: ["a.txt"], renamed: [], ...stats(1) }),
+    ];
+    const lines = formatCompactTimeline(records, records, { utc: true }).split("\n");
+    expect(lines[4]).toMatch(/pushDone .* 2 would transfer \(2 B\)$/);
+    expect(lines[5]).toMatch(/drainDone .* 1 would arrive: a\.txt$/);
+    expect(lines[8]).toMatch(/pushDone .* 2 transferred \(2 B\)$/);
+    expect(lines[9]).toMatch(/drainDone .* 1 arrived: a\.txt$/);
+  });
+});
+
 describe("log on a real history", () => {
   let box: Sandbox;
   beforeAll(async () => {

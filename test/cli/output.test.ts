@@ -70,6 +70,17 @@ describe("times", () => {
   });
 });
 
+describe("errors", () => {
+  it("an unknown command, piped, carries no ANSI", async () => {
+    const env = testEnv();
+    delete env.NO_COLOR;
+    const result = await runCaptured(process.execPath, [cliPath, "bogus"], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown command bogus (see workspace-sync --help)");
+    expect(result.stderr).not.toContain("\u001b[");
+  });
+});
+
 describe("arrows", () => {
   it.each([
     ["mailbox", "->"],
@@ -109,5 +120,24 @@ describe("status's next run", () => {
       ),
     ]);
     expect(JSON.parse(await readFile(box.configPath, "utf8")).interval).toBe(60);
+
+    // The daemon's log says what a dry run would do, and what a real one did.
+    await writeFile(join(box.shared, "b.txt"), "bb");
+    // The daemon's stderr reaches this process on its own schedule: wait for the line, then read it.
+    const heard = (pattern: RegExp) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!pattern.test(said)) return;
+          running.stderr?.off("data", check);
+          resolve();
+        };
+        running.stderr?.on("data", check);
+        check();
+      });
+    expect((await box.cli("sync", "--dry-run")).code).toBe(0);
+    await heard(/drainDone \(0 would arrive\) → idle/);
+    expect(said).toMatch(/pushDone \(1 would transfer \(2 B\)\) → running\.draining/);
+    expect((await box.cli("sync")).code).toBe(0);
+    await heard(/pushDone \(1 transferred \(2 B\)\) → running\.draining/);
   });
 });

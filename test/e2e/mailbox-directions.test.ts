@@ -3,7 +3,7 @@
  * for this run, behind the deletion guards, never touching `_inbox/`, `_outbox/` or `.workspace-sync/`, and it
  * says what it did. Through the real CLI and the real rclone, on a `local` remote.
  */
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSandbox, filesIn, type Sandbox } from "../support/sandbox.js";
@@ -89,5 +89,27 @@ describe("mailbox: sync --direction pull", () => {
       expect.arrayContaining(toolFiles.filter((p) => !p.endsWith(".lock"))),
     );
     expect((await filesIn(box.remoteDir)).filter((p) => p.startsWith(".workspace-sync"))).toEqual([]);
+  });
+});
+
+describe.each(["mirror", "bisync"])("%s: sync --direction leaves the mailbox folders alone", (mode) => {
+  it("a push never sends _inbox nor deletes the remote _outbox; a pull never deletes _inbox nor fetches _outbox", async () => {
+    box = await createSandbox({ mode });
+    await mkdir(join(box.shared, "_inbox"), { recursive: true });
+    await writeFile(join(box.shared, "_inbox", "delivered.txt"), "mine");
+    await writeFile(join(box.shared, "work.txt"), "w");
+    await mkdir(join(box.remoteDir, "_outbox"), { recursive: true });
+    await writeFile(join(box.remoteDir, "_outbox", "dropped.txt"), "for the agent");
+
+    const pushed = await box.cli("sync", "--direction", "push");
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toContain(`${box.shared} -> cloud:openclaw-share`);
+    expect(await filesIn(box.remoteDir)).toEqual(["_outbox/dropped.txt", "work.txt"]);
+
+    await writeFile(join(box.remoteDir, "new.txt"), "n");
+    const pulled = await box.cli("sync", "--direction", "pull");
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(pulled.stdout).toContain(`${box.shared} <- cloud:openclaw-share`);
+    expect(await filesIn(box.shared)).toEqual(["_inbox/delivered.txt", "new.txt", "work.txt"]);
   });
 });

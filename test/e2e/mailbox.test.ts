@@ -150,7 +150,7 @@ describe("mailbox, end to end", () => {
     const json = JSON.parse((await box.cli("list", "--json")).stdout);
     expect(json).toEqual([expect.objectContaining({ path: "x.txt", size: 2 })]);
     expect((await box.cli("list", "--long")).stdout).toMatch(
-      /2 B  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+  x\.txt/,
+      /2 B {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ {2}x\.txt/,
     );
   });
 });

@@ -2,14 +2,15 @@
  * Chat commands in the real gateway: `/sync`, `/sync status`, `/backup now`, `/backup list` sent as chat
  * messages (as the Control UI sends them) are answered by the plugin, and the scripted model configured as
  * the agent's model records no request for any of them. A plain message afterwards does reach it, which
- * shows the model was wired.
+ * shows the model was wired. The same gateway advertises the live page as a dashboard tab and serves it
+ * behind its own auth, framable by its origin and readable from the tab's sandboxed frame.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ModelServer, scriptedModelConfig, startModelServer } from "../support/model-server.js";
-import { type Gateway, installPlugin, runGateway } from "./harness.js";
+import { type Gateway, gatewayToken, installPlugin, runGateway } from "./harness.js";
 import { installed } from "./openclaw.js";
 
 describe("chat commands in the real OpenClaw gateway", () => {
@@ -76,5 +77,36 @@ describe("chat commands in the real OpenClaw gateway", () => {
     const answer = await gateway.chat("hello there", { timeoutMs: 180_000 });
     expect(answer).toContain("scripted model reply");
     expect(model.requests.length).toBeGreaterThan(0);
+  });
+
+  it("registers the live page as a dashboard tab, served behind the gateway's auth", async () => {
+    if (gateway === null) throw new Error("the gateway did not start (see the first test)");
+    const ui = await gateway.call("plugins.uiDescriptors", {});
+    expect(ui).toMatchObject({
+      controlUiTabs: expect.arrayContaining([
+        expect.objectContaining({
+          pluginId: "openclaw-workspace-sync",
+          id: "workspace-sync-live",
+          label: "Workspace sync",
+          path: "/workspace-sync/live",
+          requiresGatewayAuth: true,
+        }),
+      ]),
+    });
+    const base = `http://127.0.0.1:${gateway.port}/workspace-sync/live`;
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    const auth = { authorization: `Bearer ${gatewayToken}` };
+    const page = await fetch(`${base}/`, { headers: auth });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'self'");
+    expect(await page.text()).toContain('id="summary"');
+    const summary = await fetch(`${base}/api/summary`, { headers: { ...auth, origin: "null" } });
+    expect(summary.status).toBe(200);
+    expect(summary.headers.get("access-control-allow-origin")).toBe("null");
+    expect(await summary.json()).toMatchObject({
+      busy: false,
+      problem: null,
+      lastSync: { tookMs: expect.any(Number) },
+    });
   });
 });

@@ -67,5 +67,17 @@ describe("the live page in the gateway", () => {
     };
     expect(snapshot.state).toBe("idle");
     expect(snapshot.seq).toBeGreaterThan(1);
+
+    // The dashboard tab's page: framed by the gateway's origin, readable from its sandboxed frame.
+    expect(page.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    const summary = await fetch(`${base}/workspace-sync/live/api/summary`, { headers: { origin: "null" } });
+    expect(summary.headers.get("access-control-allow-origin")).toBe("null");
+    expect(summary.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(await summary.json()).toMatchObject({
+      busy: false,
+      lastSync: { at: expect.any(String), tookMs: expect.any(Number) },
+      nextRun: { text: expect.stringContaining("no timer"), at: null },
+      problem: null,
+    });
   });
 });

@@ -360,3 +360,48 @@ describe("classifyFailure: a remote that cannot be reached, in plain words", () 
     expect(result.kind).toBe("fatal");
   });
 });
+
+describe("rclone 1.69+ exit codes (fixtures/v1.69: how they were made is in its README)", () => {
+  const v169 = (name: string, exitCode: number): ClassifyInput => ({
+    ...fromFixture(`v1.69/${name}`, exitCode),
+    exitCodes: "1.69",
+  });
+
+  it("exit 2 is a usage error from 1.69: fatal, never retried; on 1.60 exit 2 stays uncategorised", () => {
+    // A usage error rclone words as such is fatal by its text, whatever the code.
+    const usage = classifyFailure(v169("usage-error", 2));
+    expect(usage.kind).toBe("fatal");
+    expect(usage.message).toBe("accepts between 2 and 2 arg(s), received 1");
+    expect(usage.hint).toMatch(/does not accept that command line/);
+    // Where only the code speaks, its meaning depends on the version.
+    const odd = { errorMessages: [], stderrText: "2026/11/21 09:25:40 Failed to sync: odd", exitCode: 2 };
+    const v169usage = classifyFailure({ ...odd, exitCodes: "1.69" });
+    expect(v169usage.kind).toBe("fatal");
+    expect(v169usage.hint).toMatch(/usage error/);
+    expect(classifyFailure({ ...odd, exitCodes: "1.60" }).kind).toBe("retryable");
+    expect(classifyFailure(odd).kind).toBe("retryable");
+  });
+
+  it("exit 1 is uncategorised from 1.69: retried, as 1.60's exit 2 is", () => {
+    expect(classifyFailure(v169("uncategorised", 1)).kind).toBe("retryable");
+    expect(classifyFailure({ ...v169("uncategorised", 2), exitCodes: "1.60" }).kind).toBe("retryable");
+    expect(classifyFailure({ ...v169("uncategorised", 1), exitCodes: "1.60" }).kind).toBe("fatal");
+  });
+
+  it("a critically aborted bisync exits 7 from 1.69 and still needs --resync", () => {
+    const result = classifyFailure(v169("bisync-no-listings", 7));
+    expect(result.kind).toBe("needs-resync");
+    expect(result.message).toMatch(/^Bisync critical error: cannot find prior Path1 or Path2 listings/);
+    expect(
+      classifyFailure({ ...v169("bisync-no-listings", 7), errorMessages: [], stderrText: "" }).kind,
+    ).toBe("fatal");
+  });
+
+  it("the version decides the scheme", async () => {
+    const { capabilitiesOf } = await import("../../src/rclone/capabilities.js");
+    expect(capabilitiesOf("rclone v1.60.1-DEV").exitCodes).toBe("1.60");
+    expect(capabilitiesOf("rclone v1.68.2").exitCodes).toBe("1.60");
+    expect(capabilitiesOf("rclone v1.69.1").exitCodes).toBe("1.69");
+    expect(capabilitiesOf("rclone v1.75.0").exitCodes).toBe("1.69");
+  });
+});

@@ -12,33 +12,13 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, type Browser, launchChromium } from "../support/browser.js";
+import { artifactPath, type Browser, launchChromium, liveAddressOf } from "../support/browser.js";
 import { createSandbox, makeFiles, type Sandbox } from "../support/sandbox.js";
 
 let box: Sandbox;
 let live: ChildProcess;
 let url: URL;
 let browser: Browser;
-
-/** The first JSON document the live process prints: its address. */
-function addressOf(child: ChildProcess): Promise<URL> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      try {
-        resolve(new URL((JSON.parse(out) as { url: string }).url));
-      } catch {
-        // not all of it yet
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`viz --live exited ${code}: ${err}`)));
-  });
-}
 
 function status(target: URL, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,7 +72,7 @@ beforeAll(async () => {
   await writeFile(join(box.shared, "notes.md"), "# notes\n");
   expect((await box.cli("sync")).code).toBe(0);
   live = box.spawnCli("viz", "--live", "--json");
-  url = await addressOf(live);
+  url = await liveAddressOf(live);
   browser = await launchChromium();
 }, 120_000);
 

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { createConsola } from "consola";
 import { Host } from "../../daemon/host.js";
-import { eventDetail } from "../../runtime/event-detail.js";
+import { eventDetail, inDryRun } from "../../runtime/event-detail.js";
 import { retryNote } from "../../runtime/retry-note.js";
 import { stateName } from "../../util/state-name.js";
 import { commonArgs, resolveScope } from "../context.js";
@@ -30,7 +30,7 @@ export const daemonCommand = defineCommand({
       command: "workspace-sync daemon",
       logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
       onTransition: (unit, event, state, context) => {
-        const detail = eventDetail(event);
+        const detail = eventDetail(event, inDryRun(event, context));
         const line = `${unit.label}: ${event.type}${detail ? ` (${detail})` : ""} → ${stateName(state)}`;
         // A failure says what follows it: when the retry runs, or that none will.
         const note = retryNote(event, state, context, Date.now());

@@ -8,7 +8,9 @@ import { backupUnitId } from "../../runtime/backup/ids.js";
 import { backupLogDir } from "../../runtime/backup/start.js";
 import type { Scope } from "../../runtime/scope.js";
 import { createLogSource } from "../../viz/live/log-source.js";
+import { type ProgressHub, progressHub } from "../../viz/live/progress-feed.js";
 import { startLiveServer } from "../../viz/live/server.js";
+import { summarizer } from "../../viz/live/summary.js";
 import { type ChartSpec, chartFor, chartNames, UnknownChartError } from "../../viz/registry.js";
 import { type DiagramFormat, diagramFormats, isDiagramFormat, renderChart } from "../../viz/render.js";
 import { type CommonArgs, commonArgs, resolveScope } from "../context.js";
@@ -58,15 +60,24 @@ async function chosenChart(
   }
 }
 
-/** Subscribe to the running host's transitions of `unit`, if one runs; null otherwise (the log is polled). */
+/**
+ * Subscribe to the running host's transitions of `unit` and its transfer statistics, if a host runs; null
+ * otherwise (the log is polled, and a one-shot sync's progress stays in its own process).
+ */
 async function followHost(
   resolved: Scope,
   unit: { unit: string } | { workspace: string },
   onEvent: () => void,
+  progress: ProgressHub,
 ): Promise<HostClient | null> {
   const client = await HostClient.connect(resolved.stateDir).catch(() => null);
   if (client === null) return null;
-  client.call({ op: "subscribe", ...unit }, { onStream: onEvent }).catch(() => client.close());
+  client
+    .call(
+      { op: "subscribe", ...unit, progress: true },
+      { onStream: onEvent, onStats: (stats) => progress.push(stats) },
+    )
+    .catch(() => client.close());
   return client;
 }
 
@@ -84,12 +95,15 @@ async function serveLive(resolved: Scope, chart: ChartSpec, port: number, out: O
   const { logDir, unit, what } = watchedLog(resolved, chart);
   const source = await createLogSource({ chart, logDir, onWarning: (w) => out.warn(w) });
   // A running host pushes each processed event over its socket: the page follows at once, not at the next poll.
-  const host = await followHost(resolved, unit, () => void source.refresh());
+  const progress = progressHub((w) => out.warn(w));
+  const host = await followHost(resolved, unit, () => void source.refresh(), progress);
   const live = await startLiveServer({
     source,
     svg: () => renderChart(chart, "svg"),
     port,
     title: `${chart.name} · ${what}`,
+    progress,
+    ...(chart.name === "backup" ? {} : { summary: summarizer(resolved) }),
   });
   if (json) out.json({ url: live.url, port: live.port, mode: chart.name, logDir });
   else {

@@ -16,6 +16,12 @@ import { type DeletionPlan, judgeDeletion } from "./judge.js";
 /** How many changes an outcome event carries (the count is always exact). */
 export const changePreviewLimit = 200;
 
+/**
+ * What a person's one-way sync (`sync --direction`) leaves alone in every mode, besides the tool's own
+ * folder: the mailbox folders at the top of the synced folder.
+ */
+export const oneWayExcludes: readonly string[] = ["--exclude", "/_inbox/**", "--exclude", "/_outbox/**"];
+
 export interface OneWaySpec {
   source: string;
   destination: string;

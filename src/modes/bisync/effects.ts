@@ -7,7 +7,12 @@ import { join } from "node:path";
 import type { BisyncEvent, bisyncMachine } from "../../../machines/bisync.js";
 import type { Conflict, TransferOutcome } from "../../../machines/outcomes.js";
 import { effectActor } from "../../effects/actors.js";
-import { guardedSync, type OneWaySpec, toOutcome } from "../../effects/guards/one-way-sync.js";
+import {
+  guardedSync,
+  type OneWaySpec,
+  oneWayExcludes,
+  toOutcome,
+} from "../../effects/guards/one-way-sync.js";
 import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
 import type { RcloneResult } from "../../rclone/run.js";
 import { writeFileDurably } from "../../util/durable-file.js";
@@ -74,7 +79,8 @@ export function transferSpec(
   return {
     source,
     destination,
-    filters: ["--filter-from", filtersFileOf(workdir)],
+    // A person's one-way sync never touches the mailbox folders (first: an exclude wins over later rules).
+    filters: [...oneWayExcludes, "--filter-from", filtersFileOf(workdir)],
     dryRun,
     force,
     maxDelete,

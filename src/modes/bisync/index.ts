@@ -45,14 +45,14 @@ export const bisyncMode: Mode<BisyncMachine> = {
   resyncNeeded: (context) => context.resyncNeeded,
   totals: (context) => ({ arrivals: 0, conflicts: context.conflictsTotal }),
   arrivals: () => [],
-  eventDetail(event) {
+  eventDetail(event, dryRun = false) {
     const { conflicts, changedDuringRun } = event;
     const stats = statsOf(event.stats);
     if (Array.isArray(changedDuringRun) && changedDuringRun.length > 0 && stats !== null) {
-      return `${statsLine(stats)}; ${changedLine(changedDuringRun.map(String), "running again")}`;
+      return `${statsLine(stats, dryRun)}; ${changedLine(changedDuringRun.map(String), "running again")}`;
     }
     if (!Array.isArray(conflicts) || conflicts.length === 0 || stats === null) return null;
     const paths = conflicts.map((c) => (isRecord(c) ? String(c.path) : ""));
-    return `${statsLine(stats)}; ${paths.length} conflicts: ${paths.slice(0, 5).join(", ")}`;
+    return `${statsLine(stats, dryRun)}; ${paths.length} conflicts: ${paths.slice(0, 5).join(", ")}`;
   },
 };

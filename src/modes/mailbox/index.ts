@@ -5,8 +5,8 @@ import { stepLines } from "../steps.js";
 import type { Mode } from "../types.js";
 import { mailboxEffects, outboxHasFiles } from "./effects.js";
 
-const names = (arrivals: readonly unknown[]) =>
-  `${arrivals.length} arrived${arrivals.length ? `: ${arrivals.slice(0, 5).join(", ")}` : ""}`;
+const names = (arrivals: readonly unknown[], dryRun = false) =>
+  `${arrivals.length} ${dryRun ? "would arrive" : "arrived"}${arrivals.length ? `: ${arrivals.slice(0, 5).join(", ")}` : ""}`;
 
 function renameLines(drain: DrainOutcome): string[] {
   return drain.renamed.map((r) =>
@@ -59,16 +59,16 @@ export const mailboxMode: Mode<MailboxMachine> = {
     if (!last || last.finishedAt !== event.at || last.request.dryRun) return [];
     return event.arrivals;
   },
-  eventDetail(event) {
+  eventDetail(event, dryRun = false) {
     const stats = statsOf(event.stats);
     if (event.type === "pushDone" && typeof event.changedPaths === "number" && stats !== null)
-      return `incremental push of ${event.changedPaths} changed paths: ${statsLine(stats)}`;
+      return `incremental push of ${event.changedPaths} changed paths: ${statsLine(stats, dryRun)}`;
     const drained = event.type === "pushDone" || event.type === "drainDone";
     if (!drained || !Array.isArray(event.arrivals)) return null;
     const quarantined = Array.isArray(event.quarantined) ? event.quarantined.length : 0;
     const waiting = Array.isArray(event.waiting) ? event.waiting.length : 0;
     return [
-      names(event.arrivals),
+      names(event.arrivals, dryRun),
       ...(quarantined > 0 ? [`${quarantined} quarantined in .workspace-sync/quarantine`] : []),
       ...(waiting > 0 ? [`${waiting} still being uploaded`] : []),
     ].join("; ");

@@ -6,7 +6,12 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { MirrorEvent, MirrorStepInput, mirrorMachine } from "../../../machines/mirror.js";
 import { effectActor } from "../../effects/actors.js";
-import { guardedSync, type OneWaySpec, toOutcome } from "../../effects/guards/one-way-sync.js";
+import {
+  guardedSync,
+  type OneWaySpec,
+  oneWayExcludes,
+  toOutcome,
+} from "../../effects/guards/one-way-sync.js";
 import { failure, lockActor, retryTimer, type SharedEvents } from "../../effects/shared.js";
 import type { EffectKit } from "../types.js";
 
@@ -46,17 +51,22 @@ export function mirrorFilters(
 }
 
 export function pullSpec(sides: MirrorSides, input: MirrorStepInput): OneWaySpec {
+  const { oneWay, ...run } = input;
   return {
     source: sides.remoteRoot,
     destination: sides.localDir,
-    filters: mirrorFilters(sides),
+    // A person's one-way sync (`sync --direction`) leaves the mailbox folders alone; the mirror's own pull
+    // is the whole remote.
+    filters: [...(oneWay === true ? oneWayExcludes : []), ...mirrorFilters(sides)],
     maxDelete: sides.maxDelete,
-    ...input,
+    ...run,
   };
 }
 
+/** The push is only ever a one-shot `--direction push`: it leaves the mailbox folders alone too. */
 export function pushSpec(sides: MirrorSides, input: MirrorStepInput): OneWaySpec {
-  return { ...pullSpec(sides, input), source: sides.localDir, destination: sides.remoteRoot };
+  const pull = pullSpec(sides, { ...input, oneWay: true });
+  return { ...pull, source: sides.localDir, destination: sides.remoteRoot };
 }
 
 /**

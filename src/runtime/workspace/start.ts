@@ -98,8 +98,11 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
       : (update: RcloneProgress) => {
           for (const listener of progressListeners) listener(update);
         };
+  const caps = capabilitiesOf(options.rcloneVersion);
   const settings = {
     binary: options.rcloneBinary,
+    // rclone 1.69 changed what exit codes 1 and 2 mean: failures are classified by this rclone's meaning.
+    exitCodes: caps.exitCodes,
     configPath,
     timeoutMs: config.timeout * 1000,
     redact,
@@ -120,7 +123,6 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
       : {}),
   };
   const rclone = rcloneRunner(settings, lock);
-  const caps = capabilitiesOf(options.rcloneVersion);
   const kit = { config, paths, remoteRoot, caps, lock, rclone, now, inFlight };
   const built = mode.build(kit);
   // A look between cycles (the outbox poll) holds no lock and records no child in it.

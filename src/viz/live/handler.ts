@@ -5,13 +5,22 @@
  *
  * Routes, under `basePath`: `/` the page; `/chart.svg`; `/events` (server-sent events: a `snapshot` on
  * connect, then one `entry` per logged event); `/api/snapshot`; `/api/history?limit=N`; `/api/state?seq=N`
- * (time travel).
+ * (time travel); `/api/summary` (the plain summary). The event stream also carries `summary` (after the
+ * snapshot and after each entry) and, while a cycle runs rclone, `progress` (its transfer statistics).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { messageOf } from "../../util/errors.js";
 import { livePage } from "./page.js";
-import { HistoryUnavailableError, type LiveSource, type LiveUpdate } from "./source.js";
+import {
+  HistoryUnavailableError,
+  type LiveProgress,
+  type LiveSnapshot,
+  type LiveSource,
+  type LiveUpdate,
+  type ProgressFeed,
+} from "./source.js";
+import type { Summarize } from "./summary.js";
 
 export interface LiveHandlerOptions {
   source: LiveSource;
@@ -27,6 +36,15 @@ export interface LiveHandlerOptions {
   title?: string;
   /** Time between SSE keep-alive comments, default 15 s. */
   keepAliveMs?: number;
+  /** rclone's transfer statistics from the host running the cycles; without it the page shows none. */
+  progress?: ProgressFeed;
+  /** The plain summary (last sync, next run, what is wrong); without it the page shows none. */
+  summary?: Summarize;
+  /**
+   * Mounted as a tab of OpenClaw's dashboard: the page may be framed by its own origin, and its sandboxed
+   * frame (an opaque origin, `Origin: null`) may read the routes with the gateway's cookie grant.
+   */
+  embedded?: boolean;
 }
 
 export type LiveHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
@@ -34,12 +52,22 @@ export type LiveHandler = ((req: IncomingMessage, res: ServerResponse) => void) 
   close(): void;
 };
 
-const securityHeaders = {
+const baseHeaders = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "cache-control": "no-store",
-  "x-frame-options": "DENY",
 };
+
+/** Response headers: never framed standalone; framed only by its own origin when embedded. */
+function securityHeaders(embedded: boolean, req: IncomingMessage): Record<string, string> {
+  if (!embedded) return { ...baseHeaders, "x-frame-options": "DENY" };
+  // The dashboard frames the page in a sandbox without allow-same-origin: its requests say `Origin: null`.
+  const cors: Record<string, string> =
+    req.headers.origin === "null"
+      ? { "access-control-allow-origin": "null", "access-control-allow-credentials": "true", vary: "origin" }
+      : {};
+  return { ...baseHeaders, "x-frame-options": "SAMEORIGIN", ...cors };
+}
 
 function tokenMatches(expected: string, given: string | null): boolean {
   if (given === null) return false;
@@ -54,15 +82,15 @@ function givenToken(req: IncomingMessage, url: URL): string | null {
   return url.searchParams.get("token");
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, extra = {}): void {
-  res.writeHead(status, { "content-type": type, ...securityHeaders, ...extra });
-  res.end(body);
-}
-
-const json = (res: ServerResponse, status: number, value: unknown) =>
-  send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
-
 export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
+  const embedded = options.embedded === true;
+  const send = (res: ServerResponse, status: number, type: string, body: string, extra = {}): void => {
+    res.writeHead(status, { "content-type": type, ...securityHeaders(embedded, res.req), ...extra });
+    res.end(body);
+  };
+  const json = (res: ServerResponse, status: number, value: unknown) =>
+    send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
+  const summary = options.summary;
   const base = (options.basePath ?? "").replace(/\/+$/, "");
   const streams = new Set<ServerResponse>();
   let svg: Promise<string> | null = null;
@@ -75,22 +103,41 @@ export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       connection: "keep-alive",
-      ...securityHeaders,
+      ...securityHeaders(embedded, req),
     });
-    const write = (event: string, data: unknown) =>
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const write = (event: string, data: unknown) => {
+      if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    // One summary at a time, in event order: an older one never lands after a newer one.
+    let summaries: Promise<void> = Promise.resolve();
+    const writeSummary = (snapshot: LiveSnapshot) => {
+      if (!summary) return;
+      summaries = summaries.then(() =>
+        summary(snapshot).then(
+          (s) => write("summary", s),
+          (error: unknown) => write("summary-error", { error: messageOf(error) }),
+        ),
+      );
+    };
     streams.add(res);
     // Subscribe before reading the snapshot: an event in between is sent (the page skips what it has).
-    const unsubscribe = options.source.subscribe((update: LiveUpdate) => write(update.type, update));
+    const unsubscribe = options.source.subscribe((update: LiveUpdate) => {
+      write(update.type, update);
+      writeSummary(update.snapshot);
+    });
+    const unwatch = options.progress?.subscribe((p: LiveProgress) => write("progress", p));
     const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), options.keepAliveMs ?? 15_000);
     const end = () => {
       clearInterval(keepAlive);
       unsubscribe();
+      unwatch?.();
       streams.delete(res);
     };
     req.on("close", end);
     res.on("close", end);
-    write("snapshot", await options.source.snapshot());
+    const snapshot = await options.source.snapshot();
+    write("snapshot", snapshot);
+    writeSummary(snapshot);
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => {
@@ -103,15 +150,20 @@ export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
         title: options.title ?? options.source.chart.name,
         chart: options.source.chart,
         svg: await chartSvg(),
+        summary: summary !== undefined,
       });
       send(res, 200, "text/html; charset=utf-8", page, {
-        "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors ${embedded ? "'self'" : "'none'"}`,
       });
       return;
     }
     if (path === "/chart.svg") return send(res, 200, "image/svg+xml; charset=utf-8", await chartSvg());
     if (path === "/events") return stream(req, res);
     if (path === "/api/snapshot") return json(res, 200, await options.source.snapshot());
+    if (path === "/api/summary") {
+      if (!summary) return json(res, 404, { error: "this page has no summary (not a workspace's chart)" });
+      return json(res, 200, await summary(await options.source.snapshot()));
+    }
     if (path === "/api/history") {
       const limit = Number(url.searchParams.get("limit") ?? "500");
       if (!Number.isInteger(limit) || limit < 1)

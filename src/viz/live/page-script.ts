@@ -2,10 +2,14 @@
  * The live page's script (plain browser JavaScript, no dependency): follows the server-sent events,
  * highlights the active states and the transition just taken, fills the timeline, and on a selected
  * event shows the state and context right after it (time travel, rebuilt by the server from the log).
- * Tested in headless Chromium by `test/viz/live-page.test.ts`.
+ * The keyboard steps through the events (arrow keys, j/k, Home/End; Escape goes back to live). The
+ * summary and progress panels are `page-panels.ts`. Tested in headless Chromium by `test/viz/live-page*.test.ts`.
  */
+import { panelsScript } from "./page-panels.js";
+
 export const pageScript = `
 "use strict";
+${panelsScript}
 (function () {
   var config = JSON.parse(document.getElementById("config").textContent);
   var rows = new Map();
@@ -21,8 +25,12 @@ export const pageScript = `
     return config.base + path + (text ? "?" + text : "");
   }
 
+  // Without a token the gateway authenticates: in its dashboard's sandboxed frame that is a cookie grant,
+  // sent on these (cross-origin, from the opaque frame) requests only when asked to.
+  var credentials = config.token ? "same-origin" : "include";
+
   function getJson(path, params) {
-    return fetch(url(path, params), { cache: "no-store" }).then(function (res) {
+    return fetch(url(path, params), { cache: "no-store", credentials: credentials }).then(function (res) {
       return res.json().then(function (body) {
         if (!res.ok) throw new Error(body.error || res.statusText);
         return body;
@@ -39,8 +47,8 @@ export const pageScript = `
 
   function clock(iso) {
     var d = new Date(iso);
-    var pad = function (n, w) { return String(n).padStart(w || 2, "0"); };
-    return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + pad(d.getMilliseconds(), 3);
+    var pad = function (n) { return String(n).padStart(2, "0"); };
+    return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
   }
 
   function setConnection(text, kind) {
@@ -95,11 +103,14 @@ export const pageScript = `
     cell(tr, "time", clock(entry.at));
     cell(tr, "event", entry.event.type);
     cell(tr, "state", entry.state);
-    cell(tr, "took", duration(entry.durationMs));
+    cell(tr, "took", "");
     cell(tr, "error", entry.error || "");
     tr.title = entry.at;
+    tr.tabIndex = -1;
     tr.addEventListener("click", function () { travelTo(entry.seq); });
     rows.set(entry.seq, { entry: entry, row: tr });
+    updateTook(entry.seq);
+    updateTook(entry.seq - 1);
     var next = null;
     tbody.querySelectorAll("tr").forEach(function (other) {
       if (next === null && Number(other.dataset.seq) < entry.seq) next = other;
@@ -107,13 +118,46 @@ export const pageScript = `
     tbody.insertBefore(tr, next);
   }
 
+  // "took": how long the state this event led to lasted, up to the next event (the newest: so far).
+  function updateTook(seq) {
+    var found = rows.get(seq);
+    if (!found) return;
+    var next = rows.get(seq + 1);
+    var td = found.row.querySelector("td.took");
+    var start = Date.parse(found.entry.at);
+    if (next) td.textContent = duration(Date.parse(next.entry.at) - start);
+    else td.textContent = duration(Math.max(0, Date.now() - start)) + " so far";
+    td.classList.toggle("ongoing", !next);
+  }
+  setInterval(function () {
+    var newest = tbody.querySelector("tr");
+    if (newest) updateTook(Number(newest.dataset.seq));
+  }, 1000);
+
+  function showError(entry) {
+    var box = document.getElementById("event-error");
+    box.hidden = !(entry && entry.error);
+    box.textContent = entry && entry.error ? "#" + entry.seq + " " + entry.event.type + ": " + entry.error : "";
+  }
+
+  var travelling = 0;
   function travelTo(seq) {
+    // The selection moves at once (keys step from it); the state after it arrives from the server.
+    if (selected) {
+      selected.classList.remove("selected");
+      selected.removeAttribute("aria-selected");
+    }
+    var found = rows.get(seq);
+    selected = found ? found.row : null;
+    if (selected) {
+      selected.classList.add("selected");
+      selected.setAttribute("aria-selected", "true");
+    }
+    live = false;
+    var ticket = ++travelling;
     getJson("/api/state", { seq: String(seq) }).then(function (snapshot) {
-      live = false;
-      if (selected) selected.classList.remove("selected");
-      var found = rows.get(seq);
-      selected = found ? found.row : null;
-      if (selected) selected.classList.add("selected");
+      if (ticket !== travelling || live) return;
+      showError(found ? found.entry : null);
       document.getElementById("travel").hidden = false;
       document.getElementById("travel-label").textContent =
         "#" + seq + (found ? " " + found.entry.event.type + " (" + found.entry.at + ")" : "");
@@ -127,13 +171,47 @@ export const pageScript = `
 
   function backToLive() {
     live = true;
-    if (selected) selected.classList.remove("selected");
+    if (selected) {
+      selected.classList.remove("selected");
+      selected.removeAttribute("aria-selected");
+    }
     selected = null;
+    showError(latest ? latest.entry : null);
     document.getElementById("travel").hidden = true;
     setConnection("live", "live");
     if (latest) show(latest.snapshot, latest.entry);
   }
   document.getElementById("back-to-live").addEventListener("click", backToLive);
+
+  // Keyboard: step through the events (down/j: older, up/k: newer, Home/End), Escape: back to live.
+  function step(key) {
+    var all = Array.prototype.slice.call(tbody.querySelectorAll("tr"));
+    if (all.length === 0) return;
+    var at = selected ? all.indexOf(selected) : -1;
+    var to = at;
+    if (key === "ArrowDown" || key === "j") to = at === -1 ? 0 : Math.min(all.length - 1, at + 1);
+    else if (key === "ArrowUp" || key === "k") to = at === -1 ? 0 : Math.max(0, at - 1);
+    else if (key === "Home") to = 0;
+    else if (key === "End") to = all.length - 1;
+    var row = all[to];
+    if (!row || (row === selected && at !== -1)) return;
+    row.focus({ preventScroll: true });
+    row.scrollIntoView({ block: "nearest" });
+    travelTo(Number(row.dataset.seq));
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    var tag = event.target && event.target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return;
+    if (event.key === "Escape") {
+      if (!live) { event.preventDefault(); backToLive(); }
+      return;
+    }
+    if (["ArrowDown", "ArrowUp", "j", "k", "Home", "End"].indexOf(event.key) === -1) return;
+    if (tag === "SUMMARY" || (event.target && event.target.closest && event.target.closest("#context-box"))) return;
+    event.preventDefault();
+    step(event.key);
+  });
 
   function loadHistory() {
     return getJson("/api/history", { limit: "500" }).then(function (entries) {
@@ -141,7 +219,7 @@ export const pageScript = `
     });
   }
 
-  var events = new EventSource(url("/events"));
+  var events = new EventSource(url("/events"), { withCredentials: !config.token });
   events.addEventListener("snapshot", function (message) {
     var snapshot = JSON.parse(message.data);
     latest = { snapshot: snapshot, entry: null };
@@ -156,7 +234,16 @@ export const pageScript = `
     addEntry(update.entry);
     if (latest && latest.snapshot.seq >= update.snapshot.seq) return;
     latest = { snapshot: update.snapshot, entry: update.entry };
-    if (live) show(update.snapshot, update.entry);
+    if (live) {
+      show(update.snapshot, update.entry);
+      showError(update.entry);
+    }
+  });
+  events.addEventListener("summary", function (message) {
+    panels.summary(JSON.parse(message.data), latest ? latest.snapshot.state : "");
+  });
+  events.addEventListener("progress", function (message) {
+    panels.progress(JSON.parse(message.data));
   });
   events.addEventListener("error", function () {
     if (live) setConnection("reconnecting", "down");

@@ -15,6 +15,8 @@ export interface PageOptions {
   title: string;
   chart: ChartSpec;
   svg: string;
+  /** Show the plain summary panel (the server sends `summary` events). */
+  summary: boolean;
 }
 
 const escapeHtml = (text: string): string =>
@@ -63,6 +65,17 @@ export function livePage(options: PageOptions): string {
   <h1>workspace-sync <span class="muted">${title}</span></h1>
   <span id="connection" class="pill">connecting</span>
 </header>
+<section id="summary" class="summary" aria-label="summary" aria-live="polite"${options.summary ? "" : " hidden"}>
+  <div class="fact"><span class="label">Now</span><span id="sum-now">…</span></div>
+  <div class="fact"><span class="label">Last sync</span><span id="sum-last">…</span></div>
+  <div class="fact"><span class="label">Next sync</span><span id="sum-next">…</span></div>
+  <div class="fact problem" id="sum-problem-box"><span class="label">What is wrong</span><span><span id="sum-problem">…</span> <span id="sum-fix" class="fix"></span></span></div>
+</section>
+<section id="progress" class="progress" aria-label="transfer progress" hidden>
+  <div id="progress-meter" class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div id="progress-bar"></div></div>
+  <div class="progress-line"><span id="progress-bytes"></span><span id="progress-files"></span><span id="progress-speed"></span><span id="progress-eta"></span></div>
+  <ul id="progress-current" aria-label="files being transferred"></ul>
+</section>
 <div id="travel" hidden>
   <span>Time travel: the state right after <b id="travel-label"></b>, rebuilt from the log.</span>
   <button id="back-to-live" type="button">Back to live</button>
@@ -73,12 +86,13 @@ export function livePage(options: PageOptions): string {
     <section class="card">
       <h2>State <span id="state-seq" class="muted"></span></h2>
       <div id="current-state" class="state-name">…</div>
+      <p id="event-error" class="event-error" role="status" hidden></p>
       <details id="context-box"><summary>Context</summary><pre id="context"></pre></details>
     </section>
     <section class="card timeline">
-      <h2>Events <span class="muted">newest first; select one to see the state after it</span></h2>
+      <h2>Events <span class="muted">newest first; select one (or step with ↑ ↓, Esc for live) to see the state after it</span></h2>
       <table>
-        <thead><tr><th>#</th><th>time</th><th>event</th><th>→ state</th><th>took</th><th>error</th></tr></thead>
+        <thead><tr><th>#</th><th>time</th><th>event</th><th>→ state</th><th title="how long the state this event led to lasted">took</th><th>error</th></tr></thead>
         <tbody id="timeline"></tbody>
       </table>
     </section>

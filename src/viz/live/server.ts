@@ -5,7 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { createLiveHandler } from "./handler.js";
-import type { LiveSource } from "./source.js";
+import type { LiveSource, ProgressFeed } from "./source.js";
+import type { Summarize } from "./summary.js";
 
 export const loopback = "127.0.0.1";
 
@@ -17,6 +18,8 @@ export interface LiveServerOptions {
   title?: string;
   /** Default: 32 random bytes, base64url. */
   token?: string;
+  progress?: ProgressFeed;
+  summary?: Summarize;
 }
 
 export interface LiveServer {
@@ -49,6 +52,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     token,
     allowedHosts: [`${loopback}:${port}`, `localhost:${port}`],
     ...(options.title === undefined ? {} : { title: options.title }),
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
+    ...(options.summary === undefined ? {} : { summary: options.summary }),
   });
   server.on("request", handler);
   return {

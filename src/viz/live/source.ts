@@ -3,6 +3,7 @@
  * over the event log read-only (`log-source.ts`); a daemon answering over IPC can implement the same.
  */
 import type { LogEvent } from "../../log/records.js";
+import type { RcloneProgress } from "../../rclone/progress.js";
 import type { ChartSpec } from "../registry.js";
 
 /** One logged event as the timeline shows it. */
@@ -15,7 +16,10 @@ export interface LiveEntry {
   state: string;
   /** Ids of the resulting active states, ancestors included (`mailbox.running`, `mailbox.running.pushing`). */
   activeIds: string[];
-  /** Time since the previous event (how long the previous state lasted); null for the first one. */
+  /**
+   * Time since the previous event (how long the state before this event lasted); null for the first one.
+   * The page's "took" column shows how long this event's own state lasted: the next entry's time minus this one's.
+   */
   durationMs: number | null;
   /** `kind: message` of the failure the event reports, if it reports one. */
   error: string | null;
@@ -57,4 +61,16 @@ export interface LiveSource {
 /** Asked for a state the log no longer holds (compacted) or never held. */
 export class HistoryUnavailableError extends Error {
   override readonly name = "HistoryUnavailableError";
+}
+
+/** rclone's transfer statistics while a cycle runs (about once a second), from the host that runs it. */
+export interface LiveProgress {
+  /** ISO time the page's server received it. */
+  at: string;
+  stats: RcloneProgress;
+}
+
+/** Where progress comes from: the running host's unit (in-process, or over its socket). */
+export interface ProgressFeed {
+  subscribe(listener: (progress: LiveProgress) => void): () => void;
 }
