@@ -7,6 +7,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually, exited, logRecords, untilReady } from "../daemon/helpers.js";
 import { createSandbox, pathExists, type Sandbox } from "../support/sandbox.js";
 
 let box: Sandbox;
@@ -94,5 +95,30 @@ describe("custom.rcloneType named where it is written", () => {
     const result = await box.cli("backup", "list");
     expect(result.code, result.stderr).toBe(2);
     expect(plain(result.stderr)).toContain('sync.custom.rcloneType "aliass" is not a backend');
+  });
+
+  it("backup block: the daemon says once that backups are off and its interval timer syncs on", async () => {
+    await useConfig({
+      sync: { mode: "mailbox", provider: "local", local: { path: box.cloud }, interval: 60 },
+      backup: { enabled: true, provider: "custom", custom: { rcloneType: "locall", rcloneOptions: {} } },
+    });
+    await writeFile(join(box.shared, "a.txt"), "a");
+    const child = box.spawnCli("daemon");
+    try {
+      const ready = await untilReady(child);
+      await eventually(
+        async () => (await logRecords(box.stateDir, box.workspace)).some((r) => r.event.type === "pushDone"),
+        "the interval timer's first cycle",
+      );
+      expect(plain(ready.output())).toContain('backups are disabled: backup.custom.rcloneType "locall"');
+      expect(ready.output().split("backups are disabled").length - 1).toBe(1);
+      const now = await box.cli("backup", "now");
+      expect(now.code, now.stderr).toBe(2);
+      expect(plain(now.stderr)).toContain('backup.custom.rcloneType "locall" is not a backend');
+    } finally {
+      child.kill("SIGTERM");
+      await exited(child);
+    }
+    expect(await pathExists(join(box.stateDir, "backup"))).toBe(false);
   });
 });
