@@ -8,7 +8,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { BackupConfig } from "../config/backup.js";
 import type { SyncConfig } from "../config/schema.js";
-import { type ProviderSettings, providerFor } from "../providers/index.js";
+import { checkCustomBackend, type PrepareOptions } from "../effects/remote.js";
+import { ProviderConfigError, type ProviderSettings, providerFor } from "../providers/index.js";
 import { writeRcloneConfig } from "../rclone/config-file.js";
 import { remoteSpec } from "../rclone/remote.js";
 import { createRedactor, type Redact } from "../util/errors.js";
@@ -67,11 +68,50 @@ function backupKey(key: string, backup: BackupConfig): string {
   return value === undefined ? key : `backup.${key}`;
 }
 
+/** The `custom` backend the backup remote uses, with its key as the config spells it; null for other providers. */
+function backupBackend(
+  sync: SyncConfig,
+  backup: BackupConfig,
+  keyPrefix: string,
+): { type: string; key: string } | null {
+  if (backupProviderName(sync, backup) !== "custom") return null;
+  const type = backupProviderSettings(sync, backup).custom?.rcloneType;
+  if (type === undefined) return null;
+  return { type, key: backup.custom ? "backup.custom.rcloneType" : `${keyPrefix}custom.rcloneType` };
+}
+
+/**
+ * Why the backup remote cannot be made (a `custom` backend the installed rclone does not know), read-only,
+ * for `status`; null when it can, or when there was nothing to check.
+ */
+export async function backupRemoteProblem(
+  sync: SyncConfig,
+  backup: BackupConfig,
+  stateDir: string,
+  options: PrepareOptions,
+): Promise<string | null> {
+  const backend = backupBackend(sync, backup, options.keyPrefix ?? "");
+  if (backend === null) return null;
+  try {
+    await checkCustomBackend(backend.type, backend.key, stateDir, options);
+    return null;
+  } catch (error) {
+    if (error instanceof ProviderConfigError) return error.message;
+    throw error;
+  }
+}
+
+/**
+ * Writes the backup remote's rclone config and makes its folder. With `options.rcloneBinary`, a `custom`
+ * backend that rclone does not know is refused first (naming `backup.custom.rcloneType`, or the sync's key
+ * when the backup borrows the sync's `custom` block), before anything is written.
+ */
 export async function prepareBackupRemote(
   sync: SyncConfig,
   backup: BackupConfig,
   stateDir: string,
   extraSecrets: readonly string[] = [],
+  options: PrepareOptions = {},
 ): Promise<BackupRemote> {
   const provider = backupProviderName(sync, backup);
   const settings = backupProviderSettings(sync, backup);
@@ -79,6 +119,9 @@ export async function prepareBackupRemote(
     config: settings,
     stateDir,
   });
+  const backend = backupBackend(sync, backup, options.keyPrefix ?? "");
+  const listed =
+    backend === null ? null : await checkCustomBackend(backend.type, backend.key, stateDir, options);
   const folder = [
     ...(provider !== "s3" && backup.bucket ? [backup.bucket] : []),
     backup.remotePath ?? "",
@@ -88,6 +131,7 @@ export async function prepareBackupRemote(
   if (path.length === 0) path.push(defaultBackupFolder);
   const dir = backupDir(stateDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  await listed?.keep();
   await remote.prepare?.();
   const configPath = join(dir, "rclone.conf");
   await writeRcloneConfig(configPath, { [backup.remoteName]: remote.section });

@@ -3,6 +3,7 @@ import { EncryptionConfigError } from "../backup/codec/age.js";
 import { ConfigError } from "../config/load.js";
 import { CredentialsMissingError } from "../effects/remote.js";
 import { HostError, HostGoneError } from "../ipc/client.js";
+import { RequestError } from "../ipc/server.js";
 import { StateDirBusyError } from "../log/state-dir-lock.js";
 import { ProviderConfigError, ProviderOffError } from "../providers/index.js";
 import { RcloneNotFoundError, RcloneVersionError } from "../rclone/binary.js";
@@ -38,6 +39,10 @@ export function toCliError(error: unknown): CliError | null {
     return new CliError(`the running host: ${error.message}`, code);
   }
   if (error instanceof HostGoneError) return new CliError(error.message, ExitCode.failed);
+  // This process's own host refused (a unit it could not start: a config problem): as a running host's refusal.
+  if (error instanceof RequestError && error.code === "refused") {
+    return new CliError(error.message, ExitCode.usage);
+  }
   if (
     error instanceof ConfigError ||
     error instanceof ProviderOffError ||

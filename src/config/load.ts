@@ -35,6 +35,8 @@ export interface LoadedConfig {
    * A backup problem disables backups only: sync, status, log and the daemon run on.
    */
   backupError: string | null;
+  /** `sync.` in the nested form, else empty: the sync keys' place, for messages made after loading. */
+  syncPrefix: "" | "sync.";
   source: string;
   warnings: string[];
 }
@@ -151,7 +153,7 @@ export function parseConfig(
       backupError = error.message;
     }
   }
-  return { sync, backup, backupError, source, warnings };
+  return { sync, backup, backupError, syncPrefix: nested ? "sync." : "", source, warnings };
 }
 
 /** Pick the plugin entry out of a whole openclaw.json, or take the file as the entry itself. */

@@ -40,7 +40,11 @@ export function diagnoseEffects(input: {
     loadConfig: () => loadConfigFile(input.configFile, env),
     prepareRemote: async (loaded: LoadedConfig): Promise<PlannedRemote> => {
       const rcloneBinary = await findRclone({ env }).catch(() => undefined);
-      const prepared = await prepareRemote(loaded.sync, input.stateDir, { rcloneBinary, env });
+      const prepared = await prepareRemote(loaded.sync, input.stateDir, {
+        rcloneBinary,
+        env,
+        keyPrefix: loaded.syncPrefix,
+      });
       return {
         describe: prepared.describe,
         remoteName: loaded.sync.remoteName,

@@ -115,30 +115,44 @@ export interface PrepareOptions {
   /** Its `rclone version` line, for the refusal. */
   rcloneVersion?: string | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** Where the sync keys sit (`sync.` in the nested form), so the refusal names the key as the user wrote it. */
+  keyPrefix?: string | undefined;
 }
 
 /**
- * A `custom` remote whose `rcloneType` the installed rclone does not know: refused, naming the near one. The
- * backends it listed, to keep once writing is allowed; null when there was nothing to check.
+ * A `custom` remote's `rcloneType` (`key` as the config spells it) that the installed rclone does not know:
+ * refused with a {@link ProviderConfigError}, naming the near one. The backends it listed, to keep once
+ * writing is allowed; null when there was nothing to check (no binary given, or rclone could not list them:
+ * it then names an unknown backend itself).
  */
-async function checkBackend(
+export async function checkCustomBackend(
+  type: string,
+  key: string,
+  stateDir: string,
+  options: PrepareOptions,
+): Promise<ListedBackends | null> {
+  if (options.rcloneBinary === undefined) return null;
+  const listed = await rcloneBackends(options.rcloneBinary, {
+    env: options.env ?? process.env,
+    cacheFile: rcloneBackendsCachePath(stateDir),
+  });
+  if (listed === null) return null;
+  const which = options.rcloneVersion
+    ? `${options.rcloneVersion} (${options.rcloneBinary})`
+    : `the rclone at ${options.rcloneBinary}`;
+  const problem = unknownBackendProblem(type, listed.backends, which, key);
+  if (problem !== null) throw new ProviderConfigError(problem);
+  return listed;
+}
+
+function checkBackend(
   config: SyncConfig,
   stateDir: string,
   options: PrepareOptions,
 ): Promise<ListedBackends | null> {
   const type = config.provider === "custom" ? config.custom?.rcloneType : undefined;
-  if (type === undefined || options.rcloneBinary === undefined) return null;
-  const listed = await rcloneBackends(options.rcloneBinary, {
-    env: options.env ?? process.env,
-    cacheFile: rcloneBackendsCachePath(stateDir),
-  });
-  if (listed === null) return null; // rclone could not list them: it names an unknown backend itself
-  const which = options.rcloneVersion
-    ? `${options.rcloneVersion} (${options.rcloneBinary})`
-    : `the rclone at ${options.rcloneBinary}`;
-  const problem = unknownBackendProblem(type, listed.backends, which);
-  if (problem !== null) throw new ProviderConfigError(problem);
-  return listed;
+  if (type === undefined) return Promise.resolve(null);
+  return checkCustomBackend(type, `${options.keyPrefix ?? ""}custom.rcloneType`, stateDir, options);
 }
 
 /**

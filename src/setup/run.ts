@@ -92,7 +92,13 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     const cacheFile = rcloneBackendsCachePath(options.stateDir);
     const listed = await rcloneBackends(binary, { env: options.env, cacheFile });
     const problem =
-      listed && unknownBackendProblem(custom.rcloneType, listed.backends, `the rclone at ${binary}`);
+      listed &&
+      unknownBackendProblem(
+        custom.rcloneType,
+        listed.backends,
+        `the rclone at ${binary}`,
+        `${loaded.syncPrefix}custom.rcloneType`,
+      );
     if (problem) throw new SetupError(problem, true);
   }
 

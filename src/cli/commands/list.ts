@@ -26,7 +26,10 @@ export const listCommand = defineCommand({
     const out = createOutput();
     const { loaded, stateDir } = await resolveScope(args, out);
     const binary = await findRclone();
-    const remote = await prepareRemote(loaded.sync, stateDir, { rcloneBinary: binary });
+    const remote = await prepareRemote(loaded.sync, stateDir, {
+      rcloneBinary: binary,
+      keyPrefix: loaded.syncPrefix,
+    });
     const result = await runRclone({
       binary,
       args: ["lsjson", "-R", "--files-only", remote.remoteRoot],

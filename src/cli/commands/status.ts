@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { backupRemoteProblem } from "../../backup/remote.js";
 import { backupPlanOf } from "../../config/backup.js";
 import { readRouted } from "../../daemon/route.js";
 import { type Check, diagnose } from "../../diagnose/chain.js";
@@ -6,6 +7,7 @@ import { diagnoseEffects } from "../../diagnose/effects.js";
 import { checkLine, failureLine } from "../../diagnose/format.js";
 import { nextRunOf } from "../../diagnose/schedule.js";
 import { configFileOf, stateDirOf, workspaceOf } from "../../paths.js";
+import { findRclone } from "../../rclone/binary.js";
 import { timerSeconds } from "../../runtime/workspace/interval.js";
 import { buildStatus, type StatusReport } from "../../runtime/workspace/status.js";
 import { localTime } from "../../util/time.js";
@@ -70,7 +72,19 @@ export const statusCommand = defineCommand({
           hostRunning: report.host !== null,
           now: Date.now(),
         });
-    const backup = backupPlanOf(loaded.backup, loaded.backupError);
+    const remoteProblem =
+      loaded.backup === null
+        ? null
+        : await backupRemoteProblem(loaded.sync, loaded.backup, stateDir, {
+            rcloneBinary: await findRclone({ env }).catch(() => undefined),
+            env,
+            keyPrefix: loaded.syncPrefix,
+          });
+    // A backup remote that cannot be made disables backups, as a broken block does; sync runs on.
+    const backup =
+      remoteProblem === null
+        ? backupPlanOf(loaded.backup, loaded.backupError)
+        : backupPlanOf(null, remoteProblem);
     if (args.json) {
       out.json({ ...report, ok: true, checks: diagnosis.checks, nextRun, backup });
       return;

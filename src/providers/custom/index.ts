@@ -32,18 +32,20 @@ export const customProvider: Provider = {
 
 /**
  * `custom.rcloneType` checked against the backends the installed rclone knows (`version` names it): null when
- * it is one, else the refusal with the nearest name ("did you mean"), the allowed names and the fix.
+ * it is one, else the refusal with the nearest name ("did you mean"), the allowed names and the fix. `key` is
+ * the key as the config spells it (`sync.custom.rcloneType` in the nested form, `backup.custom.rcloneType`).
  */
 export function unknownBackendProblem(
   type: string,
   backends: RcloneBackends,
   version: string,
+  key = "custom.rcloneType",
 ): string | null {
   if (backends.names.includes(type)) return null;
   const near = nearest(type, backends.names);
   return (
-    `\`custom.rcloneType\` "${type}" is not a backend ${version} knows` +
-    `${near === null ? "" : ` (did you mean "${near}"?)`}: set \`custom.rcloneType\` to one of: ` +
+    `\`${key}\` "${type}" is not a backend ${version} knows` +
+    `${near === null ? "" : ` (did you mean "${near}"?)`}: set \`${key}\` to one of: ` +
     `${backends.prefixes.join(", ")} (\`rclone help backends\` describes each)`
   );
 }

@@ -2,6 +2,7 @@
  * The backup kind of unit, id `backup`. Its unit (and the archive, codecs and age it brings) loads on use:
  * a host that runs no backup never parses them.
  */
+import { ProviderConfigError } from "../../providers/types.js";
 import type { UnitKind } from "../unit.js";
 
 import { backupUnitId, backupUnitKind } from "./ids.js";
@@ -26,7 +27,15 @@ export const backupUnits: UnitKind = {
       services.logger.error(`backups are disabled: ${backupError}`);
     if (services.config.backup?.enabled !== true || !services.timers) return [];
     const { BackupUnit } = await import("./unit.js");
-    return [await BackupUnit.start(services, archivedWorkspace(workspaces), true)];
+    try {
+      return [await BackupUnit.start(services, archivedWorkspace(workspaces), true)];
+    } catch (error) {
+      // A backup remote the config cannot make (an rclone backend rclone does not know) disables backups
+      // only; a `backup` request then gets the same refusal.
+      if (!(error instanceof ProviderConfigError)) throw error;
+      services.logger.error(`backups are disabled: ${error.message}`);
+      return [];
+    }
   },
   startOnRequest(services, id, workspaces) {
     if (id !== backupUnitId) return null;

@@ -34,14 +34,16 @@ export async function readOnlyBackupRuntime(
   env = process.env,
 ): Promise<BackupRuntime> {
   const { sync } = scope.loaded;
+  const binary = await findRclone({ env });
   const remote = await prepareBackupRemote(
     sync,
     backup,
     scope.stateDir,
     backup.passphrase ? [backup.passphrase] : [],
+    { rcloneBinary: binary, env, keyPrefix: scope.loaded.syncPrefix },
   );
   return backupRuntime({
-    ops: backupOps({ binary: await findRclone({ env }), remote, env, timeoutMs: sync.timeout * 1000 }),
+    ops: backupOps({ binary, remote, env, timeoutMs: sync.timeout * 1000 }),
     config: backup,
     roots: { workspace: scope.workspace, openclawState: openclawStateDir(env) },
     excludeAbsolute: ownFolders({ stateDir: scope.stateDir, sync, backup }),

@@ -41,6 +41,8 @@ export interface BackupOptions {
   leftoverGraceMs?: number;
   now?: () => number;
   onWarning?: (message: string) => void;
+  /** `sync.` when the config is nested: messages name the keys where they are. */
+  keyPrefix?: string;
 }
 
 export type BackupVerdict = "done" | "failed";
@@ -92,6 +94,12 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
     backup,
     stateDir,
     backup.passphrase ? [backup.passphrase] : [],
+    {
+      rcloneBinary: options.rcloneBinary,
+      rcloneVersion: options.rcloneVersion,
+      env,
+      keyPrefix: options.keyPrefix,
+    },
   );
   const ops = backupOps({ binary: options.rcloneBinary, remote, env, timeoutMs: sync.timeout * 1000 });
   const progressListeners = new Set<(progress: RcloneProgress) => void>();

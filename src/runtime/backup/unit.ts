@@ -63,6 +63,7 @@ export class BackupUnit implements Unit {
       env: services.env,
       rcloneBinary: services.rcloneBinary,
       rcloneVersion: services.rcloneVersion,
+      keyPrefix: services.config.syncPrefix,
       schedule: schedule && services.timers,
       now: services.now,
       ...(services.backupLeftoverGraceMs === undefined

@@ -34,6 +34,8 @@ export interface WorkspaceOptions {
   rcloneVersion?: string;
   now?: () => number;
   onWarning?: (message: string) => void;
+  /** `sync.` when the config is nested: messages name the keys where they are. */
+  keyPrefix?: string;
 }
 
 /** What a sync request came to, in the process that runs the workspace. */
@@ -84,6 +86,7 @@ async function startMode<TMachine extends AnyStateMachine, TCycle extends CycleB
     rcloneBinary: options.rcloneBinary,
     rcloneVersion: options.rcloneVersion,
     env,
+    keyPrefix: options.keyPrefix,
   });
   if (imported !== null) options.onWarning?.(imported);
   const paths = workspacePaths(stateDir, workspace, config.localPath, config.mode);

@@ -53,6 +53,7 @@ export class WorkspaceUnit implements Unit {
       env: services.env,
       rcloneBinary: services.rcloneBinary,
       rcloneVersion: services.rcloneVersion,
+      keyPrefix: config.syncPrefix,
       now: services.now,
       onWarning: (message) => logger.warn(message),
     });
