@@ -219,8 +219,9 @@ export function classifyFailure(input: ClassifyInput): Classification {
   if (first !== null) return first;
   const network = networkFailure(lines, input.endpointKey);
   if (network !== null) {
-    const { cause, endpoint, message, hint } = network;
-    return { kind: "retryable", message, hint, cause, ...(endpoint === "" ? {} : { endpoint }) };
+    const { cause, endpoint, message, hint, retryable } = network;
+    const kind = retryable ? "retryable" : "fatal";
+    return { kind, message, hint, cause, ...(endpoint === "" ? {} : { endpoint }) };
   }
   const matched = matchRules(rules, lines, input.exitCode);
   if (matched !== null) return matched;

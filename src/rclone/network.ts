@@ -10,6 +10,8 @@ export interface NetworkFailure {
   endpoint: string;
   message: string;
   hint: string;
+  /** Whether trying again can help; false when the config itself is wrong (https:// to a plain HTTP server). */
+  retryable: boolean;
 }
 
 interface Match {
@@ -17,6 +19,10 @@ interface Match {
   endpoint: string;
   /** Words for the message: what happened, before `at <endpoint>`. */
   what: string;
+  /** The hint, when it is not the cause's usual one. */
+  hint?: string;
+  /** false when the config is wrong and only changing it helps (default true). */
+  retryable?: boolean;
 }
 
 const refused = /dial tcp ([^\s:]+:\d+): connect: connection refused/i;
@@ -26,6 +32,8 @@ const noRoute =
   /dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: (?:connection timed out|no route to host|network is unreachable))/i;
 const tls =
   /(?:\btls: |x509: |remote error: tls)([^\n]*?)(?:$|\n)|first record does not look like a TLS handshake/i;
+/** Go's words when an https:// URL reaches a server that answers in plain HTTP. */
+const plainHttp = /server gave HTTP response to HTTPS client/i;
 const urlHost = /\bhttps?:\/\/([^/"\s?]+)/i;
 
 function matchLine(line: string): Match | null {
@@ -35,6 +43,15 @@ function matchLine(line: string): Match | null {
   if (m?.[1]) return { cause: "dns", endpoint: m[1], what: "host name not found (DNS):" };
   m = noRoute.exec(line);
   if (m?.[1]) return { cause: "unreachable", endpoint: m[1], what: "no connection to" };
+  if (plainHttp.test(line)) {
+    return {
+      cause: "tls",
+      endpoint: urlHost.exec(line)?.[1] ?? "",
+      what: "the server answered in plain HTTP, not TLS (https):",
+      hint: "The server there speaks plain HTTP: write the address with http:// instead of https://, or point it at the server's https port, whose certificate must be trusted here.",
+      retryable: false,
+    };
+  }
   m = tls.exec(line);
   if (m) {
     const detail = (m[1] ?? "").trim() || "first record does not look like a TLS handshake";
@@ -67,14 +84,15 @@ export function networkFailure(lines: readonly string[], endpointKey?: string): 
     if (match === null) continue;
     const where =
       match.endpoint === ""
-        ? match.what.replace(/ (?:at|with|to|\(DNS\):)$/, "")
+        ? match.what.replace(/ (?:at|with|to|\(DNS\):|\(https\):)$/, "")
         : `${match.what} ${match.endpoint}`;
     const check = endpointKey === undefined ? "check the network connection" : `check \`${endpointKey}\``;
     return {
       cause: match.cause,
       endpoint: match.endpoint,
       message: `${where}; ${check}`,
-      hint: hints[match.cause],
+      hint: match.hint ?? hints[match.cause],
+      retryable: match.retryable ?? true,
     };
   }
   return null;
@@ -88,5 +106,6 @@ export function stalledFailure(seconds: number, endpointKey?: string): NetworkFa
     endpoint: "",
     message: `the transfer stalled: no progress for ${seconds} s, so rclone was stopped${check}`,
     hint: hints.stalled,
+    retryable: true,
   };
 }

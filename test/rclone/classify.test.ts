@@ -345,6 +345,22 @@ describe("classifyFailure: a remote that cannot be reached, in plain words", () 
     expect(result.hint).not.toMatch(/retr/i);
   });
 
+  it("https:// to a plain HTTP server stays fatal, in plain words naming the key and the fix", () => {
+    // Captured from rclone 1.60.1 (lsjson against node:http on 127.0.0.1, s3.endpoint https://).
+    const result = classifyFailure({
+      exitCode: 1,
+      errorMessages: [],
+      stderrText:
+        'Failed to lsjson with 2 errors: last error was: error in ListJSON: RequestError: send request failed\ncaused by: Get "https://127.0.0.1:18444/bkt?delimiter=%2F&max-keys=1000&prefix=": http: server gave HTTP response to HTTPS client',
+      endpointKey: "s3.endpoint",
+    });
+    expect(result).toMatchObject({ kind: "fatal", cause: "tls", endpoint: "127.0.0.1:18444" });
+    expect(result.message).toBe(
+      "the server answered in plain HTTP, not TLS (https): 127.0.0.1:18444; check `s3.endpoint`",
+    );
+    expect(result.hint).toMatch(/http:\/\/ instead of https:\/\//);
+  });
+
   it("a stalled run says how long it waited, typed `stalled`", () => {
     const result = classifyFailure({ exitCode: null, errorMessages: [], stderrText: "", stalledSeconds: 60 });
     expect(result).toMatchObject({ kind: "retryable", cause: "stalled" });
