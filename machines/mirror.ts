@@ -92,7 +92,12 @@ const mirror = syncCycle<MirrorContext, MirrorEvent, MirrorEffects>({
   actions: {
     recordStep: assign(({ context, event }) => {
       assertEvent(event, ["ingestDone", "pullDone", "pushDone"]);
-      const outcome = { stats: event.stats, changes: event.changes, changeCount: event.changeCount };
+      const outcome = {
+        stats: event.stats,
+        changes: event.changes,
+        changeCount: event.changeCount,
+        ...(event.note === undefined ? {} : { note: event.note }),
+      };
       // The additive ingest copy leaves an earlier halt in place; a one-way sync that went through clears it.
       if (event.type === "ingestDone") return { ingest: outcome, stepAt: event.at };
       const synced = { stepAt: event.at, ...cycle.clearHalt(context) };

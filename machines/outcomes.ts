@@ -149,6 +149,8 @@ export interface TransferOutcome {
   /** The first changes (all of them in a dry run, up to the preview limit). */
   changes: FileChange[];
   changeCount: number;
+  /** A line a person should read about the step (its source does not exist yet: nothing to pull). */
+  note?: string;
 }
 
 /** The failure an outcome event reports; an event that carries none is an unexpected, fatal one. */

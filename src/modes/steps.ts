@@ -13,6 +13,7 @@ const verbs: Record<FileChange["action"], string> = {
 export function stepLines(label: string, step: TransferOutcome | null, dryRun: boolean): string[] {
   if (step === null) return [];
   const lines = [`${label.padEnd(6)} ${statsLine(step.stats, dryRun)}`];
+  if (step.note !== undefined) lines.push(`  ${step.note}`);
   if (dryRun) for (const c of step.changes) lines.push(`  would ${verbs[c.action]} ${c.path}`);
   if (dryRun && step.changeCount > step.changes.length)
     lines.push(`  ... and ${step.changeCount - step.changes.length} more`);

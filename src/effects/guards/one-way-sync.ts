@@ -31,6 +31,8 @@ export interface OneWaySpec {
   force: boolean;
   /** Percent of the destination's files a cycle may delete before it halts. */
   maxDelete: number;
+  /** What to say when the source does not exist yet and nothing is synced (default: names `source`). */
+  missingSourceNote?: string;
 }
 
 export type OneWayResult =
@@ -127,6 +129,36 @@ export async function planDeletion(
 }
 
 /**
+ * A missing source with nothing to protect: nothing to sync yet, said in plain words (a not-found about
+ * anything else stands).
+ */
+function nothingYet(
+  spec: OneWaySpec,
+  plan: DeletionPlan,
+  first: Extract<RcloneResult, { ok: false }>,
+): OneWayResult {
+  if (!plan.sourceMissing || plan.destinationFiles !== 0) return { kind: "failed", error: first.failure };
+  // cast: as in `tripwireCounts`, a union spread
+  const outcome = toOutcome([{ ...first, stats: { ...first.stats, errors: 0 } } as RcloneResult]);
+  const note = spec.missingSourceNote ?? `${spec.source} does not exist yet: nothing to sync`;
+  return { kind: "done", outcome: { ...outcome, note } };
+}
+
+/** A dry run that failed not-found: judged as its real sync would be (a halt, or nothing to sync yet). */
+async function missingSource(
+  rclone: RcloneRun,
+  spec: OneWaySpec,
+  first: Extract<RcloneResult, { ok: false }>,
+  signal: AbortSignal,
+): Promise<OneWayResult> {
+  const plan = await planDeletion(rclone, spec, signal);
+  if ("failed" in plan) return { kind: "failed", error: plan.failed.failure };
+  const halt = plan.sourceMissing ? judgeDeletion(plan, spec.maxDelete) : null;
+  if (halt !== null) return { kind: "halted", halt };
+  return nothingYet(spec, plan, first);
+}
+
+/**
  * `wider`: `spec` is a narrow sync (the paths the watcher saw change) whose deletions are judged against the
  * whole tree: when its tripwire fires, the whole `wider` sync runs behind the guards instead, as a full
  * cycle would (a deletion is judged by its share of the whole destination, never of the few paths changed).
@@ -139,9 +171,12 @@ export async function guardedSync(
 ): Promise<OneWayResult> {
   if (spec.dryRun || spec.force) {
     const result = await rclone(syncArgs(spec), signal);
-    return result.ok
-      ? { kind: "done", outcome: toOutcome([result]) }
-      : { kind: "failed", error: result.failure };
+    if (result.ok) return { kind: "done", outcome: toOutcome([result]) };
+    // A dry run whose source is missing answers as the real sync would: the guards' halt, or nothing to do.
+    if (spec.dryRun && !spec.force && result.failure.kind === "not-found") {
+      return missingSource(rclone, spec, result, signal);
+    }
+    return { kind: "failed", error: result.failure };
   }
   const first = await rclone(syncArgs(spec, 0), signal);
   if (first.ok) return { kind: "done", outcome: toOutcome([first]) };
@@ -157,16 +192,7 @@ export async function guardedSync(
   if ("failed" in plan) return { kind: "failed", error: plan.failed.failure };
   const halt = judgeDeletion(plan, spec.maxDelete);
   if (halt !== null) return { kind: "halted", halt };
-  if (sourceGone) {
-    // A missing source with nothing to protect: nothing to sync yet (a not-found about anything else stands).
-    return plan.sourceMissing && plan.destinationFiles === 0
-      ? {
-          kind: "done",
-          // cast: as in `tripwireCounts`, a union spread
-          outcome: toOutcome([{ ...first, stats: { ...first.stats, errors: 0 } } as RcloneResult]),
-        }
-      : { kind: "failed", error: first.failure };
-  }
+  if (sourceGone) return nothingYet(spec, plan, first);
   const second = await rclone(syncArgs(spec, plan.deletes), signal);
   if (second.ok) return { kind: "done", outcome: toOutcome([tripwireCounts(first), second]) };
   if (tripped(second)) {

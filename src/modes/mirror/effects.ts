@@ -59,13 +59,14 @@ export function pullSpec(sides: MirrorSides, input: MirrorStepInput): OneWaySpec
     // is the whole remote.
     filters: [...(oneWay === true ? oneWayExcludes : []), ...mirrorFilters(sides)],
     maxDelete: sides.maxDelete,
+    missingSourceNote: `the remote folder ${sides.remoteRoot} does not exist yet: nothing to pull`,
     ...run,
   };
 }
 
 /** The push is only ever a one-shot `--direction push`: it leaves the mailbox folders alone too. */
 export function pushSpec(sides: MirrorSides, input: MirrorStepInput): OneWaySpec {
-  const pull = pullSpec(sides, { ...input, oneWay: true });
+  const { missingSourceNote: _pullOnly, ...pull } = pullSpec(sides, { ...input, oneWay: true });
   return { ...pull, source: sides.localDir, destination: sides.remoteRoot };
 }
 
