@@ -1,8 +1,8 @@
 /**
  * A mirror on a fresh remote (its folder not made yet), through the real CLI on the local provider. The
  * first dry run (the setup wizard's closing one, on the folder it just made) says plainly there is nothing
- * to pull and exits 0; a dry run answers as the real sync would, so a missing source over local files
- * halts both, and a missing source never wipes the local folder.
+ * to pull and exits 0. Over local files the dry run says a real sync would halt (and records no halt),
+ * the real sync halts: a missing source never wipes the local folder.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -39,17 +39,23 @@ describe("a mirror whose remote folder does not exist yet", () => {
     expect(await filesIn(box.shared)).toEqual([]);
   });
 
-  it("over local files, the dry run halts as the real sync does, and nothing local is deleted", async () => {
+  it("over local files, the dry run says a real sync would halt; the sync halts; nothing is deleted", async () => {
     await mkdir(join(box.shared, "sub"), { recursive: true });
     await writeFile(join(box.shared, "keep.txt"), "mine");
     await writeFile(join(box.shared, "sub", "also.txt"), "mine too");
-    for (const argv of [["sync", "--dry-run"], ["sync"]]) {
-      const result = await box.cli(...argv);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain("sync halted, nothing was deleted: emptySource");
-      expect(result.stderr).toContain("is missing while the destination holds 2 files");
-      expect(await filesIn(box.shared)).toEqual(["keep.txt", "sub/also.txt"]);
-    }
+    const dry = await box.cli("sync", "--dry-run");
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(
+      `${nothingToPull}; a real sync halts (emptySource) and deletes none of the 2 files in ${box.shared}`,
+    );
+    expect(dry.stdout).not.toMatch(/would delete/);
+    // The dry run records no halt: status does not say halted.
+    expect((await box.cli("status", "--json")).stdout).not.toMatch(/"state": *"halted"/);
+    const real = await box.cli("sync");
+    expect(real.code).toBe(1);
+    expect(real.stderr).toContain("sync halted, nothing was deleted: emptySource");
+    expect(real.stderr).toContain("is missing while the destination holds 2 files");
+    expect(await filesIn(box.shared)).toEqual(["keep.txt", "sub/also.txt"]);
   });
 
   it("the setup wizard's closing dry run on a fresh mirror says so and succeeds", async () => {

@@ -128,23 +128,19 @@ export async function planDeletion(
   };
 }
 
-/**
- * A missing source with nothing to protect: nothing to sync yet, said in plain words (a not-found about
- * anything else stands).
- */
-function nothingYet(
-  spec: OneWaySpec,
-  plan: DeletionPlan,
-  first: Extract<RcloneResult, { ok: false }>,
-): OneWayResult {
-  if (!plan.sourceMissing || plan.destinationFiles !== 0) return { kind: "failed", error: first.failure };
+/** Nothing synced because the source does not exist yet, said in plain words (`also` adds to them). */
+function nothingYet(spec: OneWaySpec, first: Extract<RcloneResult, { ok: false }>, also = ""): OneWayResult {
   // cast: as in `tripwireCounts`, a union spread
   const outcome = toOutcome([{ ...first, stats: { ...first.stats, errors: 0 } } as RcloneResult]);
   const note = spec.missingSourceNote ?? `${spec.source} does not exist yet: nothing to sync`;
-  return { kind: "done", outcome: { ...outcome, note } };
+  return { kind: "done", outcome: { ...outcome, note: `${note}${also}` } };
 }
 
-/** A dry run that failed not-found: judged as its real sync would be (a halt, or nothing to sync yet). */
+/**
+ * A dry run that failed not-found because its source does not exist yet (a not-found about anything else
+ * stands). It changes nothing, so it records no halt either: over files the real sync would halt on, it
+ * says so in its note.
+ */
 async function missingSource(
   rclone: RcloneRun,
   spec: OneWaySpec,
@@ -153,9 +149,14 @@ async function missingSource(
 ): Promise<OneWayResult> {
   const plan = await planDeletion(rclone, spec, signal);
   if ("failed" in plan) return { kind: "failed", error: plan.failed.failure };
-  const halt = plan.sourceMissing ? judgeDeletion(plan, spec.maxDelete) : null;
-  if (halt !== null) return { kind: "halted", halt };
-  return nothingYet(spec, plan, first);
+  if (!plan.sourceMissing) return { kind: "failed", error: first.failure };
+  const halt = judgeDeletion(plan, spec.maxDelete);
+  if (halt === null) return nothingYet(spec, first);
+  return nothingYet(
+    spec,
+    first,
+    `; a real sync halts (${halt.reason}) and deletes none of the ${plan.destinationFiles} files in ${spec.destination}`,
+  );
 }
 
 /**
@@ -192,7 +193,11 @@ export async function guardedSync(
   if ("failed" in plan) return { kind: "failed", error: plan.failed.failure };
   const halt = judgeDeletion(plan, spec.maxDelete);
   if (halt !== null) return { kind: "halted", halt };
-  if (sourceGone) return nothingYet(spec, plan, first);
+  if (sourceGone) {
+    // A missing source with nothing to protect: nothing to sync yet (a not-found about anything else stands).
+    const nothing = plan.sourceMissing && plan.destinationFiles === 0;
+    return nothing ? nothingYet(spec, first) : { kind: "failed", error: first.failure };
+  }
   const second = await rclone(syncArgs(spec, plan.deletes), signal);
   if (second.ok) return { kind: "done", outcome: toOutcome([tripwireCounts(first), second]) };
   if (tripped(second)) {
