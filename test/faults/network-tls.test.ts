@@ -1,7 +1,8 @@
 /**
  * An https S3 endpoint served by a plain HTTP server (node:http on 127.0.0.1): `sync`, `list` and
  * `backup now` each fail in plain words naming the endpoint and its key, with the fix (http:// against
- * https://), promise no retry, and never show the secret. The time to the error is printed, never asserted.
+ * https://), promise no retry, and never show the secret; a custom WebDAV block names its own key. The time
+ * to the error is printed, never asserted.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -53,5 +54,25 @@ describe("an https endpoint that answers in plain HTTP", () => {
     expect(text).toMatch(/http:\/\//);
     expect(text).not.toContain("not-a-real-secret");
     expect(text).not.toMatch(/will be retried/);
+  });
+});
+
+describe("a custom WebDAV block whose https url answers in plain HTTP", () => {
+  it.each(["sync", "list"])("%s names the custom block's key", async (command) => {
+    const custom = await createSandbox();
+    try {
+      await configure(custom, {
+        provider: "custom",
+        custom: { rcloneType: "webdav", rcloneOptions: { url: `https://${endpoint}/dav`, vendor: "other" } },
+      });
+      const result = await custom.cli(command);
+      const text = result.stderr + result.stdout;
+      expect(result.code).toBe(1);
+      expect(text).toContain(`answered in plain HTTP, not TLS (https): ${endpoint}`);
+      expect(text).toContain("check `custom.rcloneOptions.url`");
+      expect(text).not.toMatch(/will be retried/);
+    } finally {
+      await custom.cleanup();
+    }
   });
 });
