@@ -85,6 +85,8 @@ describe("failures reach the user in the real OpenClaw gateway", () => {
       {
         mode: "mailbox",
         ...sftp.config,
+        // No watcher: its start-up cycle would be a failure of its own before the three counted here.
+        watch: false,
         timeout: 60,
         retry: { attempts: 1, delay: 0.1 },
         alertAfterFailures: 3,
