@@ -14,6 +14,7 @@ import {
   type Sandbox,
   testEnv,
 } from "../support/sandbox.js";
+import { freePort } from "../support/servers.js";
 
 const run = promisify(execFile);
 
@@ -144,6 +145,34 @@ describe("setup without a terminal", () => {
       backup: { enabled: true, retain: 3 },
     });
     expect(result.stdout).toMatch(/old file is kept as .*openclaw\.json\.bak-/);
+  });
+
+  it("the first dry run against an unreachable endpoint fails fast, in plain words naming the key", async () => {
+    const port = await freePort(); // free a moment ago: nothing listens there
+    const started = Date.now();
+    const result = await setup(
+      "--yes",
+      "--provider",
+      "s3",
+      "--mode",
+      "mailbox",
+      "--s3-bucket",
+      "bucket",
+      "--s3-endpoint",
+      `http://127.0.0.1:${port}`,
+      "--s3-access-key-id",
+      "AKIDTEST",
+      "--s3-secret-access-key",
+      "wizard-secret-value",
+    );
+    const said = result.stdout + result.stderr;
+    console.log(
+      `setup's dry run against a closed port: error after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    expect(said).toContain("the dry run failed");
+    expect(said).toContain(`connection refused at 127.0.0.1:${port}`);
+    expect(said).toContain("s3.endpoint");
+    expect(said).not.toContain("wizard-secret-value");
   });
 
   it("an empty --local-path is the whole workspace; a missing folder to sync is made before the first dry run", async () => {
