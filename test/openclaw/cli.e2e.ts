@@ -79,6 +79,8 @@ describe("every command under `openclaw workspace-sync` beside the real gateway"
       mode: "mailbox",
       provider: "local",
       local: { path: cloud },
+      // No watcher: `sync` below counts what it pushed, which a watcher's start-up cycle would push first.
+      watch: false,
       backup: { enabled: true, passphrase: "cli-e2e" },
     });
     gateway = await runGateway(stateDir, join(stateDir, "workspace-sync"));

@@ -48,7 +48,8 @@ function seconds(took: string): number {
 
 beforeAll(async () => {
   // A timer an hour after the last cycle: the summary has a next run, and nothing starts by itself.
-  box = await createSandbox({ interval: 3600 });
+  // No watcher: the page is followed through the cycles the test asks for, each bootstrapped from a request.
+  box = await createSandbox({ interval: 3600, watch: false });
   await writeFile(join(box.shared, "notes.md"), "# notes\n");
   expect((await box.cli("sync")).code).toBe(0);
   const slow = await rcloneWrapper(box.root, ["--bwlimit", "25M"]);
