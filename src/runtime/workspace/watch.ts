@@ -9,7 +9,7 @@
  * it says so once and sends `all`: the machine runs a full cycle, the safety net.
  */
 import { lstat } from "node:fs/promises";
-import { basename, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { maxChangedPaths } from "../../../machines/requests.js";
 import { messageOf } from "../../util/errors.js";
 import { folderSkip, matchesAny } from "../../util/rclone-glob.js";
@@ -128,10 +128,7 @@ async function parcelSubscribe(): Promise<Subscribe> {
  * but may never watch `a/b`, so later writes in `a/b` would go unseen (measured: 3 of 5 runs of
  * `mkdir -p burst/d0`). So when new folders appear, the folder is watched afresh (the new subscription walks
  * the tree; the old one is dropped after it) and the new folders are sent again: their `dir/**` scope covers
- * whatever was written there before the new subscription saw it. The two overlap, so no change elsewhere falls
- * between them: `@parcel/watcher` shares one native watcher among subscriptions with the same folder and
- * options, so each new one names a different path outside the folder to ignore (which matches nothing), and
- * gets a watcher of its own that walks the tree while the old one still listens.
+ * whatever was written there before the new subscription saw it.
  */
 export async function watchFolder(options: WatchOptions): Promise<Watching> {
   const { root } = options;
@@ -151,9 +148,6 @@ export async function watchFolder(options: WatchOptions): Promise<Watching> {
   const ignored = matchesAny(options.excludes);
   let ignore = nativeIgnores(root, options.ignoreDirs, options.unwatchedExcludes);
   let subscribe: Subscribe | undefined;
-  let generation = 0;
-  const outside = join(root, "..", `.${basename(root)}.workspace-sync-watch`);
-  const ignoreNow = () => (generation % 2 === 0 ? ignore : [...ignore, outside]);
 
   const resubscribe = async () => {
     rewatch = undefined;
@@ -161,12 +155,13 @@ export async function watchFolder(options: WatchOptions): Promise<Watching> {
     const dirs = [...newDirs];
     newDirs.clear();
     try {
-      // Other options than the live subscription's: a native watcher of its own (see above).
-      generation++;
-      const next = await subscribe(root, callback, { ignore: ignoreNow() });
-      const old = current;
+      // `@parcel/watcher` shares its native watcher while a subscription on the folder lives: only one made
+      // after the old one is gone walks the tree again. The new folders are sent again below; a change made
+      // elsewhere in the milliseconds between is left to the next full cycle.
+      await current?.unsubscribe().catch(() => undefined);
+      current = null;
+      const next = await subscribe(root, callback, { ignore });
       current = next;
-      await old?.unsubscribe().catch(() => undefined);
       if (stopped) await next.unsubscribe().catch(() => undefined);
     } catch (error) {
       return lost(messageOf(error));
@@ -193,14 +188,14 @@ export async function watchFolder(options: WatchOptions): Promise<Watching> {
   try {
     subscribe = options.subscribe ?? (await parcelSubscribe());
     const first = subscribe;
-    current = await first(root, callback, { ignore: ignoreNow() }).catch(async (error: unknown) => {
+    current = await first(root, callback, { ignore }).catch(async (error: unknown) => {
       // A pattern the native matcher cannot read: watch those folders too, their events are filtered here.
       if (!ignore.some((entry) => entry instanceof RegExp)) throw error;
       options.warn(
         `the watcher cannot skip the excluded folders of ${root} (${messageOf(error)}); it watches them and ignores their changes`,
       );
       ignore = ignore.filter((entry) => typeof entry === "string");
-      return first(root, callback, { ignore: ignoreNow() });
+      return first(root, callback, { ignore });
     });
     return {
       async stop() {
