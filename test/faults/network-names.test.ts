@@ -5,22 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
-import { configure } from "./support.js";
+import { configure, unreachableS3 } from "./support.js";
 
 let box: Sandbox;
 beforeAll(async () => {
   box = await createSandbox();
-  await configure(box, {
-    provider: "s3",
-    s3: {
-      endpoint: "http://no-such-host.invalid",
-      bucket: "wsync-test",
-      accessKeyId: "AKIDEXAMPLE",
-      secretAccessKey: "not-a-real-secret",
-      provider: "Other",
-    },
-    backup: { enabled: true, encrypt: false },
-  });
+  await configure(box, unreachableS3("http://no-such-host.invalid"));
 });
 afterAll(async () => {
   await box.cleanup();

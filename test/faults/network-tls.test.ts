@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
-import { configure } from "./support.js";
+import { configure, unreachableS3 } from "./support.js";
 
 let box: Sandbox;
 let server: Server;
@@ -23,17 +23,7 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   endpoint = `127.0.0.1:${port}`;
   box = await createSandbox();
-  await configure(box, {
-    provider: "s3",
-    s3: {
-      endpoint: `https://${endpoint}`,
-      bucket: "wsync-test",
-      accessKeyId: "AKIDEXAMPLE",
-      secretAccessKey: "not-a-real-secret",
-      provider: "Other",
-    },
-    backup: { enabled: true, encrypt: false },
-  });
+  await configure(box, unreachableS3(`https://${endpoint}`));
 });
 afterAll(async () => {
   await box.cleanup();

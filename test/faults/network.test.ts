@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
 import { freePort } from "../support/servers.js";
-import { configure } from "./support.js";
+import { configure, unreachableS3 } from "./support.js";
 
 let box: Sandbox;
 let port: number;
@@ -20,17 +20,7 @@ afterAll(async () => {
 });
 
 const remotes = {
-  s3: (p: number) => ({
-    provider: "s3",
-    s3: {
-      endpoint: `http://127.0.0.1:${p}`,
-      bucket: "wsync-test",
-      accessKeyId: "AKIDEXAMPLE",
-      secretAccessKey: "not-a-real-secret",
-      provider: "Other",
-    },
-    backup: { enabled: true, encrypt: false },
-  }),
+  s3: (p: number) => unreachableS3(`http://127.0.0.1:${p}`),
   sftp: (p: number) => ({
     provider: "custom",
     custom: {

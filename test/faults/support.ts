@@ -119,3 +119,19 @@ export async function configure(box: Sandbox, config: Record<string, unknown>): 
   const current = JSON.parse(await readFile(box.configPath, "utf8")) as Record<string, unknown>;
   await writeFile(box.configPath, JSON.stringify({ ...current, ...config }, null, 2));
 }
+
+/**
+ * An S3 config whose endpoint answers badly or not at all (the network fault tests), with a backup block so
+ * `backup now` meets the same endpoint; the secret is one the tests check never shows.
+ */
+export const unreachableS3 = (endpoint: string) => ({
+  provider: "s3",
+  s3: {
+    endpoint,
+    bucket: "wsync-test",
+    accessKeyId: "AKIDEXAMPLE",
+    secretAccessKey: "not-a-real-secret",
+    provider: "Other",
+  },
+  backup: { enabled: true, encrypt: false },
+});
