@@ -4,7 +4,7 @@
  * server, rclone prints the token, the CLI stores it in the project's rclone.conf. Also the paste path,
  * OneDrive's drive lookup, and that no token reaches the output.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -33,14 +33,26 @@ beforeEach(async () => {
   box = await createSandbox({ provider: "dropbox" });
 });
 afterEach(async () => {
+  // A test that failed half-way leaves its CLI (and so rclone authorize, on the shared port) running:
+  // stop it the way a person would, so the next test and test/faults/authorize-interrupt find the port free.
+  await Promise.all(running.splice(0).map(stopChild));
   await box.cleanup();
 });
+
+const running: ChildProcess[] = [];
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  child.kill("SIGTERM");
+  await closed;
+}
 
 function runCli(argv: string[], env: Record<string, string>, stdin?: string) {
   const child = spawn(process.execPath, [cliPath, ...argv, ...box.args], {
     env: testEnv(env),
     stdio: ["pipe", "pipe", "pipe"],
   });
+  running.push(child);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => {
@@ -70,7 +82,9 @@ async function waitFor<T>(probe: () => T | null | undefined, timeoutMs = 30_000)
 describe.sequential("authorize", () => {
   it("dropbox through the browser: shows the link and the ssh tunnel, stores the token, prints no secret", async () => {
     const run = runCli(["authorize"], oauth.env("dropbox"));
-    const link = await waitFor(() => /Open this link in a browser: (\S+)/.exec(run.output())?.[1]);
+    // The instructions are several writes: wait for the last of them before reading the link and tunnel.
+    await waitFor(() => run.output().includes("2. Sign in and allow access."));
+    const link = /Open this link in a browser: (\S+)/.exec(run.output())?.[1] ?? "";
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:53682\/auth\?state=/);
     expect(run.output()).toMatch(/ssh -L 53682:localhost:53682 \S+@\S+/);
     await oauth.visit(link);
