@@ -110,7 +110,7 @@ export const syncSchema = z
       .min(0, { error: "`watchDebounceMs` must be a number of milliseconds from 0 to 60000" })
       .max(60000, { error: "`watchDebounceMs` must be a number of milliseconds from 0 to 60000" })
       .default(1500),
-    /** The full cycle's timer while watching (absent: `interval`). */
+    /** The full cycle's timer while watching (absent: `interval`, or hourly when `interval` is 0). */
     fullSyncInterval: z
       .number({ error: "`fullSyncInterval` must be a number of seconds (0 = no timer)" })
       .int({ error: "`fullSyncInterval` must be a whole number of seconds" })

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { effectiveInterval, isBusy, nextTimerDeadline } from "../../src/runtime/workspace/interval.js";
+import {
+  effectiveInterval,
+  isBusy,
+  nextTimerDeadline,
+  timerSeconds,
+  watchSafetyNetSeconds,
+} from "../../src/runtime/workspace/interval.js";
 import { IntervalTimer } from "../../src/runtime/workspace/timer.js";
 
 const minute = 60_000;
@@ -23,6 +29,19 @@ describe("the interval timer's deadline", () => {
     expect(isBusy("recovering")).toBe(true);
     expect(isBusy("idle")).toBe(false);
     expect(isBusy("failed")).toBe(false);
+  });
+
+  it("while watching: fullSyncInterval, else interval, else an hourly full cycle (the watcher can miss changes silently)", () => {
+    const sync = { interval: 0, watch: true, mode: "mailbox" };
+    expect(watchSafetyNetSeconds).toBe(3600);
+    expect(timerSeconds(sync)).toBe(3600);
+    expect(timerSeconds({ ...sync, interval: 300 })).toBe(300);
+    expect(timerSeconds({ ...sync, interval: 300, fullSyncInterval: 7200 })).toBe(7200);
+    // Turned off only when a person says so.
+    expect(timerSeconds({ ...sync, fullSyncInterval: 0 })).toBe(0);
+    // Not watching (or a mirror, which never watches): the interval alone, 0 = no timer.
+    expect(timerSeconds({ ...sync, watch: false })).toBe(0);
+    expect(timerSeconds({ ...sync, mode: "mirror", fullSyncInterval: 600 })).toBe(0);
   });
 
   it("raises an interval below 60 s, with a warning", () => {

@@ -15,8 +15,17 @@ import { fieldOf } from "../../util/json.js";
 export const minIntervalSeconds = 60;
 
 /**
+ * The full cycle's period while watching when neither `fullSyncInterval` nor `interval` sets one: the
+ * watcher can miss changes without saying so (on Linux, @parcel/watcher drops inotify's queue overflow
+ * silently), so a watching host never goes without a full cycle for longer than this. As Syncthing's
+ * rescan while it watches. `fullSyncInterval: 0` turns it off.
+ */
+export const watchSafetyNetSeconds = 3600;
+
+/**
  * The seconds between a long-lived host's timed cycles: while it watches (every mode but mirror, `watch` on),
- * `fullSyncInterval` when set, else `interval`. Status and the live page count with the same.
+ * `fullSyncInterval` when set, else `interval`, else the hourly safety net. Status and the live page count
+ * with the same.
  */
 export function timerSeconds(sync: {
   interval: number;
@@ -25,7 +34,8 @@ export function timerSeconds(sync: {
   mode: string;
 }): number {
   const watching = sync.watch && sync.mode !== "mirror";
-  return watching ? (sync.fullSyncInterval ?? sync.interval) : sync.interval;
+  if (!watching) return sync.interval;
+  return sync.fullSyncInterval ?? (sync.interval > 0 ? sync.interval : watchSafetyNetSeconds);
 }
 
 /** `interval` in milliseconds (0 = no timer), raised to the minimum with a warning. */

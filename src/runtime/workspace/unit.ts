@@ -60,20 +60,6 @@ export class WorkspaceUnit implements Unit {
     const unit = new WorkspaceUnit(handle, services, workspace);
     // A mirror's workspace follows the remote: nothing local to watch, its cycles stay as they were.
     const watching = services.timers && config.sync.watch && config.sync.mode !== "mirror";
-    // While watching, the full cycle's timer is `fullSyncInterval` when set.
-    const fullEvery = timerSeconds(config.sync);
-    const intervalMs = services.timers
-      ? effectiveInterval(fullEvery, (m) => logger.warn(`${workspace}: ${m}`))
-      : 0;
-    if (intervalMs > 0) {
-      unit.#timer = new IntervalTimer({
-        intervalMs,
-        now: services.now,
-        fire: (source) => unit.#fireAndForget({ type: "syncRequested", source }),
-      });
-      const snapshot = handle.actor.snapshot;
-      unit.#timer.update(snapshot.value, snapshot.context);
-    }
     if (watching) {
       unit.#live = await startLive({
         config: config.sync,
@@ -86,6 +72,21 @@ export class WorkspaceUnit implements Unit {
       });
       // The safety net at start: what changed while no host watched is caught by one full cycle.
       unit.#fireAndForget({ type: "syncRequested", source: "startup" });
+    }
+    // The full cycle's timer (while watching: `fullSyncInterval`, see timerSeconds). Armed after the
+    // watcher's start-up cycle was requested, so a watching host starts with that one cycle, not two.
+    const fullEvery = timerSeconds(config.sync);
+    const intervalMs = services.timers
+      ? effectiveInterval(fullEvery, (m) => logger.warn(`${workspace}: ${m}`))
+      : 0;
+    if (intervalMs > 0) {
+      unit.#timer = new IntervalTimer({
+        intervalMs,
+        now: services.now,
+        fire: (source) => unit.#fireAndForget({ type: "syncRequested", source }),
+      });
+      const snapshot = handle.actor.snapshot;
+      unit.#timer.update(snapshot.value, snapshot.context);
     }
     return unit;
   }
