@@ -66,6 +66,8 @@ export async function runAuthorize(run: AuthorizeRun): Promise<string> {
     signal: run.signal,
     // It waits on a person in a browser: no stall limit.
     stallMs: Number.POSITIVE_INFINITY,
+    // No `exitCodes`: what exit 1 or 2 means (1.69 swapped them) changes only a failure's kind (never to or
+    // from `timeout`) and hint; this reads only the message and a timeout, so no `rclone version` runs for it.
     redact: createRedactor([run.clientSecret ?? ""]),
     stdout: "text",
     onLine: (line) => {

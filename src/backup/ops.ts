@@ -1,5 +1,6 @@
 /** How the backup runs rclone: one config file, secrets redacted, metadata calls bounded by `timeout`. */
 import type { Readable } from "node:stream";
+import type { ExitCodesSource } from "../rclone/exit-codes.js";
 import type { RcloneProgress } from "../rclone/progress.js";
 import { type RcloneResult, runRclone } from "../rclone/run.js";
 import { type RcloneStream, rcloneStdout } from "./rclone-stream.js";
@@ -30,15 +31,18 @@ export interface OpsContext {
   remote: BackupRemote;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** What the installed rclone's exit codes mean, or a reader of it, for every run and stream. */
+  exitCodes: ExitCodesSource;
 }
 
-export function backupOps({ binary, remote, env, timeoutMs }: OpsContext): BackupOps {
+export function backupOps({ binary, remote, env, timeoutMs, exitCodes }: OpsContext): BackupOps {
   const base = {
     binary,
     configPath: remote.configPath,
     env,
     redact: remote.redact,
     endpointKey: remote.endpointKey,
+    exitCodes,
   };
   return {
     remote,

@@ -8,6 +8,7 @@ import { execa } from "execa";
 import type { FailureReason } from "../../machines/outcomes.js";
 import { classifyFailure } from "../rclone/classify.js";
 import { cleanEnv } from "../rclone/env.js";
+import { type ExitCodesSource, exitCodesFor } from "../rclone/exit-codes.js";
 import { createRcloneLogParser } from "../rclone/json-log.js";
 import { redactSecrets, shellQuote } from "../rclone/remote.js";
 import { killProcessGroup, rcloneArgs } from "../rclone/run.js";
@@ -21,6 +22,8 @@ export interface RcloneStreamOptions {
   signal?: AbortSignal;
   /** The config key that says where the remote lives, named when it cannot be reached. */
   endpointKey?: string | undefined;
+  /** What this rclone's exit codes mean, or a reader of it (see `RcloneRunOptions.exitCodes`). */
+  exitCodes?: ExitCodesSource | undefined;
 }
 
 export interface RcloneStream {
@@ -56,7 +59,7 @@ export function rcloneStdout(args: readonly string[], options: RcloneStreamOptio
     killProcessGroup(child.pid, "SIGTERM");
   };
   options.signal?.addEventListener("abort", kill, { once: true });
-  const exit = child.then((result) => {
+  const exit = child.then(async (result) => {
     options.signal?.removeEventListener("abort", kill);
     const exitCode = typeof result.exitCode === "number" ? result.exitCode : null;
     if (exitCode === 0 && !killed) return null;
@@ -69,6 +72,7 @@ export function rcloneStdout(args: readonly string[], options: RcloneStreamOptio
       aborted: killed,
       signal: result.signal,
       endpointKey: options.endpointKey,
+      exitCodes: killed ? undefined : await exitCodesFor(options.exitCodes, exitCode),
     });
     const failure: FailureReason = {
       ...classified,

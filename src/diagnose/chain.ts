@@ -5,6 +5,7 @@
  */
 import type { LoadedConfig } from "../config/load.js";
 import type { RcloneVersion } from "../rclone/binary.js";
+import { capabilitiesOf, type ExitCodeScheme } from "../rclone/capabilities.js";
 import type { RcloneResult } from "../rclone/run.js";
 import { runnable } from "../util/command.js";
 import { messageOf, noRedaction, type Redact } from "../util/errors.js";
@@ -42,8 +43,16 @@ export interface DiagnoseEffects {
   loadConfig(): Promise<LoadedConfig>;
   /** Writes the remote into the project's rclone.conf; throws with the fix when it cannot be. */
   prepareRemote(loaded: LoadedConfig): Promise<PlannedRemote>;
-  /** Runs rclone (with the project's config) and returns its typed result. */
-  rclone(binary: string, args: string[], remote: PlannedRemote): Promise<RcloneResult>;
+  /**
+   * Runs rclone (with the project's config) and returns its typed result, its failure classified by what
+   * `exitCodes` says this rclone's exit codes mean.
+   */
+  rclone(
+    binary: string,
+    args: string[],
+    remote: PlannedRemote,
+    exitCodes: ExitCodeScheme,
+  ): Promise<RcloneResult>;
 }
 
 export interface Diagnosis {
@@ -126,10 +135,13 @@ export async function diagnose(
   );
   if (options.offline) return done(loaded, rclone);
 
+  // The version read above says what this rclone's exit codes mean (1.69 swapped 1 and 2).
+  const exitCodes = capabilitiesOf(version).exitCodes;
   const probe = await effects.rclone(
     binary,
     ["lsjson", "--max-depth", "1", "--no-mimetype", remote.remoteBase],
     remote,
+    exitCodes,
   );
   if (!probe.ok) {
     const { kind, message, hint } = probe.failure;
@@ -152,7 +164,12 @@ export async function diagnose(
   checks.push(check("credentials", true, "accepted"));
   checks.push(check("reachable", true, `answered in ${probe.durationMs} ms`));
 
-  const listed = await effects.rclone(binary, ["lsf", "--max-depth", "1", remote.remoteRoot], remote);
+  const listed = await effects.rclone(
+    binary,
+    ["lsf", "--max-depth", "1", remote.remoteRoot],
+    remote,
+    exitCodes,
+  );
   if (listed.ok) {
     const entries = listed.stdout.split("\n").filter((line) => line !== "").length;
     checks.push(check("remotePath", true, `${remote.remoteRoot} (${entries} entries at the top)`));

@@ -56,7 +56,7 @@ export function diagnoseEffects(input: {
         imported: prepared.imported,
       };
     },
-    rclone: (binary, args, remote) =>
+    rclone: (binary, args, remote, exitCodes) =>
       runRclone({
         binary,
         // One try each: a diagnosis wants the first answer, not rclone's patience.
@@ -66,6 +66,7 @@ export function diagnoseEffects(input: {
         timeoutMs: input.probeTimeoutMs ?? 60_000,
         redact: remote.redact,
         endpointKey: remote.endpointKey,
+        exitCodes,
         stdout: "text",
       }),
   };

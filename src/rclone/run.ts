@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { execa } from "execa";
 import { emptyStats, type FailureReason, type TransferStats } from "../../machines/outcomes.js";
-import type { ExitCodeScheme } from "./capabilities.js";
 import { classifyFailure, oneLine } from "./classify.js";
 import { cleanEnv } from "./env.js";
+import { type ExitCodesSource, exitCodesFor } from "./exit-codes.js";
 import {
   createRcloneLogParser,
   type RcloneFileChange,
@@ -50,8 +50,11 @@ export interface RcloneRunOptions {
   stallMs?: number;
   /** The config key that says where the remote is (`s3.endpoint`), named when it cannot be reached. */
   endpointKey?: string | undefined;
-  /** What this rclone's exit codes mean (`RcloneCapabilities.exitCodes`; default: 1.60's). */
-  exitCodes?: ExitCodeScheme | undefined;
+  /**
+   * What this rclone's exit codes mean (`RcloneCapabilities.exitCodes`), or a reader asked only when the
+   * run fails with exit 1 or 2 (`exitCodesOnDemand`); default: 1.60's.
+   */
+  exitCodes?: ExitCodesSource | undefined;
 }
 
 /**
@@ -245,6 +248,8 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
   const spawnFailed = exitCode === null && result.signal === undefined && killTimer === undefined;
   const summary = parser.end();
   const cause = result.cause instanceof Error ? result.cause : undefined;
+  // A run this side stopped is classified by why it was stopped, never by its exit code.
+  const exitCodes = timedOut || aborted || stalled ? undefined : await exitCodesFor(opts.exitCodes, exitCode);
   const classification = result.isMaxBuffer
     ? { kind: "fatal" as const, message: "rclone printed more on stdout than the buffer holds" }
     : exitCode === 0 && !timedOut && !aborted && !stalled
@@ -263,7 +268,7 @@ export async function runRclone(opts: RcloneRunOptions): Promise<RcloneResult> {
           aborted,
           stalledSeconds: stalled ? Math.round(stallMs / 1000) : undefined,
           endpointKey: opts.endpointKey,
-          exitCodes: opts.exitCodes,
+          exitCodes,
           spawnError: spawnFailed ? (cause ?? result.shortMessage ?? "spawn failed") : undefined,
           signal: result.signal,
         });

@@ -112,6 +112,25 @@ describe("diagnose", () => {
     const offline = await diagnose(effects({ rclone: async () => failed("auth", "x") }), { offline: true });
     expect(ids(offline.checks)).toEqual(["rclone:true", "config:true", "remote:true"]);
   });
+
+  it.each([
+    ["rclone v1.60.1-DEV", "1.60"],
+    ["rclone v1.68.2", "1.60"],
+    ["rclone v1.69.0", "1.69"],
+    ["rclone v1.75.0", "1.69"],
+  ])("hands every rclone call the exit codes of the version it read (%s: %s)", async (line, scheme) => {
+    const schemes: string[] = [];
+    await diagnose(
+      effects({
+        readVersion: async () => parseRcloneVersion(line),
+        rclone: async (_b, args, _r, exitCodes) => {
+          schemes.push(exitCodes);
+          return args[0] === "lsf" ? ok() : ok("[]");
+        },
+      }),
+    );
+    expect(schemes).toEqual([scheme, scheme]);
+  });
 });
 
 describe("pure parts", () => {

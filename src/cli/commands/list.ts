@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { z } from "zod";
 import { prepareRemote } from "../../effects/remote.js";
 import { findRclone } from "../../rclone/binary.js";
+import { exitCodesOnDemand } from "../../rclone/exit-codes.js";
 import { runRclone } from "../../rclone/run.js";
 import { parseJson } from "../../util/json.js";
 import { bytes, failureLine } from "../../util/text.js";
@@ -37,6 +38,8 @@ export const listCommand = defineCommand({
       timeoutMs: loaded.sync.timeout * 1000,
       redact: remote.redact,
       endpointKey: remote.endpointKey,
+      // Its version says what exit 1 and 2 mean (1.69 swapped them): read only when lsjson ends with one.
+      exitCodes: exitCodesOnDemand(binary, process.env),
       stdout: "text",
     });
     if (!result.ok && result.failure.kind === "not-found") {

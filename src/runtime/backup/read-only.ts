@@ -11,6 +11,7 @@ import { type BackupRuntime, backupRuntime } from "../../backup/runtime.js";
 import type { BackupConfig } from "../../config/backup.js";
 import { openclawStateDir } from "../../paths.js";
 import { findRclone } from "../../rclone/binary.js";
+import { exitCodesOnDemand } from "../../rclone/exit-codes.js";
 import { messageOf } from "../../util/errors.js";
 import type { Scope } from "../scope.js";
 import { ownFolders } from "./start.js";
@@ -42,8 +43,10 @@ export async function readOnlyBackupRuntime(
     backup.passphrase ? [backup.passphrase] : [],
     { rcloneBinary: binary, env, keyPrefix: scope.loaded.syncPrefix },
   );
+  // Its version says what exit 1 and 2 mean (1.69 swapped them): read only when a run ends with one.
+  const exitCodes = exitCodesOnDemand(binary, env);
   return backupRuntime({
-    ops: backupOps({ binary, remote, env, timeoutMs: sync.timeout * 1000 }),
+    ops: backupOps({ binary, remote, env, timeoutMs: sync.timeout * 1000, exitCodes }),
     config: backup,
     roots: { workspace: scope.workspace, openclawState: openclawStateDir(env) },
     excludeAbsolute: ownFolders({ stateDir: scope.stateDir, sync, backup }),

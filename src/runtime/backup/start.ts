@@ -22,6 +22,7 @@ import type { SyncConfig } from "../../config/schema.js";
 import { InFlight } from "../../effects/actors.js";
 import { EventLog } from "../../log/event-log.js";
 import { defaultLocalCloud, openclawStateDir } from "../../paths.js";
+import { capabilitiesOf } from "../../rclone/capabilities.js";
 import type { RcloneProgress } from "../../rclone/progress.js";
 import { LoggedActor } from "../logged-actor.js";
 
@@ -101,7 +102,14 @@ export async function startBackup(options: BackupOptions): Promise<BackupHandle>
       keyPrefix: options.keyPrefix,
     },
   );
-  const ops = backupOps({ binary: options.rcloneBinary, remote, env, timeoutMs: sync.timeout * 1000 });
+  const ops = backupOps({
+    binary: options.rcloneBinary,
+    remote,
+    env,
+    timeoutMs: sync.timeout * 1000,
+    // rclone 1.69 changed what exit codes 1 and 2 mean: failures are classified by this rclone's meaning.
+    exitCodes: capabilitiesOf(options.rcloneVersion).exitCodes,
+  });
   const progressListeners = new Set<(progress: RcloneProgress) => void>();
   const runtime = backupRuntime({
     ops,
