@@ -90,7 +90,11 @@ export class NextTurnNotes {
 
   /** A session of `workspace` started (OpenClaw stored it first): the notes that waited go to it. */
   sessionStarted(workspace: string, target: NotifyTarget, logger: PluginLogger): void {
-    for (const id of this.#sending.keys()) if (id.startsWith(`${workspace}\n`)) this.#sending.set(id, target); // under way: tried here next
+    const waiting = this.waiting(workspace);
+    if (waiting > 0)
+      logger.info(`workspace-sync: ${target.sessionKey}: ${waiting} waiting next-turn note(s) tried`);
+    // A note under way when the session started is tried here again should OpenClaw answer "no session".
+    for (const id of this.#sending.keys()) if (id.startsWith(`${workspace}\n`)) this.#sending.set(id, target);
     for (const note of this.#waiting.get(workspace) ?? []) this.#deliver(workspace, target, note, logger);
   }
 
