@@ -83,6 +83,16 @@ export class NextTurnNotes {
     return this.#saving;
   }
 
+  /**
+   * Stop writing to the store (the service stops; another instance may take the file over) once the
+   * writes under way are done. Attempts still under way change only this instance's memory: the file
+   * keeps every note until OpenClaw has it, so the next `open` finds them.
+   */
+  async close(): Promise<void> {
+    this.#store = null;
+    await this.#saving;
+  }
+
   /** Queue `text` for the next turn of `target`'s session; it waits for a session when there is none. */
   tell(workspace: string, target: NotifyTarget, text: string, key: string, logger: PluginLogger): void {
     this.#deliver(workspace, target, { text, key, at: this.now() }, logger);

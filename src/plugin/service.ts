@@ -226,7 +226,7 @@ export class PluginHost {
     this.#host = null;
     await this.live.close();
     await host?.stop();
-    await this.#notes.settled();
+    await this.#notes.close();
   }
 
   /** A session hook: find the agent's workspace, hand it to the host, return at once. */

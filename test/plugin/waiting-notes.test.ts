@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { NextTurnInjection } from "../../src/plugin/api-session.js";
 import { NextTurnNotes } from "../../src/plugin/next-turn.js";
 import {
   fileStore,
@@ -184,5 +185,41 @@ describe("waiting notes across a restart", () => {
     await notes.settled();
     expect(openclaw.queued.map((q) => q.idempotencyKey).sort()).toEqual(["k0", "k1"]);
     expect((await readBack()).notes).toEqual([]);
+  });
+
+  it("after close, a late answer changes nothing on disk (another instance may own the file)", async () => {
+    const stored = new Set<string>();
+    const openclaw = openclawLike(stored);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let gated = false;
+    const workflow = {
+      enqueueNextTurnInjection: async (injection: NextTurnInjection) => {
+        if (gated) await gate;
+        return openclaw.workflow.enqueueNextTurnInjection(injection);
+      },
+    };
+    const logger = fakeLogger();
+    const state = join(dir, "state");
+    const notes = new NextTurnNotes(() => workflow);
+    await notes.open(
+      fileStore(state, () => undefined),
+      () => main,
+      logger,
+    );
+    notes.tell("/ws", main, "workspace-sync alert: boom", "k1", logger);
+    await eventually(() => notes.waiting("/ws") === 1, "the note waiting");
+    await notes.settled();
+    stored.add(main.sessionKey);
+    gated = true;
+    notes.sessionStarted("/ws", main, logger);
+    await notes.close();
+    release();
+    await eventually(() => notes.waiting("/ws") === 0, "the note handed over");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(openclaw.queued).toHaveLength(1);
+    expect((await readBack()).notes.map((n: WaitingNote) => n.key)).toEqual(["k1"]); // the file is left alone
   });
 });
