@@ -40,6 +40,7 @@ import {
 } from "./reload.js";
 import { syncReply } from "./replies.js";
 import type { ToolHost } from "./tools/kit.js";
+import { fileStore } from "./waiting-notes.js";
 
 /** What `register(api)` captured: after it returns, `api`'s methods are no-ops. */
 export interface Captured {
@@ -60,7 +61,7 @@ export class PluginHost {
   #loaded: LoadedConfig | null | undefined;
   /** `api.session.workflow`, captured during register (its next-turn method stays callable after). */
   #workflow: Workflow;
-  /** Notes for agents' next turns (they wait here while OpenClaw has no session for them). */
+  /** Notes for agents' next turns (they wait here, and on disk, while OpenClaw has no session for them). */
   readonly #notes = new NextTurnNotes(() => this.#workflow);
   #watch: { watch: FailureWatch; timer: NodeJS.Timeout } | null = null;
   /** The plugin config the last start read from OpenClaw's committed config (it changes on reload). */
@@ -116,6 +117,9 @@ export class PluginHost {
     this.#stateDir = join(ctx.stateDir, "workspace-sync");
     if (ctx.workspaceDir) this.#defaultWorkspace = resolve(ctx.workspaceDir);
     this.#ctx = ctx;
+    // Notes that waited for a session before a restart come back, and wait on disk from here on.
+    const store = fileStore(this.#stateDir, (m) => logger.warn(`workspace-sync: ${m}`));
+    await this.#notes.open(store, (workspace) => this.#targets.for(workspace), logger);
     const fresh = pluginConfigIn(ctx.config);
     if (fresh !== undefined && JSON.stringify(fresh) !== JSON.stringify(this.#pluginConfig)) {
       this.#pluginConfig = fresh; // a reload: parse the committed config again
@@ -222,6 +226,7 @@ export class PluginHost {
     this.#host = null;
     await this.live.close();
     await host?.stop();
+    await this.#notes.close();
   }
 
   /** A session hook: find the agent's workspace, hand it to the host, return at once. */

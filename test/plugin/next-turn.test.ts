@@ -8,6 +8,7 @@ import { eventually } from "../daemon/helpers.js";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
 import { fakeApi, fakeLogger, fakeRuntime } from "./fake-api.js";
 import { addSurfaces, runCommand } from "./fake-surfaces.js";
+import { openclawLike } from "./fake-workflow.js";
 
 const sandboxes: Sandbox[] = [];
 const stops: (() => Promise<void>)[] = [];
@@ -62,25 +63,6 @@ describe('notifyOnInbox: "nextTurn"', () => {
 });
 
 describe("next-turn notes without a stored session", () => {
-  /** OpenClaw's answer (2026.9.6): a note for a session it has not stored is not queued, with an empty id. */
-  function openclawLike(stored: Set<string>) {
-    const queued: NextTurnInjection[] = [];
-    const workflow = {
-      enqueueNextTurnInjection: async (injection: NextTurnInjection) => {
-        if (!stored.has(injection.sessionKey))
-          return { enqueued: false, id: "", sessionKey: injection.sessionKey };
-        const duplicate = queued.some((q) => q.idempotencyKey === injection.idempotencyKey);
-        if (!duplicate) queued.push(injection);
-        return {
-          enqueued: !duplicate,
-          id: injection.idempotencyKey ?? "x",
-          sessionKey: injection.sessionKey,
-        };
-      },
-    };
-    return { workflow, queued };
-  }
-
   it("waits for a session of the workspace to start, then is queued there once", async () => {
     const stored = new Set<string>();
     const { workflow, queued } = openclawLike(stored);
@@ -107,6 +89,33 @@ describe("next-turn notes without a stored session", () => {
     notes.tell("/ws", main, "workspace-sync alert: boom", "k1", logger); // already queued: once
     await new Promise((r) => setTimeout(r, 20));
     expect(queued).toHaveLength(1);
+  });
+
+  it("a session that starts while a note is being tried (and told no session) still gets it", async () => {
+    const stored = new Set<string>();
+    const queued: NextTurnInjection[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const workflow = {
+      enqueueNextTurnInjection: async (injection: NextTurnInjection) => {
+        const found = stored.has(injection.sessionKey); // read before the session is stored
+        await gate;
+        if (!found) return { enqueued: false, id: "", sessionKey: injection.sessionKey };
+        queued.push(injection);
+        return { enqueued: true, id: injection.idempotencyKey ?? "x", sessionKey: injection.sessionKey };
+      },
+    };
+    const notes = new NextTurnNotes(() => workflow);
+    const logger = fakeLogger();
+    const main = { sessionKey: "agent:main:main", agentId: "main" };
+    notes.tell("/ws", main, "workspace-sync alert: boom", "k1", logger);
+    stored.add(main.sessionKey);
+    notes.sessionStarted("/ws", main, logger);
+    release();
+    await eventually(() => queued.length === 1, "the note queued into the started session");
+    expect(notes.waiting("/ws")).toBe(0);
   });
 
   it("drops a note that waited longer than a day", async () => {
