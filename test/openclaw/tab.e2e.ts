@@ -12,8 +12,10 @@
  *
  * The tab's frame has an opaque origin, so the page's own requests carry OpenClaw's cookie grant only as
  * a third-party cookie. A fresh Chromium profile blocks those (Google Chrome's default sends them): the
- * main browser here sends them as Chrome does; the last test opens the tab with Chromium's default and
- * checks that the page says why no live data arrives.
+ * main browser here sends them as Chrome does; then a browser with Chromium's default opens the tab and
+ * the page says why no live data arrives; then, with `gateway.controlUi.embedSandbox: "trusted"`
+ * (hot-applied: the frame gets `allow-same-origin`, so the cookie is first-party), the same kind of
+ * browser shows live data.
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -23,7 +25,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../daemon/helpers.js";
 import { rcloneWrapper } from "../faults/support.js";
 import { artifactPath, type Browser, launchChromium, overflowingScript } from "../support/browser.js";
-import { type Gateway, gatewayToken, installPlugin, keepGatewayLog, runGateway } from "./harness.js";
+import {
+  editConfig,
+  type Gateway,
+  gatewayToken,
+  installPlugin,
+  keepGatewayLog,
+  runGateway,
+} from "./harness.js";
 import { installed } from "./openclaw.js";
 
 const mib = 1024 * 1024;
@@ -42,7 +51,7 @@ const overflowing = (frame: Frame) => frame.evaluate(overflowingScript) as Promi
 const text = async (frame: Frame, selector: string) => ((await frame.textContent(selector)) ?? "").trim();
 
 /** Sign in with the token in the URL fragment, leave the first-run model setup, click our tab. */
-async function openTab(page: Page, port: number, shot: string): Promise<Frame> {
+async function openTab(page: Page, port: number, shot: string, sandbox = "allow-scripts"): Promise<Frame> {
   await page.goto(`http://127.0.0.1:${port}/#token=${gatewayToken}`);
   try {
     await page.getByText("Back to app").click({ timeout: 60_000 });
@@ -54,7 +63,7 @@ async function openTab(page: Page, port: number, shot: string): Promise<Frame> {
     return await eventually(
       async () => {
         const element = await page.locator("iframe.plugin-tab-embed__frame").elementHandle();
-        expect(await element?.getAttribute("sandbox")).toBe("allow-scripts");
+        if ((await element?.getAttribute("sandbox")) !== sandbox) return undefined;
         const frame = await element?.contentFrame();
         return frame && pathOf(frame.url()).startsWith(route) ? frame : undefined;
       },
@@ -172,5 +181,35 @@ describe("the Workspace sync tab in OpenClaw's Control UI", () => {
     expect(await text(blockedFrame, "#blocked")).toContain("third-party cookies");
     expect(await text(blockedFrame, "#connection")).toBe("no live data");
     await blockedPage.screenshot({ path: await artifactPath("tab-blocked-1400.png") });
+  });
+
+  it('shows live data in a browser blocking third-party cookies with gateway.controlUi.embedSandbox: "trusted"', async () => {
+    if (gateway === null) throw new Error("the gateway did not start");
+    // allow-same-origin: the frame has the gateway's origin, so the grant is a first-party cookie.
+    await editConfig(stateDir, (config) => {
+      config.gateway = {
+        ...(typeof config.gateway === "object" ? config.gateway : {}),
+        controlUi: { embedSandbox: "trusted" },
+      };
+    });
+    await eventually(
+      () => gateway?.output().includes("config hot reload applied (gateway.controlUi.embedSandbox)"),
+      "the gateway to hot-apply embedSandbox",
+      60_000,
+    );
+    // A fresh Chromium profile again (third-party cookies blocked): the config is read by the page on load.
+    const browser = await launchChromium();
+    browsers.push(browser);
+    const trustedPage = await browser.context.newPage();
+    const trustedFrame = await openTab(
+      trustedPage,
+      gateway.port,
+      "tab-trusted-open-failed.png",
+      "allow-scripts allow-same-origin",
+    );
+    await trustedFrame.locator("#connection.live").waitFor({ timeout: 30_000 });
+    await trustedFrame.locator("#sum-last", { hasText: /ago|just now/ }).waitFor({ timeout: 30_000 });
+    expect(await trustedFrame.isVisible("#blocked")).toBe(false);
+    await trustedPage.screenshot({ path: await artifactPath("tab-trusted-1400.png") });
   });
 });

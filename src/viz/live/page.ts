@@ -71,8 +71,9 @@ export function livePage(options: PageOptions): string {
 <p id="blocked" class="blocked" role="alert" hidden>No live data reaches this tab: the gateway turned away the page's
   requests. OpenClaw's dashboard signs this tab in with a cookie the browser must send from the tab's sandboxed frame,
   and a browser that blocks third-party cookies withholds it (a fresh Chromium profile does). Allow third-party cookies
-  for this gateway's address, then open the tab again. Meanwhile <code>/sync status</code> in the chat, or
-  <code>openclaw workspace-sync status</code>, tells the same state.</p>
+  in this browser, or have the gateway's owner set <code>gateway.controlUi.embedSandbox</code> to
+  <code>"trusted"</code> (see the plugin's docs/openclaw.md), then open the tab again. Meanwhile <code>/sync status</code>
+  in the chat, or <code>openclaw workspace-sync status</code>, tells the same state.</p>
 <section id="summary" class="summary" aria-label="summary" aria-live="polite"${options.summary ? "" : " hidden"}>
   <div class="fact"><span class="label">Now</span><span id="sum-now">…</span></div>
   <div class="fact"><span class="label">Last sync</span><span id="sum-last">…</span></div>
