@@ -181,6 +181,10 @@ describe("the Workspace sync tab in OpenClaw's Control UI", () => {
     expect(await text(blockedFrame, "#blocked")).toContain("third-party cookies");
     expect(await text(blockedFrame, "#connection")).toBe("no live data");
     await blockedPage.screenshot({ path: await artifactPath("tab-blocked-1400.png") });
+    await blockedPage.setViewportSize({ width: 800, height: 900 });
+    await blockedFrame.locator("#blocked").waitFor();
+    expect(await overflowing(blockedFrame)).toEqual([]);
+    await blockedPage.screenshot({ path: await artifactPath("tab-blocked-800.png") });
   });
 
   it('shows live data in a browser blocking third-party cookies with gateway.controlUi.embedSandbox: "trusted"', async () => {
