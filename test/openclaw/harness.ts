@@ -110,9 +110,13 @@ function messagesOf(history: unknown): { role: string; text: string }[] {
   }));
 }
 
-export async function runGateway(stateDir: string, ourStateDir: string): Promise<Gateway> {
+export async function runGateway(
+  stateDir: string,
+  ourStateDir: string,
+  env: Record<string, string> = {},
+): Promise<Gateway> {
   const port = await freePort();
-  const started = startGateway(stateDir, port, gatewayToken);
+  const started = startGateway(stateDir, port, gatewayToken, env);
   const stop = () => killGroup(started.child);
   const hello = await eventually(
     async () => {

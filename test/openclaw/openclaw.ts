@@ -57,11 +57,15 @@ export function openclaw(
   });
 }
 
-/** `openclaw gateway run` on loopback with a token, in its own process group (killed whole on cleanup). */
+/**
+ * `openclaw gateway run` on loopback with a token, in its own process group (killed whole on cleanup);
+ * `extraEnv` adds to its environment (e.g. `WORKSPACE_SYNC_RCLONE` for a bandwidth-limited rclone).
+ */
 export function startGateway(
   stateDir: string,
   port: number,
   token: string,
+  extraEnv: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string } {
   const child = spawn(
     node24,
@@ -79,7 +83,7 @@ export function startGateway(
       "--token",
       token,
     ],
-    { env: openclawEnv(stateDir), stdio: ["ignore", "pipe", "pipe"], detached: true },
+    { env: openclawEnv(stateDir, extraEnv), stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));

@@ -3,7 +3,7 @@
  * downloaded browser), a fresh profile per launch, no background network of its own.
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
@@ -16,8 +16,25 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<Browser> {
+export interface LaunchOptions {
+  /**
+   * Send third-party cookies, as Google Chrome does by default (cookie controls "block in Incognito
+   * only"). A fresh Chromium profile blocks them, and with them the cookie OpenClaw's dashboard signs a
+   * plugin tab's sandboxed frame in with (seen as blocked reason `UserPreferences`).
+   */
+  thirdPartyCookies?: boolean;
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), "wsync-chromium-"));
+  if (options.thirdPartyCookies) {
+    // Chromium's CookieControlsMode: 0 off, 1 block third-party, 2 block in Incognito only.
+    await mkdir(join(profile, "Default"));
+    await writeFile(
+      join(profile, "Default", "Preferences"),
+      JSON.stringify({ profile: { cookie_controls_mode: 2 } }),
+    );
+  }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,

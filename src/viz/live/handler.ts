@@ -151,6 +151,7 @@ export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
         chart: options.source.chart,
         svg: await chartSvg(),
         summary: summary !== undefined,
+        embedded,
       });
       send(res, 200, "text/html; charset=utf-8", page, {
         "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors ${embedded ? "'self'" : "'none'"}`,

@@ -220,8 +220,10 @@ ${panelsScript}
   }
 
   var events = new EventSource(url("/events"), { withCredentials: !config.token });
+  var blocked = document.getElementById("blocked");
   events.addEventListener("snapshot", function (message) {
     var snapshot = JSON.parse(message.data);
+    blocked.hidden = true;
     latest = { snapshot: snapshot, entry: null };
     if (live) {
       setConnection("live", "live");
@@ -245,8 +247,12 @@ ${panelsScript}
   events.addEventListener("progress", function (message) {
     panels.progress(JSON.parse(message.data));
   });
+  // In the dashboard's frame, a stream that never opened was refused (no cookie sent): the browser
+  // closes it for good, so say why rather than "reconnecting" forever.
   events.addEventListener("error", function () {
-    if (live) setConnection("reconnecting", "down");
+    var closed = events.readyState === EventSource.CLOSED;
+    if (config.embedded && latest === null) blocked.hidden = false;
+    if (live) setConnection(closed ? "no live data" : "reconnecting", "down");
   });
 })();
 `;

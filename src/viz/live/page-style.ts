@@ -11,6 +11,8 @@ h2 { font-size: 13px; margin: 0 0 6px; }
 .pill.live { background: #dcfce7; color: #166534; }
 .pill.down { background: #fee2e2; color: var(--bad); }
 .pill.travel { background: #ede9fe; color: #5b21b6; }
+.blocked { margin: 0; padding: 8px 16px; background: #fef2f2; border-bottom: 1px solid #fecaca; color: var(--bad); }
+.blocked[hidden] { display: none; }
 .summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 8px 16px; padding: 10px 16px; background: #fff; border-bottom: 1px solid var(--line); }
 .summary[hidden], .progress[hidden], #travel[hidden], .event-error[hidden] { display: none; }
 .fact { display: flex; flex-direction: column; min-width: 0; }

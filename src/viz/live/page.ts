@@ -17,6 +17,8 @@ export interface PageOptions {
   svg: string;
   /** Show the plain summary panel (the server sends `summary` events). */
   summary: boolean;
+  /** Framed by OpenClaw's dashboard (authenticated by its cookie grant): say so when no data arrives. */
+  embedded?: boolean;
 }
 
 const escapeHtml = (text: string): string =>
@@ -40,6 +42,7 @@ export function livePage(options: PageOptions): string {
   const config = {
     base: options.base,
     token: options.token,
+    embedded: options.embedded === true,
     machineId: model.machineId,
     transitions: model.transitions.flatMap((t) =>
       t.targets.map((target, i) => ({
@@ -65,6 +68,12 @@ export function livePage(options: PageOptions): string {
   <h1>workspace-sync <span class="muted">${title}</span></h1>
   <span id="connection" class="pill">connecting</span>
 </header>
+<p id="blocked" class="blocked" role="alert" hidden>No live data reaches this tab: the gateway turned away the page's
+  requests. OpenClaw's dashboard signs this tab in with a cookie the browser must send from the tab's sandboxed frame,
+  and a browser that blocks third-party cookies withholds it (a fresh Chromium profile does). Allow third-party cookies
+  in this browser, or have the gateway's owner set <code>gateway.controlUi.embedSandbox</code> to
+  <code>"trusted"</code> (see the plugin's docs/openclaw.md), then open the tab again. Meanwhile <code>/sync status</code>
+  in the chat, or <code>openclaw workspace-sync status</code>, tells the same state.</p>
 <section id="summary" class="summary" aria-label="summary" aria-live="polite"${options.summary ? "" : " hidden"}>
   <div class="fact"><span class="label">Now</span><span id="sum-now">…</span></div>
   <div class="fact"><span class="label">Last sync</span><span id="sum-last">…</span></div>
