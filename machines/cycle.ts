@@ -32,6 +32,17 @@ export interface CycleState {
    * the workspace changed). Absent in logs written before guards existed.
    */
   halt?: Halt | null;
+  /**
+   * The failed attempts since the last real cycle went through, and when the last of them failed (epoch
+   * ms); null once one goes through. Replaying the log rebuilds it like the rest, so "failing N times in
+   * a row" survives a restart. Absent in logs written before it existed.
+   */
+  failedInARow?: FailedInARow | null;
+}
+
+export interface FailedInARow {
+  count: number;
+  lastAt: number;
 }
 
 export const initialCycleState: CycleState = {
@@ -44,6 +55,7 @@ export const initialCycleState: CycleState = {
   startedAt: null,
   totals: { cycles: 0, failures: 0 },
   halt: null,
+  failedInARow: null,
 };
 
 /** A cycle starts for `request` (from idle or failed): a fresh first attempt. */
@@ -97,8 +109,12 @@ export function canRetry(state: CycleState, error: FailureReason): boolean {
   return retryableKinds.includes(error.kind) && state.attempt < state.retry.attempts;
 }
 
-export function recordFailure(state: CycleState, error: FailureReason): Partial<CycleState> {
-  return { lastError: error, totals: { ...state.totals, failures: state.totals.failures + 1 } };
+export function recordFailure(state: CycleState, error: FailureReason, at: number): Partial<CycleState> {
+  return {
+    lastError: error,
+    totals: { ...state.totals, failures: state.totals.failures + 1 },
+    failedInARow: { count: (state.failedInARow?.count ?? 0) + 1, lastAt: at },
+  };
 }
 
 export function scheduleRetry(state: CycleState, at: number): Partial<CycleState> {

@@ -139,7 +139,9 @@ export function syncCycle<TContext extends SyncContext, TEvent extends AnySyncEv
       recordHalt: assign(({ context, event }) =>
         own<TContext>({ ...cycle.recordHalt(context, haltOf(event)), stepAt: event.at }),
       ),
-      recordFailure: assign(({ context, event }) => own<TContext>(failed(context, failureOf(event)))),
+      recordFailure: assign(({ context, event }) =>
+        own<TContext>(failed(context, failureOf(event), event.at)),
+      ),
       scheduleRetry: assign(({ context, event }) => own<TContext>(cycle.scheduleRetry(context, event.at))),
       startPending: assign(({ context }) => ({
         ...own<TContext>(cycle.startPending(context, context.stepAt ?? context.startedAt ?? 0)),
@@ -172,9 +174,9 @@ function haltOf(event: AnySyncEvent): Halt {
   throw new Error(`Expected a <step>Halted event, got ${event.type}`);
 }
 
-function failed(context: SyncContext, error: FailureReason): Partial<SyncContext> {
+function failed(context: SyncContext, error: FailureReason, at: number): Partial<SyncContext> {
   return {
-    ...cycle.recordFailure(context, error),
+    ...cycle.recordFailure(context, error, at),
     // A missing folder is made again before the next try.
     bootstrapped: error.kind === "not-found" ? false : context.bootstrapped,
   };
@@ -193,5 +195,6 @@ export function finishCycle<TSteps extends object, TTally extends object = objec
   const record = base && { ...base, ...steps };
   if (record?.request.dryRun)
     return { ...cycle.cycleSucceeded(context), lastDryRun: record, totals: context.totals };
-  return { ...cycle.cycleSucceeded(context), lastCycle: record, ...tally };
+  // A real cycle went through: the failures before it are no longer "in a row".
+  return { ...cycle.cycleSucceeded(context), lastCycle: record, failedInARow: null, ...tally };
 }

@@ -10,7 +10,7 @@ import { callHost } from "../ipc/client.js";
 import { stateDirOf, workspaceOf } from "../paths.js";
 import { eventDetail } from "../runtime/event-detail.js";
 import { retryNote } from "../runtime/retry-note.js";
-import type { SessionHook, UnitInfo } from "../runtime/unit.js";
+import type { SessionHook } from "../runtime/unit.js";
 import { commandEnvVar } from "../util/command.js";
 import { messageOf } from "../util/errors.js";
 import type {
@@ -21,11 +21,9 @@ import type {
   ServiceContext,
   SessionHookContext,
 } from "./api.js";
-import { type FailureWatch, startFailureWatch } from "./health.js";
 import { createLiveRoute, type LiveRoute } from "./live-route.js";
 import { openclawCommand } from "./manifest.js";
-import { NextTurnNotes, type Workflow } from "./next-turn.js";
-import { inboxMessage, notifyInbox, SessionTargets } from "./notify.js";
+import type { Workflow } from "./next-turn.js";
 import {
   type Hold,
   holdText,
@@ -39,8 +37,8 @@ import {
   writeApplied,
 } from "./reload.js";
 import { syncReply } from "./replies.js";
+import { Telling } from "./telling.js";
 import type { ToolHost } from "./tools/kit.js";
-import { fileStore } from "./waiting-notes.js";
 
 /** What `register(api)` captured: after it returns, `api`'s methods are no-ops. */
 export interface Captured {
@@ -61,17 +59,17 @@ export class PluginHost {
   #loaded: LoadedConfig | null | undefined;
   /** `api.session.workflow`, captured during register (its next-turn method stays callable after). */
   #workflow: Workflow;
-  /** Notes for agents' next turns (they wait here, and on disk, while OpenClaw has no session for them). */
-  readonly #notes = new NextTurnNotes(() => this.#workflow);
-  #watch: { watch: FailureWatch; timer: NodeJS.Timeout } | null = null;
+  /** Next-turn notes, where they go, failure alerts, inbox arrivals. */
+  readonly #telling = new Telling(
+    () => this.#workflow,
+    () => this.captured.runtime,
+  );
   /** The plugin config the last start read from OpenClaw's committed config (it changes on reload). */
   #pluginConfig: unknown;
   /** Real cycles held after a config change moved the sync, until someone confirms. */
   #hold: Hold | null = null;
   #ctx: ServiceContext | null = null;
   #loadError = "";
-  /** Where notes about a workspace go: the last session a hook named there, else its agent's main session. */
-  readonly #targets = new SessionTargets();
 
   /** The live statechart page the gateway serves (built on its first request). */
   readonly live: LiveRoute;
@@ -117,9 +115,7 @@ export class PluginHost {
     this.#stateDir = join(ctx.stateDir, "workspace-sync");
     if (ctx.workspaceDir) this.#defaultWorkspace = resolve(ctx.workspaceDir);
     this.#ctx = ctx;
-    // Notes that waited for a session before a restart come back, and wait on disk from here on.
-    const store = fileStore(this.#stateDir, (m) => logger.warn(`workspace-sync: ${m}`));
-    await this.#notes.open(store, (workspace) => this.#targets.for(workspace), logger);
+    await this.#telling.open(this.#stateDir, logger);
     const fresh = pluginConfigIn(ctx.config);
     if (fresh !== undefined && JSON.stringify(fresh) !== JSON.stringify(this.#pluginConfig)) {
       this.#pluginConfig = fresh; // a reload: parse the committed config again
@@ -141,10 +137,12 @@ export class PluginHost {
           ? { from: applied, to: target, dryRun: null, since: Date.now() }
           : null;
       if (applied === null) await writeApplied(this.#stateDir, target);
+      // A start begins clean; from here the watch reports what is wrong (an incident the log shows open too).
+      ctx.serviceHealth?.clearFailure();
+      this.#telling.watch(ctx, loaded, logger);
       this.#host = await this.#startHost(ctx, loaded, logger);
       logger.info(`workspace-sync: serving ${this.#defaultWorkspace}; socket ${this.#host.socketPath}`);
-      ctx.serviceHealth?.clearFailure();
-      this.#startWatch(ctx, loaded, logger);
+      this.#telling.hostStarted(this.#host.units(), logger);
       if (this.#hold) void this.#dryRun(this.#hold, this.#host, loaded, logger);
     } catch (error) {
       logger.error(`workspace-sync: the service did not start: ${messageOf(error)}`);
@@ -167,13 +165,13 @@ export class PluginHost {
         warn: (m) => logger.warn(`workspace-sync: ${m}`),
         error: (m) => logger.error(`workspace-sync: ${m}`),
       },
-      onArrivals: (unit, arrivals) => this.#notify(unit, arrivals, loaded, logger),
+      onArrivals: (unit, arrivals) => this.#telling.arrivals(unit, arrivals, loaded, logger),
       onTransition: (unit, event, state, context) => {
         // A failure says what follows it: when the retry runs, or that none will.
         const note = retryNote(event, state, context, Date.now());
         if (note !== null) logger.warn(`workspace-sync: ${unit.label}: ${eventDetail(event)}; ${note}`);
+        this.#telling.transition(unit, event, context);
         if (unit.kind !== "workspace") return;
-        this.#watch?.watch.observe(unit.label, context);
         if (this.#hold && realCycleSince(context, this.#hold.since)) void this.confirm(logger);
       },
     });
@@ -194,7 +192,7 @@ export class PluginHost {
     logger.warn(`workspace-sync: ${holdText(hold).replace(/\n/g, " ")}`);
     const key = `workspace-sync:hold:${hold.since}`;
     const workspace = this.#defaultWorkspace;
-    this.#notes.tell(workspace, this.#targets.for(workspace), holdText(hold), key, logger);
+    this.#telling.tell(workspace, holdText(hold), key, logger);
   }
 
   /** Why `/sync` cannot run a real cycle now, or null when it can. */
@@ -220,21 +218,19 @@ export class PluginHost {
 
   async stop(): Promise<void> {
     await settle(this.#host);
-    if (this.#watch) clearInterval(this.#watch.timer);
-    this.#watch = null;
+    this.#telling.stopWatching();
     const host = this.#host;
     this.#host = null;
     await this.live.close();
     await host?.stop();
-    await this.#notes.close();
+    await this.#telling.close();
   }
 
   /** A session hook: find the agent's workspace, hand it to the host, return at once. */
   hook(hook: SessionHook, ctx: SessionHookContext): void {
     try {
       const workspace = this.workspaceFor(ctx.agentId);
-      const started = this.#targets.seen(hook, workspace, ctx);
-      if (started) this.#notes.sessionStarted(workspace, started, this.captured.logger);
+      this.#telling.sessionHook(hook, workspace, ctx, this.captured.logger);
       if (this.#hold) return; // real cycles wait for a confirmation
       if (this.#host) {
         this.#host.hook(hook, workspace);
@@ -300,24 +296,5 @@ export class PluginHost {
           this.captured.logger.warn(`workspace-sync: ${hook}: no host runs for ${this.#stateDir}`);
       })
       .catch((error: unknown) => this.captured.logger.warn(`workspace-sync: ${hook}: ${messageOf(error)}`));
-  }
-
-  /** Failures that reach people: plugin health, and once per incident the agent's next turn. */
-  #startWatch(ctx: ServiceContext, loaded: LoadedConfig, logger: PluginLogger): void {
-    this.#watch = startFailureWatch(ctx, loaded.sync, logger, (workspace, text, key) =>
-      this.#notes.tell(workspace, this.#targets.for(workspace), text, key, logger),
-    );
-  }
-
-  #notify(unit: UnitInfo, arrivals: string[], loaded: LoadedConfig, logger: PluginLogger): void {
-    if (!loaded.sync.notifyOnInbox) return;
-    const target = this.#targets.for(unit.label);
-    if (loaded.sync.notifyOnInbox === "nextTurn") {
-      const key = `workspace-sync:inbox:${unit.id}:${Date.now()}`;
-      this.#notes.tell(unit.label, target, inboxMessage(arrivals), key, logger);
-      return;
-    }
-    if (notifyInbox(this.captured.runtime?.system, target, arrivals, logger))
-      logger.info(`workspace-sync: told ${target.sessionKey} about ${arrivals.length} new file(s) in _inbox`);
   }
 }

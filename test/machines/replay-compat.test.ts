@@ -62,6 +62,19 @@ function digest(context: unknown): string {
 
 const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
+/**
+ * Context fields added since the fixtures were recorded, each derived from the events like the rest (the
+ * earlier machine had no answer for them): every other field must still match exactly. `failedInARow`:
+ * the failed attempts since the last real success (failure alerts survive a restart); the machines tests
+ * check it on its own.
+ */
+const addedSince = ["failedInARow"];
+
+function withoutAdded(context: unknown): unknown {
+  if (context === null || typeof context !== "object" || Array.isArray(context)) return context;
+  return Object.fromEntries(Object.entries(context).filter(([key]) => !addedSince.includes(key)));
+}
+
 function fixture(name: string): Fixture {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8"));
 }
@@ -91,7 +104,7 @@ for (const [name, machine] of machines) {
             step,
             event: event.type,
             state: json(snapshot.value),
-            context: digest(snapshot.context),
+            context: digest(withoutAdded(snapshot.context)),
           };
           expect(seen).toEqual({
             step,
@@ -101,7 +114,7 @@ for (const [name, machine] of machines) {
           });
         });
         expect(json(snapshot.value)).toEqual(log.final.state);
-        expect(json(snapshot.context)).toEqual(log.final.context);
+        expect(json(withoutAdded(snapshot.context))).toEqual(log.final.context);
       });
 
       const { checkpoint } = log;
@@ -112,12 +125,12 @@ for (const [name, machine] of machines) {
           snapshot: checkpoint.snapshot,
         }).getSnapshot();
         expect(json(snapshot.value)).toEqual(log.states[checkpoint.after - 1]);
-        expect(digest(snapshot.context)).toBe(log.contexts[checkpoint.after - 1]);
+        expect(digest(withoutAdded(snapshot.context))).toBe(log.contexts[checkpoint.after - 1]);
         for (const event of log.events.slice(checkpoint.after)) {
           snapshot = transition(machine, snapshot, event)[0];
         }
         expect(json(snapshot.value)).toEqual(log.final.state);
-        expect(json(snapshot.context)).toEqual(log.final.context);
+        expect(json(withoutAdded(snapshot.context))).toEqual(log.final.context);
       });
     });
   });
