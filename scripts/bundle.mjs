@@ -6,6 +6,8 @@ import { build } from "esbuild";
 
 const requireShim =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+// `@parcel/watcher-<platform>-<arch>[-libc]`, required by name at run time (a relative `.node` fallback too).
+const watcherBinaries = ["@parcel/watcher-*", "*.node"];
 const common = { bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" };
 
 await rm("dist/chunks", { recursive: true, force: true }); // chunk names carry hashes: drop the old ones
@@ -18,9 +20,11 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   outExtension: { ".js": ".mjs" },
   splitting: true,
-  // Graphviz's WebAssembly (~1.5 MB of JS) stays in node_modules, imported only when a chart is drawn.
-  // The watcher's native binary (one npm package per platform) is loaded from node_modules, on use.
-  external: ["@viz-js/viz", "@parcel/watcher"],
+  // Graphviz's WebAssembly (~1.5 MB of JS) goes to the viz chunk, parsed only when a chart is drawn; it is
+  // no dependency (OpenClaw copies a plugin's folder and declared dependencies aside in every process).
+  // The watcher's JavaScript is bundled; its native binary (one npm package per platform, an optional
+  // dependency) is required from node_modules when the watcher starts.
+  external: watcherBinaries,
   banner: { js: `#!/usr/bin/env node\n${requireShim}` },
 });
 await chmod("dist/workspace-sync.mjs", 0o755);
@@ -36,6 +40,6 @@ await build({
   chunkNames: "chunks/plugin-[name]-[hash]",
   outExtension: { ".js": ".mjs" },
   splitting: true,
-  external: ["@parcel/watcher"],
+  external: watcherBinaries,
   banner: { js: requireShim },
 });
