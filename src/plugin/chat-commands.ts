@@ -4,8 +4,6 @@
  * They only send requests to the running host (over its socket, wherever it runs) or read the backup
  * remote; they never start a host of their own. Replies are short plain text naming the next step.
  */
-import { readCatalog } from "../backup/catalog.js";
-import { readOnlyBackupRuntime } from "../cli/backup-context.js";
 import type { LoadedConfig } from "../config/load.js";
 import { HostClient } from "../ipc/client.js";
 import type { SendResult } from "../ipc/protocol.js";
@@ -125,6 +123,12 @@ async function listBackups(
   agentId?: string,
 ): Promise<string> {
   try {
+    // The backup runtime (age, tar, the catalog) loads on use: registration, in every `openclaw` process
+    // that loads the plugin, never parses it.
+    const [{ readOnlyBackupRuntime }, { readCatalog }] = await Promise.all([
+      import("../cli/backup-context.js"),
+      import("../backup/catalog.js"),
+    ]);
     const runtime = await readOnlyBackupRuntime({
       loaded,
       stateDir: inputs.stateDir(),

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from "node:path";
 import { type LoadedConfig, parseConfig, pluginId } from "../config/load.js";
-import { Host } from "../daemon/host.js";
+import type { Host } from "../daemon/host.js";
 import { callHost } from "../ipc/client.js";
 import { stateDirOf, workspaceOf } from "../paths.js";
 import { eventDetail } from "../runtime/event-detail.js";
@@ -151,7 +151,8 @@ export class PluginHost {
   }
 
   /** The host for this config: no timers while real cycles are held. */
-  #startHost(ctx: ServiceContext, loaded: LoadedConfig, logger: PluginLogger): Promise<Host> {
+  async #startHost(ctx: ServiceContext, loaded: LoadedConfig, logger: PluginLogger): Promise<Host> {
+    const { Host } = await import("../daemon/host.js"); // loads on start: registration never parses it
     return Host.start({
       stateDir: this.#stateDir,
       config: loaded,

@@ -1,5 +1,5 @@
 /**
- * Benchmark data for backups under `<repo>/.bench/backup/` (gitignored), generated once and reused:
+ * Benchmark data for backups under `<benchRoot>/backup/` (see fixtures.ts), generated once and reused:
  * `data/`: 10k small text files (0.5-4 KiB) plus two 100 MiB files, one random (incompressible, like media
  * or a model) and one JSON-lines log (compressible); `gig/`: the same plus eight more 100 MiB files, about
  * 1 GiB, for the memory check. Contents come from a fixed seed: every run backs up the same bytes.

@@ -1,15 +1,18 @@
 /**
- * Generated, reusable benchmark fixtures under `<repo>/.bench/` (gitignored): two identical 10k-file
+ * Generated, reusable benchmark fixtures under `$WORKSPACE_SYNC_BENCH_DIR` (default
+ * `<tmpdir>/workspace-sync-bench`, outside the checkout: OpenClaw copies a linked plugin folder whole in every
+ * process that loads it, and gigabytes of fixtures there made each `openclaw` call 40-60 s): two identical 10k-file
  * workspaces, each with its own `local` cloud folder, one synced by our CLI and one by rclone directly.
  * Created once; a later run finds `ready.json` and reuses them.
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-export const benchRoot = path.join(repoRoot, ".bench");
+export const benchRoot = process.env.WORKSPACE_SYNC_BENCH_DIR ?? path.join(tmpdir(), "workspace-sync-bench");
 export const cliPath = path.join(repoRoot, "dist", "workspace-sync.mjs");
 
 /** Bump when the layout changes, so old fixtures are rebuilt instead of reused. */

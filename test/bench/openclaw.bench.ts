@@ -1,11 +1,12 @@
 /**
  * Inside OpenClaw (`--only openclaw`; needs `bash scripts/install-openclaw.sh`): `openclaw workspace-sync
  * status --json` against `openclaw plugins list`, interleaved in one run (target: at most 1.5×), first with
- * no host running (the plugin linked from this checkout, whose package.json declares its dependencies, and
- * the same files staged with none declared), then with the plugin's service running in this process as the gateway runs it (the
- * command then asks it over the socket). With the service running, the `workspace_sync_status` agent tool
- * is called as OpenClaw calls it (the factory's tool, `execute`), beside the command: the agent's way to
- * look at the sync against the shell command the skill used to name.
+ * no host running (the plugin as npm installs it: its files and its dependencies; the same files with no
+ * dependencies declared), beside the command of a minimal plugin (`minimal-plugin.ts`): what OpenClaw's
+ * own start-up costs any plugin command. Then with the plugin's service running in this process as the
+ * gateway runs it (the command then asks it over the socket). With the service running, the
+ * `workspace_sync_status` agent tool is called as OpenClaw calls it (the factory's tool, `execute`),
+ * beside the command: the agent's way to look at the sync against the shell command.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { editConfig, installPlugin, setPluginConfig } from "../openclaw/harness.
 import { installed, installPlugin as installStaged, openclaw } from "../openclaw/openclaw.js";
 import { fakeApi, fakeLogger, fakeRuntime } from "../plugin/fake-api.js";
 import { type Arm, interleave, type Row, renderTable } from "./measure.js";
+import { installMinimalPlugin, minimalCommand } from "./minimal-plugin.js";
 
 export interface OpenclawBenchOptions {
   reps: number;
@@ -47,14 +49,19 @@ export async function openclawBench(options: OpenclawBenchOptions): Promise<stri
   try {
     await mkdir(join(workspace, "shared"), { recursive: true });
     await writeFile(join(workspace, "shared", "notes.md"), "# bench\n");
-    options.log("openclaw: installing the plugin (--link of this checkout, and staged without dependencies)");
+    options.log(
+      "openclaw: installing the plugin (as npm installs it, and without dependencies) and a minimal one",
+    );
     await installPlugin(stateDir, pluginConfig);
-    // The same plugin staged as test/openclaw/openclaw.ts stages it: its files, a package.json declaring no
-    // dependencies. OpenClaw copies a plugin's declared dependencies aside in every process that loads it.
+    // The same files with a package.json declaring no dependencies: OpenClaw copies a plugin's folder and
+    // its declared dependencies aside in every process that loads it.
     const stagedState = join(root, "oc-staged");
     await mkdir(join(stagedState, "workspace", "shared"), { recursive: true });
     await installStaged(stagedState, join(root, "staged"));
     await editConfig(stagedState, (config) => setPluginConfig(config, pluginConfig));
+    const minimalState = join(root, "oc-minimal");
+    await mkdir(minimalState, { recursive: true });
+    await installMinimalPlugin(minimalState, join(root, "minimal"));
     let hostAnswered = false;
     const command = (
       args: string[],
@@ -78,9 +85,12 @@ export async function openclawBench(options: OpenclawBenchOptions): Promise<stri
       name: "staged",
       run: command(["workspace-sync", "status", "--json"], undefined, stagedState),
     };
+    const minimal: Arm = { name: "minimal", run: command(minimalCommand, undefined, minimalState) };
 
-    options.log(`openclaw: status --json (linked, staged) vs plugins list, no host (${options.reps} rounds)`);
-    const cold = await interleave([status, staged, plugins], { warmup: 1, reps: options.reps });
+    options.log(
+      `openclaw: status --json (installed, no dependencies), a minimal plugin's command, plugins list, no host (${options.reps} rounds)`,
+    );
+    const cold = await interleave([status, staged, minimal, plugins], { warmup: 1, reps: options.reps });
     const coldFromHost = hostAnswered;
 
     options.log("openclaw: the same with the plugin's service running, and the status tool");
@@ -104,7 +114,7 @@ export async function openclawBench(options: OpenclawBenchOptions): Promise<stri
 
     const rows: Row[] = [
       {
-        name: "`openclaw workspace-sync status --json` vs `openclaw plugins list`, no host",
+        name: "`openclaw workspace-sync status --json` vs `openclaw plugins list`, no host (installed as npm does)",
         a: cold.status ?? [],
         b: cold.plugins ?? [],
         target: 1.5,
@@ -114,6 +124,18 @@ export async function openclawBench(options: OpenclawBenchOptions): Promise<stri
         a: cold.staged ?? [],
         b: cold.plugins ?? [],
         target: 1.5,
+      },
+      {
+        name: "a minimal plugin's command vs `openclaw plugins list`: OpenClaw's floor for any plugin command",
+        a: cold.minimal ?? [],
+        b: cold.plugins ?? [],
+        target: null,
+      },
+      {
+        name: "`openclaw workspace-sync status --json` (installed) vs the minimal plugin's command: our share",
+        a: cold.status ?? [],
+        b: cold.minimal ?? [],
+        target: null,
       },
       {
         name: "the same, the plugin's service running (answered over its socket)",

@@ -12,7 +12,7 @@ import { callHost } from "../../src/ipc/client.js";
 import type { HelloResult } from "../../src/ipc/protocol.js";
 import { eventually } from "../daemon/helpers.js";
 import { artifactPath } from "../support/browser.js";
-import { killGroup, openclaw, repoRoot, startGateway } from "./openclaw.js";
+import { killGroup, linkPlugin, openclaw, stagePackage, startGateway } from "./openclaw.js";
 
 export const gatewayToken = "workspace-sync-e2e-token";
 export const pluginKey = "openclaw-workspace-sync";
@@ -29,21 +29,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `openclaw plugins install --link` of this checkout, then the config written with `extra` merged on top. */
+/**
+ * The plugin as npm installs it (its files and its dependencies, staged beside `stateDir`), linked with
+ * `openclaw plugins install --link`, then the config written with `extra` merged on top.
+ */
 export async function installPlugin(
   stateDir: string,
   pluginConfig: Record<string, unknown>,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  const install = await openclaw(stateDir, [
-    "plugins",
-    "install",
-    "--link",
-    repoRoot,
-    "--force",
-    "--accept-capabilities",
-  ]);
-  if (install.code !== 0) throw new Error(`plugin install failed: ${install.stdout}${install.stderr}`);
+  const dir = `${stateDir}-plugin`;
+  await stagePackage(dir, { dependencies: true });
+  await linkPlugin(stateDir, dir);
   await editConfig(stateDir, (config) => {
     Object.assign(config, extra);
     setPluginConfig(config, pluginConfig);
@@ -52,7 +49,7 @@ export async function installPlugin(
 
 type Json = Record<string, unknown>;
 
-function objectAt(parent: Json, key: string): Json {
+export function objectAt(parent: Json, key: string): Json {
   const value = parent[key];
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     // cast: a JSON object read from openclaw.json

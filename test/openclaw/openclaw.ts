@@ -112,24 +112,53 @@ export function freePort(): Promise<number> {
   });
 }
 
+type PackageJson = {
+  files?: string[];
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+};
+
+async function readPackage(dir: string): Promise<PackageJson> {
+  // cast: a package.json this project or npm wrote
+  return JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as PackageJson;
+}
+
 /**
- * `openclaw plugins install --link` of the plugin as it ships (package.json, the manifest, the bundles,
- * the skill), staged in `dir`: OpenClaw's install scan refuses a folder whose node_modules points outside
- * it (a worktree's symlinked node_modules). The plugin bundle holds all it imports, so the staged
- * package.json declares no dependencies (OpenClaw refuses to load a plugin whose declared ones are absent).
+ * The plugin as npm installs it, staged in `dir`: package.json, the files its `files` names, and (with
+ * `dependencies`) the packages it depends on (the watcher's native binary for this platform, an optional
+ * dependency), with theirs, copied from this checkout's node_modules. A
+ * linked checkout would be copied whole (src, test, fixtures) by OpenClaw in every process that loads
+ * the plugin; OpenClaw's install scan also refuses a node_modules pointing outside the folder (a
+ * worktree's symlinked one). Without `dependencies`, package.json declares none, and the watcher cannot start.
  */
-export async function installPlugin(stateDir: string, dir: string): Promise<void> {
-  await mkdir(join(dir, "dist"), { recursive: true });
-  const {
-    dependencies: _d,
-    devDependencies: _dd,
-    ...pkg
-  } = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as Record<string, unknown>;
+export async function stagePackage(dir: string, options: { dependencies: boolean }): Promise<void> {
+  const { devDependencies: _dd, scripts: _s, ...pkg } = await readPackage(repoRoot);
+  if (!options.dependencies) {
+    delete pkg.dependencies;
+    delete pkg.optionalDependencies;
+  }
+  await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "package.json"), JSON.stringify(pkg, null, 2));
-  for (const file of ["openclaw.plugin.json", "skills", "dist/plugin.mjs", "dist/workspace-sync.mjs"])
-    await cp(join(repoRoot, file), join(dir, file), { recursive: true });
-  if (existsSync(join(repoRoot, "dist", "chunks")))
-    await cp(join(repoRoot, "dist", "chunks"), join(dir, "dist", "chunks"), { recursive: true });
+  for (const file of pkg.files ?? [])
+    if (existsSync(join(repoRoot, file)))
+      await cp(join(repoRoot, file), join(dir, file), { recursive: true });
+  if (!options.dependencies) return;
+  const copied = new Set<string>();
+  const copy = async (name: string): Promise<void> => {
+    const from = join(repoRoot, "node_modules", name);
+    if (copied.has(name) || !existsSync(from)) return; // an optional one for another platform
+    copied.add(name);
+    await cp(from, join(dir, "node_modules", name), { recursive: true });
+    const dep = await readPackage(from);
+    for (const next of Object.keys({ ...dep.dependencies, ...dep.optionalDependencies })) await copy(next);
+  };
+  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) await copy(name);
+}
+
+/** `openclaw plugins install --link` of a staged package (see `stagePackage`). */
+export async function linkPlugin(stateDir: string, dir: string): Promise<void> {
   const install = await openclaw(stateDir, [
     "plugins",
     "install",
@@ -139,4 +168,10 @@ export async function installPlugin(stateDir: string, dir: string): Promise<void
     "--accept-capabilities",
   ]);
   if (install.code !== 0) throw new Error(`plugins install failed: ${install.stdout}${install.stderr}`);
+}
+
+/** The plugin staged in `dir` as it ships, declaring no dependencies, and linked (see `stagePackage`). */
+export async function installPlugin(stateDir: string, dir: string): Promise<void> {
+  await stagePackage(dir, { dependencies: false });
+  await linkPlugin(stateDir, dir);
 }

@@ -5,7 +5,6 @@
  */
 import { z } from "zod";
 import type { Host } from "../../daemon/host.js";
-import { withUnit } from "../../daemon/route.js";
 import type { Scope } from "../../runtime/scope.js";
 import type { UnitHandle } from "../../runtime/unit.js";
 import type { AgentTool, ToolContext, ToolResult } from "../api.js";
@@ -78,6 +77,8 @@ export async function withWorkspaceUnit<T>(
 ): Promise<T> {
   const host = tools.host();
   if (host !== null && host.stateDir === scope.stateDir) return use(await host.workspace(scope.workspace));
+  // A one-shot host loads on use, as the service's does (registration never parses it).
+  const { withUnit } = await import("../../daemon/route.js");
   return withUnit(scope, { workspace: scope.workspace }, use, {
     interrupted: "interrupted; the next run resumes",
     warn: () => undefined,

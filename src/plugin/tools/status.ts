@@ -3,7 +3,6 @@
  * data. The running host answers from its live actor; without one, the event log on disk does.
  */
 import { z } from "zod";
-import { readRouted } from "../../daemon/route.js";
 import { nextRunOf } from "../../diagnose/schedule.js";
 import type { Scope } from "../../runtime/scope.js";
 import { buildStatus, type StatusReport } from "../../runtime/workspace/status.js";
@@ -22,6 +21,7 @@ async function reportOf(tools: ToolHost, scope: Scope): Promise<StatusReport> {
     if (unit) return (await unit.status()) as StatusReport;
     return buildStatus(scope);
   }
+  const { readRouted } = await import("../../daemon/route.js"); // loads on use, as kit's withUnit
   return readRouted(
     scope,
     (client) => client.call<StatusReport>({ op: "status", workspace: scope.workspace }),

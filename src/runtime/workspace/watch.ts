@@ -116,8 +116,13 @@ export function nativeIgnores(
   return ignore;
 }
 
+type ParcelWatcher = typeof import("@parcel/watcher");
+
 async function parcelSubscribe(): Promise<Subscribe> {
-  const watcher = await import("@parcel/watcher");
+  // A CommonJS package: the bundles (which carry its JavaScript) give its exports as `default` only; Node
+  // gives both.
+  const imported: ParcelWatcher & { default?: ParcelWatcher } = await import("@parcel/watcher");
+  const watcher = imported.default ?? imported;
   return (dir, callback, options) => watcher.subscribe(dir, callback, options);
 }
 

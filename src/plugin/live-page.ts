@@ -1,0 +1,90 @@
+/**
+ * The live page's parts, built on the route's first request (`live-route.ts`): the event log source, the
+ * chart, the handler `workspace-sync viz --live` serves, and the transfer progress of the service's host.
+ * Loaded on use: registration, in every `openclaw` process that loads the plugin, never parses it.
+ */
+import type { LoadedConfig } from "../config/load.js";
+import { workspacePaths } from "../paths.js";
+import type { Unit } from "../runtime/unit.js";
+import { createLiveHandler, type LiveHandler } from "../viz/live/handler.js";
+import { createLogSource } from "../viz/live/log-source.js";
+import { progressHub } from "../viz/live/progress-feed.js";
+import type { LiveSource, ProgressFeed } from "../viz/live/source.js";
+import { summarizer } from "../viz/live/summary.js";
+import { chartFor } from "../viz/registry.js";
+import { renderChart } from "../viz/render.js";
+
+export interface LiveRouteInputs {
+  /** The plugin's config, or null when it is missing or invalid (the page then answers 503). */
+  config(): LoadedConfig | null;
+  stateDir(): string;
+  workspace(): string;
+  /** The workspace's unit of the host the service runs in this process, if it runs. */
+  unit(): Unit | null;
+  onWarning(message: string): void;
+}
+
+/**
+ * Progress of whichever unit the service runs now (a config reload replaces the host): while a page
+ * listens, the feed follows the current unit, looking again every 2 s.
+ */
+function unitProgress(inputs: LiveRouteInputs): ProgressFeed & { close(): void } {
+  const hub = progressHub(inputs.onWarning);
+  let watched: { unit: Unit; stop: () => void } | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const follow = () => {
+    const unit = hub.listeners > 0 ? inputs.unit() : null;
+    if (watched?.unit === unit) return;
+    watched?.stop();
+    watched = null;
+    const stop = unit?.watchProgress?.((stats) => hub.push(stats));
+    if (unit && stop) watched = { unit, stop };
+  };
+  const close = () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+    watched?.stop();
+    watched = null;
+  };
+  return {
+    subscribe(listener) {
+      const unsubscribe = hub.subscribe(listener);
+      follow();
+      timer ??= setInterval(follow, 2000).unref();
+      return () => {
+        unsubscribe();
+        if (hub.listeners === 0) close();
+      };
+    },
+    close,
+  };
+}
+
+export interface LivePage {
+  source: LiveSource;
+  handler: LiveHandler;
+  progress: { close(): void };
+}
+
+/** The page for the configured workspace, or null when the config is missing or invalid. */
+export async function buildLivePage(inputs: LiveRouteInputs, basePath: string): Promise<LivePage | null> {
+  const loaded = inputs.config();
+  if (loaded === null) return null;
+  const sync = loaded.sync;
+  const chart = chartFor(sync.mode);
+  const paths = workspacePaths(inputs.stateDir(), inputs.workspace(), sync.localPath, sync.mode);
+  const source = await createLogSource({ chart, logDir: paths.logDir, onWarning: inputs.onWarning });
+  const progress = unitProgress(inputs);
+  const scope = { loaded, stateDir: inputs.stateDir(), workspace: inputs.workspace() };
+  const handler = createLiveHandler({
+    source,
+    svg: () => renderChart(chart, "svg"),
+    token: null,
+    basePath,
+    title: `${chart.name} · ${paths.workspace}`,
+    progress,
+    summary: summarizer(scope),
+    embedded: true,
+  });
+  return { source, handler, progress };
+}
