@@ -23,6 +23,8 @@ export interface LiveRouteInputs {
   /** The workspace's unit of the host the service runs in this process, if it runs. */
   unit(): Unit | null;
   onWarning(message: string): void;
+  /** How long a capability is good for; default `capabilityTtlMs` (10 min). Tests shorten it. */
+  capabilityTtlMs?: number;
 }
 
 /**
@@ -88,7 +90,8 @@ export async function buildLivePage(
   const source = await createLogSource({ chart, logDir: paths.logDir, onWarning: inputs.onWarning });
   const progress = unitProgress(inputs);
   const scope = { loaded, stateDir: inputs.stateDir(), workspace: inputs.workspace() };
-  const caps = capabilities({ purpose: liveReadPurpose });
+  const ttl = inputs.capabilityTtlMs;
+  const caps = capabilities({ purpose: liveReadPurpose, ...(ttl === undefined ? {} : { ttlMs: ttl }) });
   const shared = {
     source,
     svg: () => renderChart(chart, "svg"),
