@@ -7,7 +7,7 @@
 import { pluginId } from "../config/load.js";
 import type { PluginApi, PluginDefinition, PluginRuntime } from "./api.js";
 import { registerCliBridge } from "./cli.js";
-import { liveRoutePath } from "./live-route.js";
+import { liveReadRoutePath, liveRoutePath } from "./live-route.js";
 import { pluginDescription, pluginName } from "./manifest.js";
 import { PluginHost } from "./service.js";
 import { registerSurfaces } from "./surfaces.js";
@@ -40,6 +40,14 @@ export function register(api: PluginApi): PluginHost {
     auth: "gateway",
     match: "prefix",
     handler: (req, res) => host.live.handle(req, res),
+  });
+  // The tab's page reads its live data here with a short-lived capability, not OpenClaw's cookie grant
+  // (a third-party cookie in the tab's sandboxed frame): `live-route.ts`.
+  api.registerHttpRoute?.({
+    path: liveReadRoutePath,
+    auth: "plugin",
+    match: "prefix",
+    handler: (req, res) => host.live.handleRead(req, res),
   });
   return host;
 }

@@ -13,6 +13,7 @@ import type { LiveSource, ProgressFeed } from "../viz/live/source.js";
 import { summarizer } from "../viz/live/summary.js";
 import { chartFor } from "../viz/registry.js";
 import { renderChart } from "../viz/render.js";
+import { type Capabilities, capabilities, liveReadPurpose } from "./live-capability.js";
 
 export interface LiveRouteInputs {
   /** The plugin's config, or null when it is missing or invalid (the page then answers 503). */
@@ -22,6 +23,8 @@ export interface LiveRouteInputs {
   /** The workspace's unit of the host the service runs in this process, if it runs. */
   unit(): Unit | null;
   onWarning(message: string): void;
+  /** How long a capability is good for; default `capabilityTtlMs` (10 min). Tests shorten it. */
+  capabilityTtlMs?: number;
 }
 
 /**
@@ -62,12 +65,23 @@ function unitProgress(inputs: LiveRouteInputs): ProgressFeed & { close(): void }
 
 export interface LivePage {
   source: LiveSource;
+  /** The page and its data, under the gateway's auth. */
   handler: LiveHandler;
+  /** The same reads under the capability route (the route checks the capability first). */
+  reader: LiveHandler;
+  /** This build's capabilities: a new key each build, so a service restart ends the old ones. */
+  capabilities: Capabilities;
   progress: { close(): void };
 }
 
-/** The page for the configured workspace, or null when the config is missing or invalid. */
-export async function buildLivePage(inputs: LiveRouteInputs, basePath: string): Promise<LivePage | null> {
+/**
+ * The page for the configured workspace, or null when the config is missing or invalid: `page` is the
+ * gateway-authenticated route, `read` the capability route.
+ */
+export async function buildLivePage(
+  inputs: LiveRouteInputs,
+  routes: { page: string; read: string },
+): Promise<LivePage | null> {
   const loaded = inputs.config();
   if (loaded === null) return null;
   const sync = loaded.sync;
@@ -76,15 +90,19 @@ export async function buildLivePage(inputs: LiveRouteInputs, basePath: string): 
   const source = await createLogSource({ chart, logDir: paths.logDir, onWarning: inputs.onWarning });
   const progress = unitProgress(inputs);
   const scope = { loaded, stateDir: inputs.stateDir(), workspace: inputs.workspace() };
-  const handler = createLiveHandler({
+  const ttl = inputs.capabilityTtlMs;
+  const caps = capabilities({ purpose: liveReadPurpose, ...(ttl === undefined ? {} : { ttlMs: ttl }) });
+  const shared = {
     source,
     svg: () => renderChart(chart, "svg"),
     token: null,
-    basePath,
     title: `${chart.name} · ${paths.workspace}`,
     progress,
     summary: summarizer(scope),
     embedded: true,
-  });
-  return { source, handler, progress };
+    capability: { base: routes.read, mint: () => caps.mint(), renewMs: caps.ttlMs / 2 },
+  };
+  const handler = createLiveHandler({ ...shared, basePath: routes.page });
+  const reader = createLiveHandler({ ...shared, basePath: routes.read });
+  return { source, handler, reader, capabilities: caps, progress };
 }

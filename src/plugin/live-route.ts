@@ -4,6 +4,12 @@
  * the first request (`live-page.ts`, loaded then), for the gateway's workspace, and reads that workspace's
  * event log; the service's host, running in this process, gives the transfer progress. It is also the
  * dashboard tab's page (`surfaces.ts`), framed by the Control UI (`embedded`).
+ *
+ * The tab's frame is sandboxed (an opaque origin), so OpenClaw's cookie grant reaches the page's own
+ * requests only as a third-party cookie, which many browsers withhold. So the page, served under the
+ * gateway's auth, carries a short-lived read-only capability (`live-capability.ts`) and reads its live
+ * data from a second route, `auth: "plugin"`, that serves only the read endpoints and only with a valid
+ * capability. Its key is made when the page is built and dropped by `close()` (the service's stop).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LivePage, LiveRouteInputs } from "./live-page.js";
@@ -11,16 +17,62 @@ import type { LivePage, LiveRouteInputs } from "./live-page.js";
 export type { LiveRouteInputs } from "./live-page.js";
 
 export const liveRoutePath = "/workspace-sync/live";
+/** The capability route: a sibling, not under `liveRoutePath` (OpenClaw rejects overlapping auth levels). */
+export const liveReadRoutePath = "/workspace-sync/live-read";
+/** All the capability route serves: reads. Nothing of ours changes anything over HTTP anyway. */
+const readPaths = new Set(["/events", "/api/snapshot", "/api/summary", "/api/history", "/api/state"]);
+export const capabilityHeader = "x-workspace-sync-capability";
+
+function presented(req: IncomingMessage): string | null {
+  const header = req.headers[capabilityHeader];
+  if (typeof header === "string") return header;
+  return new URL(req.url ?? "/", "http://live.invalid").searchParams.get("cap");
+}
+
+/** The capability route's refusal: the same few words for a missing, wrong or expired capability. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+  const cors = req.headers.origin === "null" ? { "access-control-allow-origin": "null", vary: "origin" } : {};
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    ...cors,
+  });
+  res.end(text);
+}
 
 export interface LiveRoute {
+  /** The page and its data under the gateway's auth (`liveRoutePath`). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** The read endpoints with a capability (`liveReadRoutePath`, plugin auth). */
+  handleRead(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export function createLiveRoute(inputs: LiveRouteInputs): LiveRoute {
   let built: Promise<LivePage | null> | null = null;
-  const build = async () => (await import("./live-page.js")).buildLivePage(inputs, liveRoutePath);
+  const build = async () =>
+    (await import("./live-page.js")).buildLivePage(inputs, { page: liveRoutePath, read: liveReadRoutePath });
   return {
+    async handleRead(req, res) {
+      // Not built yet: no key, so no capability of ours exists. Nothing about why goes back.
+      const live = await built?.catch(() => null);
+      if (!live?.capabilities.verify(presented(req))) {
+        refuse(req, res, 401, "unauthorized\n");
+        return true;
+      }
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        refuse(req, res, 405, "only GET\n");
+        return true;
+      }
+      const path = new URL(req.url ?? "/", "http://live.invalid").pathname.slice(liveReadRoutePath.length);
+      if (!readPaths.has(path)) {
+        refuse(req, res, 404, "not found\n");
+        return true;
+      }
+      live.reader(req, res);
+      return true;
+    },
     async handle(req, res) {
       built ??= build().catch((error: unknown) => {
         built = null;
@@ -39,6 +91,7 @@ export function createLiveRoute(inputs: LiveRouteInputs): LiveRoute {
       const live = await built?.catch(() => null);
       built = null;
       live?.handler.close();
+      live?.reader.close();
       live?.progress.close();
       await live?.source.close();
     },

@@ -45,6 +45,12 @@ export interface LiveHandlerOptions {
    * frame (an opaque origin, `Origin: null`) may read the routes with the gateway's cookie grant.
    */
   embedded?: boolean;
+  /**
+   * The dashboard tab's read-only capability (`src/plugin/live-capability.ts`): the page gets one and reads
+   * `/events` and `/api/*` under `base` with it; the event stream sends a fresh one (`capability`) at once
+   * and every `renewMs`, so a reconnect works while the page stays open.
+   */
+  capability?: { base: string; mint(): string; renewMs: number };
 }
 
 export type LiveHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
@@ -127,14 +133,21 @@ export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
     });
     const unwatch = options.progress?.subscribe((p: LiveProgress) => write("progress", p));
     const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), options.keepAliveMs ?? 15_000);
+    const capability = options.capability;
+    const renew = () => {
+      if (capability) write("capability", { cap: capability.mint() });
+    };
+    const renewal = capability ? setInterval(renew, capability.renewMs) : undefined;
     const end = () => {
       clearInterval(keepAlive);
+      clearInterval(renewal);
       unsubscribe();
       unwatch?.();
       streams.delete(res);
     };
     req.on("close", end);
     res.on("close", end);
+    renew();
     const snapshot = await options.source.snapshot();
     write("snapshot", snapshot);
     writeSummary(snapshot);
@@ -152,6 +165,9 @@ export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
         svg: await chartSvg(),
         summary: summary !== undefined,
         embedded,
+        capability: options.capability
+          ? { base: options.capability.base, value: options.capability.mint() }
+          : null,
       });
       send(res, 200, "text/html; charset=utf-8", page, {
         "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors ${embedded ? "'self'" : "'none'"}`,

@@ -18,16 +18,20 @@ ${panelsScript}
   var selected = null;
   var tbody = document.getElementById("timeline");
 
+  // In the dashboard's tab: a short-lived read-only capability, renewed by the event stream.
+  var cap = config.cap;
+
   function url(path, params) {
     var query = new URLSearchParams(params || {});
     if (config.token) query.set("token", config.token);
+    if (cap) query.set("cap", cap);
     var text = query.toString();
     return config.base + path + (text ? "?" + text : "");
   }
 
-  // Without a token the gateway authenticates: in its dashboard's sandboxed frame that is a cookie grant,
-  // sent on these (cross-origin, from the opaque frame) requests only when asked to.
-  var credentials = config.token ? "same-origin" : "include";
+  // Without a token or capability the gateway authenticates: in its dashboard's sandboxed frame that is a
+  // cookie grant, sent on these (cross-origin, from the opaque frame) requests only when asked to.
+  var credentials = config.token || cap ? "same-origin" : "include";
 
   function getJson(path, params) {
     return fetch(url(path, params), { cache: "no-store", credentials: credentials }).then(function (res) {
@@ -219,40 +223,68 @@ ${panelsScript}
     });
   }
 
-  var events = new EventSource(url("/events"), { withCredentials: !config.token });
   var blocked = document.getElementById("blocked");
-  events.addEventListener("snapshot", function (message) {
-    var snapshot = JSON.parse(message.data);
-    blocked.hidden = true;
-    latest = { snapshot: snapshot, entry: null };
-    if (live) {
-      setConnection("live", "live");
-      show(snapshot, null);
-    }
-    loadHistory();
-  });
-  events.addEventListener("entry", function (message) {
-    var update = JSON.parse(message.data);
-    addEntry(update.entry);
-    if (latest && latest.snapshot.seq >= update.snapshot.seq) return;
-    latest = { snapshot: update.snapshot, entry: update.entry };
-    if (live) {
-      show(update.snapshot, update.entry);
-      showError(update.entry);
-    }
-  });
-  events.addEventListener("summary", function (message) {
-    panels.summary(JSON.parse(message.data), latest ? latest.snapshot.state : "");
-  });
-  events.addEventListener("progress", function (message) {
-    panels.progress(JSON.parse(message.data));
-  });
-  // In the dashboard's frame, a stream that never opened was refused (no cookie sent): the browser
-  // closes it for good, so say why rather than "reconnecting" forever.
-  events.addEventListener("error", function () {
-    var closed = events.readyState === EventSource.CLOSED;
-    if (config.embedded && latest === null) blocked.hidden = false;
-    if (live) setConnection(closed ? "no live data" : "reconnecting", "down");
-  });
+  var events = null;
+  var retryMs = 1000;
+  function connect() {
+    events = new EventSource(url("/events"), { withCredentials: credentials === "include" });
+    events.addEventListener("open", function () { retryMs = 1000; });
+    events.addEventListener("capability", function (message) {
+      cap = JSON.parse(message.data).cap;
+    });
+    events.addEventListener("snapshot", function (message) {
+      var snapshot = JSON.parse(message.data);
+      blocked.hidden = true;
+      latest = { snapshot: snapshot, entry: null };
+      if (live) {
+        setConnection("live", "live");
+        show(snapshot, null);
+      }
+      loadHistory();
+    });
+    events.addEventListener("entry", function (message) {
+      var update = JSON.parse(message.data);
+      addEntry(update.entry);
+      if (latest && latest.snapshot.seq >= update.snapshot.seq) return;
+      latest = { snapshot: update.snapshot, entry: update.entry };
+      if (live) {
+        show(update.snapshot, update.entry);
+        showError(update.entry);
+      }
+    });
+    events.addEventListener("summary", function (message) {
+      panels.summary(JSON.parse(message.data), latest ? latest.snapshot.state : "");
+    });
+    events.addEventListener("progress", function (message) {
+      panels.progress(JSON.parse(message.data));
+    });
+    events.addEventListener("error", cap ? retry : function () {
+      // In the dashboard's frame, a stream that never opened was refused (no cookie sent): the browser
+      // closes it for good, so say why rather than "reconnecting" forever.
+      var closed = events.readyState === EventSource.CLOSED;
+      if (config.embedded && latest === null) blocked.hidden = false;
+      if (live) setConnection(closed ? "no live data" : "reconnecting", "down");
+    });
+  }
+
+  // With a capability the browser's own retry would present the old one: reconnect here with the newest,
+  // after asking whether it is still good (a refusal means it expired or the plugin restarted).
+  // A page that was live reloads itself for a fresh one: the frame's own navigation carries the gateway's
+  // grant as its first load did. A page refused before it was ever live says so instead (no reload loop).
+  function retry() {
+    events.close();
+    if (live) setConnection("reconnecting", "down");
+    var wait = retryMs;
+    retryMs = Math.min(retryMs * 2, 30000);
+    setTimeout(function () {
+      fetch(url("/api/snapshot"), { cache: "no-store", credentials: credentials }).then(function (res) {
+        if (res.status !== 401) return connect();
+        if (latest !== null) return location.reload();
+        blocked.hidden = false;
+        setConnection("no live data", "down");
+      }, retry);
+    }, wait);
+  }
+  connect();
 })();
 `;

@@ -58,5 +58,6 @@ td.event, td.state { font-family: ui-monospace, monospace; white-space: nowrap; 
   main { grid-template-columns: minmax(0, 1fr); height: auto; }
   #chart { max-height: 60vh; }
   .timeline { max-height: 70vh; }
+  td.event, td.state { white-space: normal; overflow-wrap: anywhere; }
 }
 `;

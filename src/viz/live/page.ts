@@ -19,6 +19,8 @@ export interface PageOptions {
   summary: boolean;
   /** Framed by OpenClaw's dashboard (authenticated by its cookie grant): say so when no data arrives. */
   embedded?: boolean;
+  /** Where and with what the page reads its live data instead of `base` (the tab's capability). */
+  capability?: { base: string; value: string } | null;
 }
 
 const escapeHtml = (text: string): string =>
@@ -40,8 +42,9 @@ export function inlineSvg(svg: string): string {
 export function livePage(options: PageOptions): string {
   const model = chartModel(options.chart.machine);
   const config = {
-    base: options.base,
+    base: options.capability?.base ?? options.base,
     token: options.token,
+    cap: options.capability?.value ?? null,
     embedded: options.embedded === true,
     machineId: model.machineId,
     transitions: model.transitions.flatMap((t) =>
@@ -68,11 +71,9 @@ export function livePage(options: PageOptions): string {
   <h1>workspace-sync <span class="muted">${title}</span></h1>
   <span id="connection" class="pill">connecting</span>
 </header>
-<p id="blocked" class="blocked" role="alert" hidden>No live data reaches this tab: the gateway turned away the page's
-  requests. OpenClaw's dashboard signs this tab in with a cookie the browser must send from the tab's sandboxed frame,
-  and a browser that blocks third-party cookies withholds it (a fresh Chromium profile does). Allow third-party cookies
-  in this browser, or have the gateway's owner set <code>gateway.controlUi.embedSandbox</code> to
-  <code>"trusted"</code> (see the plugin's docs/openclaw.md), then open the tab again. Meanwhile <code>/sync status</code>
+<p id="blocked" class="blocked" role="alert" hidden>No live data reaches this tab: the plugin turned away the page's
+  requests. The tab reads through a read-only link that lasts 10 minutes while the tab is closed and ends when the
+  plugin or the gateway restarts. Open the tab again (or reload the dashboard). Meanwhile <code>/sync status</code>
   in the chat, or <code>openclaw workspace-sync status</code>, tells the same state.</p>
 <section id="summary" class="summary" aria-label="summary" aria-live="polite"${options.summary ? "" : " hidden"}>
   <div class="fact"><span class="label">Now</span><span id="sum-now">…</span></div>
