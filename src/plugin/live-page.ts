@@ -13,7 +13,7 @@ import type { LiveSource, ProgressFeed } from "../viz/live/source.js";
 import { summarizer } from "../viz/live/summary.js";
 import { chartFor } from "../viz/registry.js";
 import { renderChart } from "../viz/render.js";
-import { type Capabilities, capabilities, liveReadPurpose } from "./live-capability.js";
+import { type Capabilities, capabilities, liveReadPurpose, presentedCapability } from "./live-capability.js";
 
 export interface LiveRouteInputs {
   /** The plugin's config, or null when it is missing or invalid (the page then answers 503). */
@@ -25,6 +25,8 @@ export interface LiveRouteInputs {
   onWarning(message: string): void;
   /** How long a capability is good for; default `capabilityTtlMs` (10 min). Tests shorten it. */
   capabilityTtlMs?: number;
+  /** How long a chain of renewals lasts; default `capabilitySessionMs` (1 h). Tests shorten it. */
+  capabilitySessionMs?: number;
 }
 
 /**
@@ -91,7 +93,12 @@ export async function buildLivePage(
   const progress = unitProgress(inputs);
   const scope = { loaded, stateDir: inputs.stateDir(), workspace: inputs.workspace() };
   const ttl = inputs.capabilityTtlMs;
-  const caps = capabilities({ purpose: liveReadPurpose, ...(ttl === undefined ? {} : { ttlMs: ttl }) });
+  const session = inputs.capabilitySessionMs;
+  const caps = capabilities({
+    purpose: liveReadPurpose,
+    ...(ttl === undefined ? {} : { ttlMs: ttl }),
+    ...(session === undefined ? {} : { sessionMs: session }),
+  });
   const shared = {
     source,
     svg: () => renderChart(chart, "svg"),
@@ -100,9 +107,18 @@ export async function buildLivePage(
     progress,
     summary: summarizer(scope),
     embedded: true,
-    capability: { base: routes.read, mint: () => caps.mint(), renewMs: caps.ttlMs / 2 },
   };
-  const handler = createLiveHandler({ ...shared, basePath: routes.page });
-  const reader = createLiveHandler({ ...shared, basePath: routes.read });
+  const renewMs = caps.ttlMs / 2;
+  // Under the gateway's auth a capability starts a chain; on the read route it renews the one presented.
+  const handler = createLiveHandler({
+    ...shared,
+    basePath: routes.page,
+    capability: { base: routes.read, mint: () => caps.mint(), renewMs },
+  });
+  const reader = createLiveHandler({
+    ...shared,
+    basePath: routes.read,
+    capability: { base: routes.read, mint: (req) => caps.mint(presentedCapability(req)), renewMs },
+  });
   return { source, handler, reader, capabilities: caps, progress };
 }

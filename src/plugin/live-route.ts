@@ -12,6 +12,7 @@
  * capability. Its key is made when the page is built and dropped by `close()` (the service's stop).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { presentedCapability } from "./live-capability.js";
 import type { LivePage, LiveRouteInputs } from "./live-page.js";
 
 export type { LiveRouteInputs } from "./live-page.js";
@@ -21,13 +22,6 @@ export const liveRoutePath = "/workspace-sync/live";
 export const liveReadRoutePath = "/workspace-sync/live-read";
 /** All the capability route serves: reads. Nothing of ours changes anything over HTTP anyway. */
 const readPaths = new Set(["/events", "/api/snapshot", "/api/summary", "/api/history", "/api/state"]);
-export const capabilityHeader = "x-workspace-sync-capability";
-
-function presented(req: IncomingMessage): string | null {
-  const header = req.headers[capabilityHeader];
-  if (typeof header === "string") return header;
-  return new URL(req.url ?? "/", "http://live.invalid").searchParams.get("cap");
-}
 
 /** The capability route's refusal: the same few words for a missing, wrong or expired capability. */
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
@@ -57,7 +51,7 @@ export function createLiveRoute(inputs: LiveRouteInputs): LiveRoute {
     async handleRead(req, res) {
       // Not built yet: no key, so no capability of ours exists. Nothing about why goes back.
       const live = await built?.catch(() => null);
-      if (!live?.capabilities.verify(presented(req))) {
+      if (!live?.capabilities.verify(presentedCapability(req))) {
         refuse(req, res, 401, "unauthorized\n");
         return true;
       }

@@ -200,7 +200,7 @@ describe("the Workspace sync tab in OpenClaw's Control UI", () => {
     expect((await fetch(`${base}${readRoute}/?cap=${cap}`)).status).toBe(404);
     expect((await fetch(`${base}${readRoute}/api/summary?cap=${cap}`, { method: "POST" })).status).toBe(405);
     // The capability is not in the gateway's log.
-    expect(gateway.output()).not.toContain(config.cap.split(".")[1]);
+    expect(gateway.output()).not.toContain(config.cap.split(".")[2]);
   });
 
   it("shows bytes, files, speed, ETA and the files in flight while /sync pushes ~200 MB", async () => {

@@ -4,7 +4,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { capabilities, capabilityTtlMs, liveReadPurpose } from "../../src/plugin/live-capability.js";
+import {
+  capabilities,
+  capabilitySessionMs,
+  capabilityTtlMs,
+  liveReadPurpose,
+} from "../../src/plugin/live-capability.js";
 
 function clock(start: number) {
   const time = { now: start };
@@ -18,7 +23,7 @@ describe("live-read capabilities", () => {
     expect(caps.ttlMs).toBe(capabilityTtlMs);
     expect(capabilityTtlMs).toBe(600_000);
     const cap = caps.mint();
-    expect(cap).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
+    expect(cap).toMatch(/^\d+\.\d+\.[A-Za-z0-9_-]{43}$/);
     expect(caps.verify(cap)).toBe(true);
     time.now += capabilityTtlMs - 1;
     expect(caps.verify(cap)).toBe(true);
@@ -30,11 +35,22 @@ describe("live-read capabilities", () => {
     const { now } = clock(1_800_000_000_000);
     const caps = capabilities({ purpose: liveReadPurpose, now });
     const cap = caps.mint();
-    const [expiry, signature] = cap.split(".") as [string, string];
-    expect(caps.verify(`${Number(expiry) - 1000}.${signature}`)).toBe(false);
+    const [since, expiry, signature] = cap.split(".") as [string, string, string];
+    expect(caps.verify(`${since}.${Number(expiry) - 1000}.${signature}`)).toBe(false);
+    // An older `since` would stretch the chain's session: signed too.
+    expect(caps.verify(`${Number(since) - 1000}.${expiry}.${signature}`)).toBe(false);
     const flipped = `${signature[0] === "A" ? "B" : "A"}${signature.slice(1)}`;
-    expect(caps.verify(`${expiry}.${flipped}`)).toBe(false);
-    for (const junk of [null, undefined, "", expiry, `${expiry}.`, `${cap}x`, ` ${cap}`, `-1.${signature}`])
+    expect(caps.verify(`${since}.${expiry}.${flipped}`)).toBe(false);
+    for (const junk of [
+      null,
+      undefined,
+      "",
+      expiry,
+      `${expiry}.${signature}`,
+      `${cap}x`,
+      ` ${cap}`,
+      `-1.${expiry}.${signature}`,
+    ])
       expect(caps.verify(junk)).toBe(false);
   });
 
@@ -62,6 +78,29 @@ describe("live-read capabilities", () => {
     const future = capabilities({ purpose: liveReadPurpose, key, now }).mint();
     time.now -= 60_000;
     expect(capabilities({ purpose: liveReadPurpose, key, now }).verify(future)).toBe(false);
+  });
+
+  it("renew within the session of the page load that started the chain (1 hour), then stop", () => {
+    const { time, now } = clock(1_800_000_000_000);
+    const caps = capabilities({ purpose: liveReadPurpose, now });
+    expect(capabilitySessionMs).toBe(3_600_000);
+    let cap: string | null = caps.mint();
+    // The stream renews every 5 minutes: each renewal keeps the first one's start.
+    for (let i = 0; i < 11; i++) {
+      time.now += 5 * 60_000;
+      cap = caps.mint(cap);
+      expect(cap).not.toBeNull();
+      expect(caps.verify(cap)).toBe(true);
+    }
+    // 55 minutes in: the last renewal ends at the hour, not 10 minutes later.
+    expect(Number(cap?.split(".")[1])).toBe(1_800_000_000_000 + capabilitySessionMs);
+    time.now += 5 * 60_000;
+    expect(caps.verify(cap)).toBe(false);
+    expect(caps.mint(cap)).toBeNull();
+    // A renewal of junk, or of an expired capability, starts nothing.
+    expect(caps.mint("junk")).toBeNull();
+    // A page served again under the gateway's auth starts a new chain.
+    expect(caps.verify(caps.mint())).toBe(true);
   });
 
   it("keep the key out of anything printed", () => {

@@ -106,17 +106,18 @@ describe("the live page's capability route", () => {
     const config = await pageConfig(base);
     expect(config.base).toBe(read);
     const cap = config.cap;
-    expect(cap).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
+    expect(cap).toMatch(/^\d+\.\d+\.[A-Za-z0-9_-]{43}$/);
     const withCap = (path: string, params = "") =>
       `${base}${read}${path}?cap=${encodeURIComponent(cap)}${params}`;
 
     // Without, or with a wrong capability: 401, the same words for each.
-    const [expiry, signature] = cap.split(".") as [string, string];
+    const [since, expiry, signature] = cap.split(".") as [string, string, string];
     const wrong = [
       `${base}${read}/api/summary`,
       `${base}${read}/api/summary?cap=`,
-      `${base}${read}/api/summary?cap=${Number(expiry) + 1}.${signature}`,
-      `${base}${read}/api/summary?cap=${expiry}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`,
+      `${base}${read}/api/summary?cap=${since}.${Number(expiry) + 1}.${signature}`,
+      `${base}${read}/api/summary?cap=${Number(since) - 1}.${expiry}.${signature}`,
+      `${base}${read}/api/summary?cap=${since}.${expiry}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`,
       `${base}${read}/events`,
       `${base}${read}/`,
     ];
@@ -144,7 +145,7 @@ describe("the live page's capability route", () => {
     const stream = await firstEvents(withCap("/events"));
     const renewed = /event: capability\ndata: (.*)\n/.exec(stream)?.[1];
     const fresh = (JSON.parse(renewed ?? "null") as { cap: string }).cap;
-    expect(fresh).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
+    expect(fresh).toMatch(/^\d+\.\d+\.[A-Za-z0-9_-]{43}$/);
     expect((await fetch(`${base}${read}/api/snapshot?cap=${encodeURIComponent(fresh)}`)).status).toBe(200);
 
     // Nothing but those reads: not the page (it mints capabilities), not the chart, no other method.
@@ -169,7 +170,7 @@ describe("the live page's capability route", () => {
     // The capability is in no log line and no file of ours (event log, status, state).
     const lines = logger.lines.map((l) => l.message).join("\n");
     expect(lines).not.toContain(signature);
-    expect(lines).not.toContain(fresh.split(".")[1]);
+    expect(lines).not.toContain(fresh.split(".")[2]);
     for (const file of await filesUnder(sandbox.root)) {
       if (file.endsWith(".sock")) continue;
       const content = await readFile(file).catch(() => Buffer.alloc(0));

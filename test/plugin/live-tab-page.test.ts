@@ -3,7 +3,8 @@
  * (`<iframe sandbox="allow-scripts">`, an opaque origin) and served by the plugin's real live route with
  * a 3-second capability: the page reconnects with the capability its stream renewed (the one in its HTML
  * has expired by then) without reloading; when the key changes (a service restart) it reloads itself and
- * is live again; a page refused before it was ever live says so once and does not reload in a loop.
+ * is live again; at the end of its session (the page load's hour, shortened here) it reloads itself; a
+ * page refused before it was ever live says so once and does not reload in a loop.
  * The log comes from a real one-shot `sync`.
  */
 import { writeFile } from "node:fs/promises";
@@ -130,6 +131,41 @@ describe("the tab's page with its capability", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("at the end of its session the stream ends and the page reloads itself through the gateway's auth", async () => {
+    // The same route with a 5-second session (1 hour in use): renewals every 1.5 s keep the page's start.
+    const loaded = parseConfig(
+      { mode: "mailbox", provider: "local", local: { path: box.cloud } },
+      "test",
+      {},
+    );
+    await live.close();
+    live = createLiveRoute({
+      config: () => loaded,
+      stateDir: () => box.stateDir,
+      workspace: () => box.workspace,
+      unit: () => null,
+      onWarning: () => undefined,
+      capabilityTtlMs: ttlMs,
+      capabilitySessionMs: 5000,
+    });
+    const { page, frame, errors } = await openTab();
+    await frame.locator("#connection.live").waitFor({ timeout: 30_000 });
+    const served = await capOf(frame);
+    const loads = world.pageLoads;
+    await eventually(
+      async () => {
+        const now = await capOf(frame).catch(() => null);
+        return now !== null && now !== served;
+      },
+      "the page reloaded with a capability of a new session",
+      20_000,
+    );
+    await frame.locator("#connection.live").waitFor({ timeout: 10_000 });
+    expect(world.pageLoads).toBe(loads + 1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it("says so, once, when its reads are refused before it was ever live (no reload loop)", async () => {
     world.refuseReads = true;

@@ -50,7 +50,7 @@ export interface LiveHandlerOptions {
    * `/events` and `/api/*` under `base` with it; the event stream sends a fresh one (`capability`) at once
    * and every `renewMs`, so a reconnect works while the page stays open.
    */
-  capability?: { base: string; mint(): string; renewMs: number };
+  capability?: { base: string; mint(req: IncomingMessage): string | null; renewMs: number };
 }
 
 export type LiveHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
@@ -135,7 +135,12 @@ export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
     const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), options.keepAliveMs ?? 15_000);
     const capability = options.capability;
     const renew = () => {
-      if (capability) write("capability", { cap: capability.mint() });
+      if (!capability) return;
+      const cap = capability.mint(req);
+      // The capability's session is over: end the stream; the page's reconnect is refused and it
+      // reloads itself through the gateway's auth.
+      if (cap === null) res.end();
+      else write("capability", { cap });
     };
     const renewal = capability ? setInterval(renew, capability.renewMs) : undefined;
     const end = () => {
@@ -166,7 +171,7 @@ export function createLiveHandler(options: LiveHandlerOptions): LiveHandler {
         summary: summary !== undefined,
         embedded,
         capability: options.capability
-          ? { base: options.capability.base, value: options.capability.mint() }
+          ? { base: options.capability.base, value: options.capability.mint(req) ?? "" }
           : null,
       });
       send(res, 200, "text/html; charset=utf-8", page, {
