@@ -50,19 +50,25 @@ function dispatch(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(404).end();
 }
 
-beforeAll(async () => {
-  box = await createSandbox();
-  await writeFile(join(box.shared, "notes.md"), "# notes\n");
-  expect((await box.cli("sync")).code).toBe(0);
+/** The plugin's live route for the sandbox's workspace, with 3-second capabilities. */
+function liveRoute(capabilitySessionMs?: number): LiveRoute {
   const loaded = parseConfig({ mode: "mailbox", provider: "local", local: { path: box.cloud } }, "test", {});
-  live = createLiveRoute({
+  return createLiveRoute({
     config: () => loaded,
     stateDir: () => box.stateDir,
     workspace: () => box.workspace,
     unit: () => null,
     onWarning: () => undefined,
     capabilityTtlMs: ttlMs,
+    ...(capabilitySessionMs === undefined ? {} : { capabilitySessionMs }),
   });
+}
+
+beforeAll(async () => {
+  box = await createSandbox();
+  await writeFile(join(box.shared, "notes.md"), "# notes\n");
+  expect((await box.cli("sync")).code).toBe(0);
+  live = liveRoute();
   server = createServer(dispatch);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -92,6 +98,19 @@ async function openTab(): Promise<{ page: Page; frame: Frame; errors: string[] }
 const capOf = async (frame: Frame) =>
   (JSON.parse(await frame.$eval("#config", (el) => el.textContent ?? "null")) as { cap: string }).cap;
 
+/** The page reloaded (its capability is another than `served`) and is live again. */
+async function reloadedAndLive(frame: Frame, served: string): Promise<void> {
+  await eventually(
+    async () => {
+      const now = await capOf(frame).catch(() => null);
+      return now !== null && now !== served;
+    },
+    "the page reloaded with a new capability",
+    20_000,
+  );
+  await frame.locator("#connection.live").waitFor({ timeout: 10_000 });
+}
+
 describe("the tab's page with its capability", () => {
   it("reconnects with the capability its stream renewed, after the one it was served with expired", async () => {
     const { page, frame, errors } = await openTab();
@@ -118,15 +137,7 @@ describe("the tab's page with its capability", () => {
     const served = await capOf(frame);
     const loads = world.pageLoads;
     await live.close(); // what the service's stop does: streams end, the key is gone
-    await eventually(
-      async () => {
-        const now = await capOf(frame).catch(() => null);
-        return now !== null && now !== served;
-      },
-      "the page reloaded with a new capability",
-      20_000,
-    );
-    await frame.locator("#connection.live").waitFor({ timeout: 10_000 });
+    await reloadedAndLive(frame, served);
     expect(world.pageLoads).toBe(loads + 1);
     expect(errors).toEqual([]);
     await page.close();
@@ -134,34 +145,13 @@ describe("the tab's page with its capability", () => {
 
   it("at the end of its session the stream ends and the page reloads itself through the gateway's auth", async () => {
     // The same route with a 5-second session (1 hour in use): renewals every 1.5 s keep the page's start.
-    const loaded = parseConfig(
-      { mode: "mailbox", provider: "local", local: { path: box.cloud } },
-      "test",
-      {},
-    );
     await live.close();
-    live = createLiveRoute({
-      config: () => loaded,
-      stateDir: () => box.stateDir,
-      workspace: () => box.workspace,
-      unit: () => null,
-      onWarning: () => undefined,
-      capabilityTtlMs: ttlMs,
-      capabilitySessionMs: 5000,
-    });
+    live = liveRoute(5000);
     const { page, frame, errors } = await openTab();
     await frame.locator("#connection.live").waitFor({ timeout: 30_000 });
     const served = await capOf(frame);
     const loads = world.pageLoads;
-    await eventually(
-      async () => {
-        const now = await capOf(frame).catch(() => null);
-        return now !== null && now !== served;
-      },
-      "the page reloaded with a capability of a new session",
-      20_000,
-    );
-    await frame.locator("#connection.live").waitFor({ timeout: 10_000 });
+    await reloadedAndLive(frame, served);
     expect(world.pageLoads).toBe(loads + 1);
     expect(errors).toEqual([]);
     await page.close();
