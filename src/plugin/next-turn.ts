@@ -16,14 +16,13 @@ import type { NextTurnInjectionResult, SessionApi } from "./api-session.js";
 import type { NotifyTarget } from "./notify.js";
 import {
   keepable,
+  listed,
   type Note,
   type NotesStore,
   nextTurnTtlMs,
   type WaitingNote,
   waitingNotesMax,
 } from "./waiting-notes.js";
-
-export { nextTurnTtlMs, waitingNotesMax } from "./waiting-notes.js";
 
 export type Workflow = SessionApi["workflow"];
 
@@ -68,7 +67,7 @@ export class NextTurnNotes {
     } catch (error) {
       logger.warn(`workspace-sync: could not read the waiting next-turn notes: ${messageOf(error)}`);
     }
-    const here = flatten(this.#waiting);
+    const here = listed(this.#waiting);
     const merged = keepable([...kept, ...here], this.now());
     this.#waiting.clear();
     for (const [workspace, notes] of merged) this.#waiting.set(workspace, notes);
@@ -183,13 +182,9 @@ export class NextTurnNotes {
     const store = this.#store;
     if (store === null) return;
     this.#saving = this.#saving
-      .then(() => store.save(flatten(this.#waiting).filter((n) => this.now() - n.at < nextTurnTtlMs)))
+      .then(() => store.save(listed(this.#waiting).filter((n) => this.now() - n.at < nextTurnTtlMs)))
       .catch((error: unknown) =>
         logger.warn(`workspace-sync: could not keep the waiting next-turn notes: ${messageOf(error)}`),
       );
   }
-}
-
-function flatten(byWorkspace: ReadonlyMap<string, readonly Note[]>): WaitingNote[] {
-  return [...byWorkspace].flatMap(([workspace, notes]) => notes.map((note) => ({ workspace, ...note })));
 }

@@ -65,6 +65,11 @@ export function keepable(notes: readonly WaitingNote[], now: number): Map<string
   return byWorkspace;
 }
 
+/** Notes by workspace, as one list again (the store's shape). */
+export function listed(byWorkspace: ReadonlyMap<string, readonly Note[]>): WaitingNote[] {
+  return [...byWorkspace].flatMap(([workspace, notes]) => notes.map((note) => ({ workspace, ...note })));
+}
+
 /** The store in the plugin's state directory; `onWarning` hears of a file it could not read. */
 export function fileStore(
   stateDir: string,
@@ -92,9 +97,7 @@ export function fileStore(
         const note = noteSchema.safeParse(raw);
         return note.success ? [note.data] : [];
       });
-      return [...keepable(valid, now())].flatMap(([workspace, notes]) =>
-        notes.map((note) => ({ workspace, ...note })),
-      );
+      return listed(keepable(valid, now()));
     },
     async save(notes) {
       await mkdir(stateDir, { recursive: true, mode: 0o700 });
