@@ -1,10 +1,9 @@
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import plugin from "../../src/plugin/index.js";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
-import { fakeApi, fakeLogger, fakeRuntime } from "./fake-api.js";
-import { addSurfaces, runCommand } from "./fake-surfaces.js";
+import { fakeLogger, fakeRuntime } from "./fake-api.js";
+import { registerWithSurfaces, runCommand } from "./fake-surfaces.js";
 
 const sandboxes: Sandbox[] = [];
 const stops: (() => Promise<void>)[] = [];
@@ -26,12 +25,7 @@ async function setup(config: Record<string, unknown>) {
     watch: false,
     ...config,
   };
-  let sealed = false;
-  const fake = fakeApi(pluginConfig, runtime, logger);
-  const surfaces = addSurfaces(fake.api, () => sealed);
-  plugin.register(fake.api);
-  fake.seal();
-  sealed = true;
+  const { fake, surfaces } = registerWithSurfaces(pluginConfig, runtime, logger);
   const ctx = { config: {}, workspaceDir: sandbox.workspace, stateDir: sandbox.root, logger };
   const start = async () => {
     const service = fake.registered.services[0];

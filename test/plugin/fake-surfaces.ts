@@ -1,12 +1,14 @@
 /** OpenClaw's chat commands and session workflow, faked on top of `fakeApi`: what the plugin registers and enqueues. */
 
-import type { PluginApi } from "../../src/plugin/api.js";
+import type { PluginApi, PluginLogger, PluginRuntime } from "../../src/plugin/api.js";
 import type {
   CommandContext,
   CommandDefinition,
   ControlUiDescriptor,
   NextTurnInjection,
 } from "../../src/plugin/api-session.js";
+import { register } from "../../src/plugin/index.js";
+import { fakeApi } from "./fake-api.js";
 
 export interface Surfaces {
   commands: CommandDefinition[];
@@ -14,8 +16,26 @@ export interface Surfaces {
   descriptors: ControlUiDescriptor[];
 }
 
+/**
+ * The plugin registered on a fake api with its surfaces, sealed as OpenClaw seals the api once `register`
+ * returns: what it registered, what it registers on the surfaces, and its host.
+ */
+export function registerWithSurfaces(
+  pluginConfig: Record<string, unknown>,
+  runtime: PluginRuntime,
+  logger: PluginLogger,
+) {
+  let sealed = false;
+  const fake = fakeApi(pluginConfig, runtime, logger);
+  const surfaces = addSurfaces(fake.api, () => sealed);
+  const host = register(fake.api);
+  fake.seal();
+  sealed = true;
+  return { fake, surfaces, host };
+}
+
 /** Adds `registerCommand` and `session` to a fake api (before `register` runs). */
-export function addSurfaces(api: PluginApi, sealed: () => boolean): Surfaces {
+function addSurfaces(api: PluginApi, sealed: () => boolean): Surfaces {
   const surfaces: Surfaces = { commands: [], injections: [], descriptors: [] };
   api.registerCommand = (command) => {
     if (!sealed()) surfaces.commands.push(command);

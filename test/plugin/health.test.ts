@@ -2,11 +2,10 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FailureWatch, incidentId } from "../../src/plugin/health.js";
-import plugin from "../../src/plugin/index.js";
 import { eventually } from "../daemon/helpers.js";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
-import { fakeApi, fakeLogger, fakeRuntime } from "./fake-api.js";
-import { addSurfaces, runCommand } from "./fake-surfaces.js";
+import { fakeLogger, fakeRuntime } from "./fake-api.js";
+import { registerWithSurfaces, runCommand } from "./fake-surfaces.js";
 
 const context = (failures: number, cycles: number, message = "boom") => ({
   totals: { failures, cycles },
@@ -171,12 +170,7 @@ async function startPlugin(sandbox: Sandbox) {
     // No watcher (`watch` is on by default): the failures counted are the test's syncs.
     watch: false,
   };
-  let sealed = false;
-  const fake = fakeApi(pluginConfig, runtime, logger);
-  const surfaces = addSurfaces(fake.api, () => sealed);
-  plugin.register(fake.api);
-  fake.seal();
-  sealed = true;
+  const { fake, surfaces } = registerWithSurfaces(pluginConfig, runtime, logger);
   const health: (string | null)[] = [];
   const serviceHealth = {
     reportFailure: (error: unknown) => health.push(error instanceof Error ? error.message : String(error)),

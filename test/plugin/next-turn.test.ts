@@ -2,13 +2,12 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NextTurnInjection } from "../../src/plugin/api-session.js";
-import plugin from "../../src/plugin/index.js";
 import { NextTurnNotes } from "../../src/plugin/next-turn.js";
 import { nextTurnTtlMs } from "../../src/plugin/waiting-notes.js";
 import { eventually } from "../daemon/helpers.js";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
-import { fakeApi, fakeLogger, fakeRuntime } from "./fake-api.js";
-import { addSurfaces, runCommand } from "./fake-surfaces.js";
+import { fakeLogger, fakeRuntime } from "./fake-api.js";
+import { registerWithSurfaces, runCommand } from "./fake-surfaces.js";
 import { openclawLike } from "./fake-workflow.js";
 
 const sandboxes: Sandbox[] = [];
@@ -31,12 +30,7 @@ describe('notifyOnInbox: "nextTurn"', () => {
       outboxSettleSeconds: 0,
       notifyOnInbox: "nextTurn",
     };
-    let sealed = false;
-    const fake = fakeApi(pluginConfig, runtime, logger);
-    const surfaces = addSurfaces(fake.api, () => sealed);
-    plugin.register(fake.api);
-    fake.seal();
-    sealed = true;
+    const { fake, surfaces } = registerWithSurfaces(pluginConfig, runtime, logger);
     const ctx = { config: {}, workspaceDir: sandbox.workspace, stateDir: sandbox.root, logger };
     const service = fake.registered.services[0];
     if (!service) throw new Error("no service");

@@ -3,11 +3,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { callHost } from "../../src/ipc/client.js";
 import type { SendResult } from "../../src/ipc/protocol.js";
-import { register } from "../../src/plugin/index.js";
 import { eventually } from "../daemon/helpers.js";
 import { createSandbox, type Sandbox } from "../support/sandbox.js";
-import { fakeApi, fakeLogger, fakeRuntime } from "./fake-api.js";
-import { addSurfaces, runCommand } from "./fake-surfaces.js";
+import { fakeLogger, fakeRuntime } from "./fake-api.js";
+import { registerWithSurfaces, runCommand } from "./fake-surfaces.js";
 
 const sandboxes: Sandbox[] = [];
 const stops: (() => Promise<void>)[] = [];
@@ -23,12 +22,7 @@ async function setup() {
   const { runtime } = fakeRuntime({ main: sandbox.workspace });
   const logger = fakeLogger();
   const base = { mode: "mailbox", provider: "local", local: { path: sandbox.cloud }, outboxSettleSeconds: 0 };
-  let sealed = false;
-  const fake = fakeApi(base, runtime, logger);
-  const surfaces = addSurfaces(fake.api, () => sealed);
-  const host = register(fake.api);
-  fake.seal();
-  sealed = true;
+  const { fake, surfaces, host } = registerWithSurfaces(base, runtime, logger);
   const service = fake.registered.services[0];
   if (!service) throw new Error("no service");
   expect(service.reload?.configPrefixes).toEqual(["plugins.entries.openclaw-workspace-sync"]);
